@@ -1,0 +1,459 @@
+//! The controller description ([`ControllerDef`]) and its validated form ([`Controller`]).
+
+use crate::error::{Error, Variable};
+use crate::membership::{Membership, Term, TermUse};
+use crate::math::is_finite;
+use crate::norm::{SNorm, TNorm};
+use crate::rule::Rule;
+use crate::variable::{Fallback, InputVariable, OutputVariable};
+
+/// Most inputs a controller may have.
+pub const MAX_INPUTS: usize = 16;
+/// Most outputs a controller may have.
+pub const MAX_OUTPUTS: usize = 8;
+/// Most terms one variable may have (rule rows store term numbers as `i8`).
+pub const MAX_TERMS_PER_VARIABLE: usize = 127;
+/// Most rules a controller may have.
+pub const MAX_RULES: usize = 4096;
+/// Most sample points of one Mamdani output.
+pub const MAX_SAMPLES: usize = 16_384;
+
+/// Inference method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Inference {
+    /// Mamdani: each rule clips or scales its consequent set (`implication`), the sets are
+    /// combined point-wise (`aggregation`) and defuzzified.
+    Mamdani {
+        /// T-norm applied between a rule's activation and its consequent set
+        implication: TNorm,
+        /// S-norm combining the implied sets
+        aggregation: SNorm,
+    },
+    /// Takagi–Sugeno (zero or first order): each rule proposes a constant or a linear
+    /// function of the inputs, weighted by its activation.
+    Sugeno,
+}
+
+/// Everything that describes a controller, in flat, exactly sized slices, so that it can be
+/// a `static` in flash, written by hand or by a generator.
+///
+/// Layout:
+/// - `terms`: the terms of input 1, input 2, …, then of output 1, …; each variable names its
+///   slice with a [`crate::TermRange`].
+/// - `params`: pool for [`Membership::Points`] pairs and [`Membership::Linear`]
+///   coefficients (empty when neither is used).
+/// - `rules` and `rule_terms`: rule `r` has settings `rules[r]` and term numbers
+///   `rule_terms[r * (I + O) ..][.. I + O]` (see [`crate::rule`]).
+/// - `samples`: for Mamdani controllers, every output term sampled at its output's
+///   sample points, output by output, term by term; produce it with
+///   [`sample_table`] (const) or let [`crate::OwnedController`] do it. Empty for Sugeno.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ControllerDef<'a> {
+    /// Mamdani or Sugeno
+    pub inference: Inference,
+    /// T-norm of AND rules
+    pub and: TNorm,
+    /// S-norm of OR rules
+    pub or: SNorm,
+    /// input variables
+    pub inputs: &'a [InputVariable],
+    /// output variables
+    pub outputs: &'a [OutputVariable],
+    /// all terms, inputs first
+    pub terms: &'a [Term],
+    /// parameter pool of points and linear terms
+    pub params: &'a [f32],
+    /// per-rule settings
+    pub rules: &'a [Rule],
+    /// per-rule term numbers, one row of `inputs + outputs` entries per rule
+    pub rule_terms: &'a [i8],
+    /// sampled output terms (Mamdani)
+    pub samples: &'a [f32],
+}
+
+/// A validated controller: evaluation cannot fail.
+///
+/// Build it once with [`Controller::new`] (a `const fn`: a `static` controller is checked at
+/// compile time) and evaluate it with [`Controller::evaluate`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Controller<'a> {
+    def: ControllerDef<'a>,
+    scratch_len: usize,
+}
+
+/// Number of samples of all Mamdani output terms of `outputs`.
+pub const fn sample_len(outputs: &[OutputVariable]) -> usize {
+    let mut total = 0;
+    let mut o = 0;
+    while o < outputs.len() {
+        total += outputs[o].terms.count as usize * outputs[o].sampling.count();
+        o += 1;
+    }
+    total
+}
+
+/// Fills `table` with the output terms sampled as [`ControllerDef::samples`] expects,
+/// stopping at the end of `table` or of the data.
+pub const fn fill_sample_table(table: &mut [f32], outputs: &[OutputVariable], terms: &[Term], params: &[f32]) {
+    let mut k = 0;
+    let mut o = 0;
+    while o < outputs.len() {
+        let output = outputs[o];
+        let mut t = output.terms.start as usize;
+        while t < output.terms.end() && t < terms.len() {
+            let mut i = 0;
+            while i < output.sampling.count() {
+                if k < table.len() {
+                    let x = output.sampling.position(i, output.min, output.max);
+                    table[k] = terms[t].membership(x, params);
+                }
+                k += 1;
+                i += 1;
+            }
+            t += 1;
+        }
+        o += 1;
+    }
+}
+
+/// The sampled output table of a Mamdani controller, as a `const` array:
+/// `const SAMPLES: [f32; N] = sample_table(&OUTPUTS, &TERMS, &PARAMS);` with
+/// `N = sample_len(&OUTPUTS)`. A wrong `N` is caught by [`Controller::new`].
+pub const fn sample_table<const N: usize>(outputs: &[OutputVariable], terms: &[Term], params: &[f32]) -> [f32; N] {
+    let mut table = [0.0f32; N];
+    fill_sample_table(&mut table, outputs, terms, params);
+    table
+}
+
+impl<'a> ControllerDef<'a> {
+    /// Length of the `samples` table this controller needs.
+    pub const fn expected_sample_len(&self) -> usize {
+        match self.inference {
+            Inference::Mamdani { .. } => sample_len(self.outputs),
+            Inference::Sugeno => 0,
+        }
+    }
+
+    /// Length of the scratch buffer [`Controller::evaluate`] needs: one value per input, one
+    /// per term, and (Mamdani) the largest output sample count.
+    pub const fn scratch_len(&self) -> usize {
+        let mut widest = 0;
+        if let Inference::Mamdani { .. } = self.inference {
+            let mut o = 0;
+            while o < self.outputs.len() {
+                let n = self.outputs[o].sampling.count();
+                if n > widest {
+                    widest = n;
+                }
+                o += 1;
+            }
+        }
+        self.inputs.len() + self.terms.len() + widest
+    }
+}
+
+const fn finite_all(values: &[f32]) -> bool {
+    let mut i = 0;
+    while i < values.len() {
+        if !is_finite(values[i]) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Checks one term's parameters; `Ok(())` or the error to report.
+const fn check_term(term: &Term, variable: Variable, index: u16, usage: TermUse, inputs: usize, params: &[f32]) -> Result<(), Error> {
+    let bad = Error::InvalidParameters { variable, term: index };
+    let non_finite = Error::NonFiniteParameter { variable, term: index };
+    if !matches!((term.usage(), usage), (TermUse::Shape, TermUse::Shape) | (TermUse::SugenoOutput, TermUse::SugenoOutput)) {
+        return Err(Error::WrongTermKind { variable, term: index });
+    }
+    match term.description() {
+        Membership::Triangle { a, b, c } => {
+            if !finite_all(&[a, b, c]) {
+                return Err(non_finite);
+            }
+            if !(a <= b && b <= c) {
+                return Err(bad);
+            }
+        }
+        Membership::Trapezoid { a, b, c, d } => {
+            if !finite_all(&[a, b, c, d]) {
+                return Err(non_finite);
+            }
+            if !(a <= b && b <= c && c <= d) {
+                return Err(bad);
+            }
+        }
+        Membership::Gaussian { sigma, c } => {
+            if !finite_all(&[sigma, c]) {
+                return Err(non_finite);
+            }
+        }
+        Membership::Gaussian2 { sigma1, c1, sigma2, c2 } => {
+            if !finite_all(&[sigma1, c1, sigma2, c2]) {
+                return Err(non_finite);
+            }
+        }
+        Membership::Bell { a, b, c } => {
+            if !finite_all(&[a, b, c]) {
+                return Err(non_finite);
+            }
+        }
+        Membership::Sigmoid { a, c } => {
+            if !finite_all(&[a, c]) {
+                return Err(non_finite);
+            }
+        }
+        Membership::DiffSigmoid { a1, c1, a2, c2 } | Membership::ProdSigmoid { a1, c1, a2, c2 } => {
+            if !finite_all(&[a1, c1, a2, c2]) {
+                return Err(non_finite);
+            }
+        }
+        Membership::SShape { a, b } | Membership::ZShape { a, b } => {
+            if !finite_all(&[a, b]) {
+                return Err(non_finite);
+            }
+        }
+        Membership::PiShape { a, b, c, d } => {
+            if !finite_all(&[a, b, c, d]) {
+                return Err(non_finite);
+            }
+        }
+        Membership::Points { offset, count } => {
+            let start = offset as usize;
+            let end = start + 2 * count as usize;
+            if count == 0 || end > params.len() {
+                return Err(bad);
+            }
+            let mut i = start;
+            while i < end {
+                let (x, y) = (params[i], params[i + 1]);
+                if !is_finite(x) || !is_finite(y) {
+                    return Err(non_finite);
+                }
+                if !(y >= 0.0 && y <= 1.0) || (i > start && x < params[i - 2]) {
+                    return Err(bad);
+                }
+                i += 2;
+            }
+        }
+        Membership::Constant { value } => {
+            if !is_finite(value) {
+                return Err(non_finite);
+            }
+        }
+        Membership::Linear { offset } => {
+            let start = offset as usize;
+            if start + inputs + 1 > params.len() {
+                return Err(bad);
+            }
+            let mut i = start;
+            while i < start + inputs + 1 {
+                if !is_finite(params[i]) {
+                    return Err(non_finite);
+                }
+                i += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks a variable's range and terms.
+const fn check_variable(min: f32, max: f32, range: crate::TermRange, variable: Variable, usage: TermUse, def: &ControllerDef) -> Result<(), Error> {
+    if !is_finite(min) || !is_finite(max) || !(min < max) || !is_finite(max - min) {
+        return Err(Error::InvalidRange(variable));
+    }
+    if range.count == 0 || range.count as usize > MAX_TERMS_PER_VARIABLE {
+        return Err(Error::TermCount(variable));
+    }
+    if range.end() > def.terms.len() {
+        return Err(Error::TermsOutOfList(variable));
+    }
+    let mut t = 0;
+    while t < range.count {
+        let term = &def.terms[range.start as usize + t as usize];
+        if let Err(e) = check_term(term, variable, t, usage, def.inputs.len(), def.params) {
+            return Err(e);
+        }
+        t += 1;
+    }
+    Ok(())
+}
+
+const fn check_rules(def: &ControllerDef) -> Result<(), Error> {
+    let inputs = def.inputs.len();
+    let stride = inputs + def.outputs.len();
+    if def.rule_terms.len() != def.rules.len() * stride {
+        return Err(Error::RuleTableLength { expected: def.rules.len() * stride });
+    }
+    let mut r = 0;
+    while r < def.rules.len() {
+        let rule = r as u16;
+        let weight = def.rules[r].weight;
+        if !(weight >= 0.0 && weight <= 1.0) {
+            return Err(Error::RuleWeight(rule));
+        }
+        let mut used_inputs = 0;
+        let mut used_outputs = 0;
+        let mut v = 0;
+        while v < stride {
+            let k = def.rule_terms[r * stride + v];
+            let (variable, count) = if v < inputs {
+                (Variable::Input(v as u8), def.inputs[v].terms.count)
+            } else {
+                (Variable::Output((v - inputs) as u8), def.outputs[v - inputs].terms.count)
+            };
+            if k.unsigned_abs() as u16 > count {
+                return Err(Error::RuleTerm { rule, variable });
+            }
+            if v >= inputs && k < 0 {
+                return Err(Error::NegatedConsequent { rule, variable });
+            }
+            if k != 0 {
+                if v < inputs {
+                    used_inputs += 1;
+                } else {
+                    used_outputs += 1;
+                }
+            }
+            v += 1;
+        }
+        if used_inputs == 0 {
+            return Err(Error::RuleWithoutAntecedent(rule));
+        }
+        if used_outputs == 0 {
+            return Err(Error::RuleWithoutConsequent(rule));
+        }
+        r += 1;
+    }
+    Ok(())
+}
+
+const fn check_samples(def: &ControllerDef) -> Result<(), Error> {
+    let expected = def.expected_sample_len();
+    if def.samples.len() != expected {
+        return Err(Error::SampleTable { expected });
+    }
+    if expected == 0 {
+        return Ok(());
+    }
+    let mut k = 0;
+    let mut o = 0;
+    while o < def.outputs.len() {
+        let output = def.outputs[o];
+        let mut t = output.terms.start as usize;
+        while t < output.terms.end() {
+            let mut i = 0;
+            while i < output.sampling.count() {
+                let x = output.sampling.position(i, output.min, output.max);
+                let value = def.terms[t].membership(x, def.params);
+                if value.to_bits() != def.samples[k].to_bits() {
+                    return Err(Error::SampleTable { expected });
+                }
+                k += 1;
+                i += 1;
+            }
+            t += 1;
+        }
+        o += 1;
+    }
+    Ok(())
+}
+
+impl<'a> Controller<'a> {
+    /// Validates a description. `const`: in a `static` initializer an invalid controller
+    /// is a compile error, e.g.
+    /// `static C: Controller = match Controller::new(DEF) { Ok(c) => c, Err(_) => panic!() };`
+    pub const fn new(def: ControllerDef<'a>) -> Result<Controller<'a>, Error> {
+        if def.inputs.is_empty() {
+            return Err(Error::NoInputs);
+        }
+        if def.outputs.is_empty() {
+            return Err(Error::NoOutputs);
+        }
+        if def.rules.is_empty() {
+            return Err(Error::NoRules);
+        }
+        if def.inputs.len() > MAX_INPUTS {
+            return Err(Error::TooManyInputs);
+        }
+        if def.outputs.len() > MAX_OUTPUTS {
+            return Err(Error::TooManyOutputs);
+        }
+        if def.rules.len() > MAX_RULES {
+            return Err(Error::TooManyRules);
+        }
+        if def.terms.len() > u16::MAX as usize || def.params.len() > u16::MAX as usize {
+            return Err(Error::TooManyTerms);
+        }
+        let mamdani = matches!(def.inference, Inference::Mamdani { .. });
+        let mut i = 0;
+        while i < def.inputs.len() {
+            let input = def.inputs[i];
+            if let Err(e) = check_variable(input.min, input.max, input.terms, Variable::Input(i as u8), TermUse::Shape, &def) {
+                return Err(e);
+            }
+            i += 1;
+        }
+        let mut o = 0;
+        while o < def.outputs.len() {
+            let output = def.outputs[o];
+            let variable = Variable::Output(o as u8);
+            let usage = if mamdani { TermUse::Shape } else { TermUse::SugenoOutput };
+            if let Err(e) = check_variable(output.min, output.max, output.terms, variable, usage, &def) {
+                return Err(e);
+            }
+            if output.defuzzifier.is_mamdani() != mamdani {
+                return Err(Error::DefuzzifierMismatch(variable));
+            }
+            let n = output.sampling.count();
+            if mamdani && (n < output.sampling.minimum_count() || n > MAX_SAMPLES) {
+                return Err(Error::Resolution(variable));
+            }
+            if let Fallback::Value(v) = output.fallback {
+                if !(v >= output.min && v <= output.max) {
+                    return Err(Error::FallbackOutOfRange(variable));
+                }
+            }
+            o += 1;
+        }
+        if let Err(e) = check_rules(&def) {
+            return Err(e);
+        }
+        if let Err(e) = check_samples(&def) {
+            return Err(e);
+        }
+        Ok(Controller { scratch_len: def.scratch_len(), def })
+    }
+
+    /// Wraps a description that is known to be valid (built by this crate from a validated
+    /// one with identical contents).
+    #[cfg(feature = "alloc")]
+    pub(crate) const fn from_validated(def: ControllerDef<'a>) -> Controller<'a> {
+        Controller { scratch_len: def.scratch_len(), def }
+    }
+
+    /// The validated description.
+    pub const fn def(&self) -> &ControllerDef<'a> {
+        &self.def
+    }
+
+    /// Number of input variables.
+    pub const fn input_count(&self) -> usize {
+        self.def.inputs.len()
+    }
+
+    /// Number of output variables.
+    pub const fn output_count(&self) -> usize {
+        self.def.outputs.len()
+    }
+
+    /// Length of the scratch buffer [`Controller::evaluate`] needs.
+    pub const fn scratch_len(&self) -> usize {
+        self.scratch_len
+    }
+}

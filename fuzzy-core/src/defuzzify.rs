@@ -1,0 +1,259 @@
+//! Defuzzification: Mamdani methods over a sampled output range, Sugeno methods.
+//!
+//! Mamdani methods work on the aggregated fuzzy set sampled at `n` points
+//! `x_i = x_0 + i·dx`, i = 0 … n-1 (see [`Sampling`]). Each method runs over every sample
+//! every time (no early exit): the position of a maximum or of the half area is tracked with
+//! selects, so the instruction count does not depend on the data.
+//!
+//! Definitions (MATLAB's `defuzz`, except SOM/LOM, see below):
+//! - centroid: `Σ x_i μ_i / Σ μ_i`, computed as `x_0 + dx · Σ i μ_i / Σ μ_i`;
+//! - bisector: the first `x_i` at which the running sum of `μ` reaches half the total;
+//! - mean of maximum: the mean of all `x_i` whose `μ_i` equals the maximum;
+//! - smallest / largest of maximum: the smallest / largest such `x_i` (by value, as in
+//!   fuzzylite and IEC 61131-7 LM/RM; MATLAB's `som`/`lom` pick by absolute value instead).
+//!
+//! fuzzylite's MOM takes the middle of the *first* maximal plateau; it agrees with ours
+//! whenever the maximum is reached on a single plateau.
+
+use crate::math::{max, select};
+
+/// Defuzzification method of an output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Defuzzifier {
+    /// Mamdani: centre of gravity (MATLAB `centroid`, FCL `COG`).
+    Centroid,
+    /// Mamdani: point splitting the area in two halves (MATLAB `bisector`, FCL `COA`).
+    Bisector,
+    /// Mamdani: mean of the maximising points (MATLAB `mom`).
+    MeanOfMaximum,
+    /// Mamdani: smallest maximising point (FCL `LM`).
+    SmallestOfMaximum,
+    /// Mamdani: largest maximising point (FCL `RM`).
+    LargestOfMaximum,
+    /// Sugeno: `Σ w z / Σ w` (MATLAB `wtaver`).
+    WeightedAverage,
+    /// Sugeno: `Σ w z` (MATLAB `wtsum`).
+    WeightedSum,
+}
+
+impl Defuzzifier {
+    /// True for the methods that work on a sampled fuzzy set.
+    pub const fn is_mamdani(self) -> bool {
+        !matches!(self, Defuzzifier::WeightedAverage | Defuzzifier::WeightedSum)
+    }
+}
+
+/// Where a Mamdani output range `[min, max]` is sampled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Sampling {
+    /// `points` evenly spaced points including both ends (MATLAB; at least 2).
+    Endpoints {
+        /// number of points
+        points: u16,
+    },
+    /// The midpoints of `intervals` equal intervals: `x_i = min + (i + 0.5)(max - min)/n`
+    /// (fuzzylite's "resolution"; at least 1).
+    Midpoints {
+        /// number of intervals
+        intervals: u16,
+    },
+}
+
+impl Sampling {
+    /// MATLAB's default: 101 points, both ends included.
+    pub const MATLAB: Sampling = Sampling::Endpoints { points: 101 };
+    /// fuzzylite's default: midpoints of 100 intervals.
+    pub const FUZZYLITE: Sampling = Sampling::Midpoints { intervals: 100 };
+
+    /// Number of samples.
+    pub const fn count(self) -> usize {
+        match self {
+            Sampling::Endpoints { points } => points as usize,
+            Sampling::Midpoints { intervals } => intervals as usize,
+        }
+    }
+
+    /// The smallest count the sampling accepts.
+    pub(crate) const fn minimum_count(self) -> usize {
+        match self {
+            Sampling::Endpoints { .. } => 2,
+            Sampling::Midpoints { .. } => 1,
+        }
+    }
+
+    /// First sample position and spacing for the range `[min, max]`.
+    pub const fn grid(self, min: f32, max: f32) -> (f32, f32) {
+        match self {
+            Sampling::Endpoints { points } => {
+                let steps = if points > 1 { points - 1 } else { 1 };
+                (min, (max - min) / steps as f32)
+            }
+            Sampling::Midpoints { intervals } => {
+                let n = if intervals > 0 { intervals } else { 1 };
+                let dx = (max - min) / n as f32;
+                (min + 0.5 * dx, dx)
+            }
+        }
+    }
+
+    /// Position of sample `i`.
+    pub const fn position(self, i: usize, min: f32, max: f32) -> f32 {
+        let (x0, dx) = self.grid(min, max);
+        x0 + i as f32 * dx
+    }
+}
+
+/// Crisp value of a sampled aggregated set, and whether the set was non-empty.
+///
+/// Fixed time: every branch below depends on `method` (structure) only. The single division
+/// is guarded by a select so an empty set never divides by zero.
+#[inline]
+pub(crate) fn defuzzify_sampled(method: Defuzzifier, samples: &[f32], x0: f32, dx: f32) -> (f32, bool) {
+    let (total, moment) = sum_and_moment(samples);
+    let non_empty = total > 0.0;
+    let index = match method {
+        Defuzzifier::Bisector => bisector_index(samples, total),
+        Defuzzifier::MeanOfMaximum | Defuzzifier::SmallestOfMaximum | Defuzzifier::LargestOfMaximum => {
+            let (first, last, mean) = maximum_indices(samples);
+            match method {
+                Defuzzifier::SmallestOfMaximum => first,
+                Defuzzifier::LargestOfMaximum => last,
+                _ => mean,
+            }
+        }
+        // Centroid (and the Sugeno methods, which never reach here).
+        _ => moment / select(non_empty, total, 1.0),
+    };
+    (x0 + dx * index, non_empty)
+}
+
+/// `(Σ μ_i, Σ i μ_i)` with four independent partial sums (shorter dependency chains; the
+/// order of additions is fixed, so results are reproducible across targets).
+#[inline]
+fn sum_and_moment(samples: &[f32]) -> (f32, f32) {
+    let mut sums = [0.0f32; 4];
+    let mut moments = [0.0f32; 4];
+    let mut index = [0.0f32, 1.0, 2.0, 3.0];
+    let chunks = samples.chunks_exact(4);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        for (((sum, moment), index), value) in sums.iter_mut().zip(&mut moments).zip(&mut index).zip(chunk) {
+            *sum += value;
+            *moment += *index * value;
+            *index += 4.0;
+        }
+    }
+    for (((sum, moment), index), value) in sums.iter_mut().zip(&mut moments).zip(&index).zip(tail) {
+        *sum += value;
+        *moment += index * value;
+    }
+    ((sums[0] + sums[1]) + (sums[2] + sums[3]), (moments[0] + moments[1]) + (moments[2] + moments[3]))
+}
+
+/// Index of the first sample at which the running sum reaches half of `total`.
+#[inline]
+fn bisector_index(samples: &[f32], total: f32) -> f32 {
+    let half = 0.5 * total;
+    let mut running = 0.0f32;
+    let mut found = samples.len().saturating_sub(1) as f32;
+    let mut seen = false;
+    let mut index = 0.0f32;
+    for value in samples {
+        running += value;
+        let reached = running >= half;
+        found = select(reached & !seen, index, found);
+        seen |= reached;
+        index += 1.0;
+    }
+    found
+}
+
+/// `(first, last, mean)` index of the samples equal to the maximum.
+#[inline]
+fn maximum_indices(samples: &[f32]) -> (f32, f32, f32) {
+    let peak = samples.iter().fold(0.0f32, |m, v| max(*v, m));
+    let mut first = 0.0f32;
+    let mut last = 0.0f32;
+    let mut seen = false;
+    let mut count = 0.0f32;
+    let mut index_sum = 0.0f32;
+    let mut index = 0.0f32;
+    for value in samples {
+        let at_peak = *value == peak;
+        first = select(at_peak & !seen, index, first);
+        last = select(at_peak, index, last);
+        seen |= at_peak;
+        count += select(at_peak, 1.0, 0.0);
+        index_sum += select(at_peak, index, 0.0);
+        index += 1.0;
+    }
+    (first, last, index_sum / max(count, 1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grids() {
+        assert_eq!(Sampling::MATLAB.grid(-1.0, 1.0), (-1.0, 0.02));
+        assert_eq!(Sampling::MATLAB.position(100, -1.0, 1.0), 1.0);
+        let (x0, dx) = Sampling::FUZZYLITE.grid(0.0, 1.0);
+        assert_eq!((x0, dx), (0.005, 0.01));
+    }
+
+    #[test]
+    fn centroid_of_a_triangle_shaped_set() {
+        // μ = [0, 1, 2, 1, 0]/2 on x = 10, 11, ... -> centroid 12
+        let s = [0.0, 0.5, 1.0, 0.5, 0.0];
+        let (x, ok) = defuzzify_sampled(Defuzzifier::Centroid, &s, 10.0, 1.0);
+        assert!(ok);
+        assert_eq!(x, 12.0);
+    }
+
+    #[test]
+    fn centroid_of_asymmetric_set_by_hand() {
+        // Σμ = 1.75, Σ iμ = 0*0.25 + 1*1 + 5*0.5 = 3.5 -> 2.0 -> x = 0 + 0.5*2
+        let s = [0.25, 1.0, 0.0, 0.0, 0.0, 0.5];
+        let (x, _) = defuzzify_sampled(Defuzzifier::Centroid, &s, 0.0, 0.5);
+        assert_eq!(x, 1.0);
+    }
+
+    #[test]
+    fn bisector_first_point_reaching_half_area() {
+        let s = [1.0, 1.0, 1.0, 1.0, 0.0, 0.0];
+        // total 4, half 2, running sum reaches 2 at i = 1
+        assert_eq!(defuzzify_sampled(Defuzzifier::Bisector, &s, 0.0, 1.0).0, 1.0);
+        let s = [0.0, 0.0, 0.0, 3.0];
+        assert_eq!(defuzzify_sampled(Defuzzifier::Bisector, &s, 0.0, 1.0).0, 3.0);
+    }
+
+    #[test]
+    fn maxima_with_two_plateaus() {
+        let s = [0.1, 0.8, 0.8, 0.2, 0.8, 0.3, 0.0];
+        let at = |m| defuzzify_sampled(m, &s, 0.0, 2.0).0;
+        assert_eq!(at(Defuzzifier::SmallestOfMaximum), 2.0);
+        assert_eq!(at(Defuzzifier::LargestOfMaximum), 8.0);
+        // MATLAB: mean of x = 2, 4, 8
+        assert!((at(Defuzzifier::MeanOfMaximum) - 14.0 / 3.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn empty_set_is_reported_and_finite() {
+        let s = [0.0; 9];
+        for m in [
+            Defuzzifier::Centroid,
+            Defuzzifier::Bisector,
+            Defuzzifier::MeanOfMaximum,
+            Defuzzifier::SmallestOfMaximum,
+            Defuzzifier::LargestOfMaximum,
+        ] {
+            let (x, ok) = defuzzify_sampled(m, &s, 0.0, 1.0);
+            assert!(!ok && x.is_finite(), "{m:?}");
+        }
+    }
+}

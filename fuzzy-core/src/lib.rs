@@ -1,0 +1,31 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![forbid(unsafe_code)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod controller;
+pub mod defuzzify;
+mod error;
+mod eval;
+pub mod math;
+pub mod membership;
+pub mod norm;
+pub mod rule;
+mod status;
+mod variable;
+
+pub use controller::{
+    Controller, ControllerDef, Inference, MAX_INPUTS, MAX_OUTPUTS, MAX_RULES, MAX_SAMPLES, MAX_TERMS_PER_VARIABLE,
+    fill_sample_table, sample_len, sample_table,
+};
+pub use defuzzify::{Defuzzifier, Sampling};
+pub use error::{Error, Variable};
+pub use membership::{Membership, Term};
+pub use norm::{SNorm, TNorm};
+pub use rule::{Connective, Rule};
+pub use status::Status;
+pub use variable::{Fallback, InputVariable, OutOfRange, OutputVariable, TermRange};

@@ -1,0 +1,210 @@
+//! Branch-free scalar helpers and fixed-cost `exp`, `exp2` and `log2`.
+//!
+//! Everything here is a `const fn` so that sampled output tables can be computed at compile
+//! time with bit-identical results to run time (Rust evaluates `+ - * /` on `f32` with
+//! IEEE-754 round-to-nearest both in const evaluation and on the targets we support).
+//!
+//! None of the functions contains a loop or a value-dependent branch: `if c { a } else { b }`
+//! on two already-computed `f32` values lowers to a compare-and-select (`cmpss`/`minss`/
+//! `maxss` on x86-64). The instruction-count script (`scripts/instruction-count.sh`) checks
+//! that this stays true in the compiled engine.
+//!
+//! Accuracy (checked by the tests at the end of this file against `f64` from `std`):
+//! - [`exp`]: relative error ≤ 4e-7 over the clamped domain [-87, 88] (Cody–Waite range
+//!   reduction, degree-7 Taylor polynomial on |r| ≤ ln 2 / 2, truncation error 5.6e-9).
+//! - [`exp2`]: relative error ≤ 4e-7 for an exactly representable argument.
+//! - [`log2`]: absolute error ≤ 2e-7 · max(1, |log2 x|) for positive normal `x`.
+
+/// Branch-free select of two computed values.
+#[inline(always)]
+pub(crate) const fn select(condition: bool, if_true: f32, if_false: f32) -> f32 {
+    if condition { if_true } else { if_false }
+}
+
+/// Minimum; returns `b` when `a` is NaN.
+#[inline(always)]
+pub(crate) const fn min(a: f32, b: f32) -> f32 {
+    if a < b { a } else { b }
+}
+
+/// Maximum; returns `b` when `a` is NaN.
+#[inline(always)]
+pub(crate) const fn max(a: f32, b: f32) -> f32 {
+    if a > b { a } else { b }
+}
+
+/// Clamp into `[lo, hi]`; NaN maps to `lo`.
+#[inline(always)]
+pub(crate) const fn clamp(x: f32, lo: f32, hi: f32) -> f32 {
+    min(max(x, lo), hi)
+}
+
+/// Clamp into `[0, 1]`; NaN maps to 0.
+#[inline(always)]
+pub(crate) const fn clamp01(x: f32) -> f32 {
+    clamp(x, 0.0, 1.0)
+}
+
+/// Absolute value by clearing the sign bit.
+#[inline(always)]
+pub(crate) const fn abs(x: f32) -> f32 {
+    f32::from_bits(x.to_bits() & 0x7fff_ffff)
+}
+
+/// `x` is neither NaN nor infinite (exponent field not all ones).
+#[inline(always)]
+pub(crate) const fn is_finite(x: f32) -> bool {
+    (x.to_bits() & 0x7f80_0000) != 0x7f80_0000
+}
+
+/// 1.5 · 2^23: adding and subtracting it rounds an `f32` of magnitude < 2^22 to the nearest
+/// integer, and the low mantissa bits of the sum hold that integer.
+const ROUND_MAGIC: f32 = 12_582_912.0;
+
+/// Round to the nearest integer for |x| < 2^22, returned both as `f32` and as `i32`.
+#[inline(always)]
+const fn round_both(x: f32) -> (f32, i32) {
+    let shifted = x + ROUND_MAGIC;
+    let rounded = shifted - ROUND_MAGIC;
+    let integer = shifted.to_bits().wrapping_sub(ROUND_MAGIC.to_bits()) as i32;
+    (rounded, integer)
+}
+
+/// 2^n for an integer n in [-126, 127], built from the exponent bits.
+#[inline(always)]
+const fn pow2i(n: i32) -> f32 {
+    f32::from_bits(((n + 127) as u32) << 23)
+}
+
+/// e^r for |r| ≤ 0.35: degree-7 Taylor polynomial in Horner form.
+#[inline(always)]
+const fn exp_reduced(r: f32) -> f32 {
+    const C7: f32 = 1.0 / 5040.0;
+    const C6: f32 = 1.0 / 720.0;
+    const C5: f32 = 1.0 / 120.0;
+    const C4: f32 = 1.0 / 24.0;
+    const C3: f32 = 1.0 / 6.0;
+    let p = C7;
+    let p = p * r + C6;
+    let p = p * r + C5;
+    let p = p * r + C4;
+    let p = p * r + C3;
+    let p = p * r + 0.5;
+    let p = p * r + 1.0;
+    p * r + 1.0
+}
+
+/// Natural exponential with a fixed instruction sequence.
+///
+/// The argument is clamped to [-87, 88] (NaN maps to -87), so the result is a normal, finite
+/// number in [1.6e-38, 1.65e38]: membership functions never see infinities or subnormals.
+pub const fn exp(x: f32) -> f32 {
+    const LOG2_E: f32 = core::f32::consts::LOG2_E;
+    // ln 2 split so that n · LN2_HI is exact for |n| < 2^9.
+    const LN2_HI: f32 = 0.693_359_4;
+    const LN2_LO: f32 = -2.121_944_4e-4;
+    let x = clamp(x, -87.0, 88.0);
+    let (n_float, n) = round_both(x * LOG2_E);
+    let r = (x - n_float * LN2_HI) - n_float * LN2_LO;
+    exp_reduced(r) * pow2i(n)
+}
+
+/// Base-2 exponential with a fixed instruction sequence; the argument is clamped to
+/// [-126, 126] (NaN maps to -126).
+pub const fn exp2(t: f32) -> f32 {
+    let t = clamp(t, -126.0, 126.0);
+    let (n_float, n) = round_both(t);
+    let f = t - n_float;
+    exp_reduced(f * core::f32::consts::LN_2) * pow2i(n)
+}
+
+/// Base-2 logarithm of a non-negative value with a fixed instruction sequence.
+///
+/// Defined for every input without branching: `log2(0) = -127`, subnormals give about -127,
+/// `log2(+inf) = 128`; callers only use it inside [`exp2`], which clamps.
+pub const fn log2(x: f32) -> f32 {
+    const SQRT_2: f32 = core::f32::consts::SQRT_2;
+    let bits = x.to_bits() & 0x7fff_ffff;
+    let exponent = ((bits >> 23) as i32) - 127;
+    let mantissa = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000);
+    // Move the mantissa into [sqrt(1/2), sqrt(2)) so that |s| ≤ 0.1716 below.
+    let high = mantissa > SQRT_2;
+    let mantissa = select(high, mantissa * 0.5, mantissa);
+    let exponent = exponent + high as i32;
+    // ln m = 2 atanh(s), s = (m - 1) / (m + 1); series to s^9, truncation error < 1e-9.
+    let s = (mantissa - 1.0) / (mantissa + 1.0);
+    let s2 = s * s;
+    let series = (((s2 * (1.0 / 9.0) + 1.0 / 7.0) * s2 + 1.0 / 5.0) * s2 + 1.0 / 3.0) * s2 + 1.0;
+    let ln_mantissa = 2.0 * s * series;
+    exponent as f32 + ln_mantissa * core::f32::consts::LOG2_E
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+
+    fn rel(a: f32, b: f64) -> f64 {
+        ((a as f64) - b).abs() / b.abs().max(f64::MIN_POSITIVE)
+    }
+
+    #[test]
+    fn exp_matches_f64_within_4e_7_relative() {
+        let mut worst = 0.0f64;
+        let mut x = -87.0f32;
+        while x <= 88.0 {
+            worst = worst.max(rel(exp(x), (x as f64).exp()));
+            x += 0.0137;
+        }
+        assert!(worst <= 4e-7, "worst relative error {worst}");
+    }
+
+    #[test]
+    fn exp_clamps_extremes_and_nan_to_finite_normals() {
+        for x in [f32::NEG_INFINITY, -1e30, -200.0, f32::NAN] {
+            let y = exp(x);
+            assert!(y.is_normal() && y < 2e-38, "exp({x}) = {y}");
+        }
+        for x in [f32::INFINITY, 1e30, 200.0] {
+            let y = exp(x);
+            assert!(y.is_finite() && y > 1e38, "exp({x}) = {y}");
+        }
+        assert_eq!(exp(0.0), 1.0);
+    }
+
+    #[test]
+    fn exp2_matches_f64_within_4e_7_relative() {
+        let mut worst = 0.0f64;
+        let mut t = -126.0f32;
+        while t <= 126.0 {
+            worst = worst.max(rel(exp2(t), (t as f64).exp2()));
+            t += 0.0173;
+        }
+        assert!(worst <= 4e-7, "worst relative error {worst}");
+        assert_eq!(exp2(3.0), 8.0);
+    }
+
+    #[test]
+    fn log2_matches_f64() {
+        let mut worst = 0.0f64;
+        let mut x = 1e-30f32;
+        while x < 1e30 {
+            let exact = (x as f64).log2();
+            let err = ((log2(x) as f64) - exact).abs() / exact.abs().max(1.0);
+            worst = worst.max(err);
+            x *= 1.013;
+        }
+        assert!(worst <= 2e-7, "worst error {worst}");
+        assert_eq!(log2(8.0), 3.0);
+        assert_eq!(log2(0.0), -127.0);
+        assert_eq!(log2(f32::INFINITY), 128.0);
+    }
+
+    #[test]
+    fn helpers_handle_nan() {
+        assert_eq!(clamp01(f32::NAN), 0.0);
+        assert_eq!(clamp(f32::NAN, -2.0, 3.0), -2.0);
+        assert_eq!(abs(-2.5), 2.5);
+        assert!(!is_finite(f32::NAN) && !is_finite(f32::INFINITY) && is_finite(f32::MAX));
+    }
+}
