@@ -1,8 +1,8 @@
 //! The controller description ([`ControllerDef`]) and its validated form ([`Controller`]).
 
 use crate::error::{Error, Variable};
-use crate::membership::{Membership, Term, TermUse};
 use crate::math::is_finite;
+use crate::membership::{Membership, Term, TermUse};
 use crate::norm::{SNorm, TNorm};
 use crate::rule::Rule;
 use crate::variable::{Fallback, InputVariable, OutputVariable};
@@ -20,6 +20,8 @@ pub const MAX_SAMPLES: usize = 16_384;
 
 /// Inference method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Inference {
     /// Mamdani: each rule clips or scales its consequent set (`implication`), the sets are
     /// combined point-wise (`aggregation`) and defuzzified.
@@ -94,7 +96,12 @@ pub const fn sample_len(outputs: &[OutputVariable]) -> usize {
 
 /// Fills `table` with the output terms sampled as [`ControllerDef::samples`] expects,
 /// stopping at the end of `table` or of the data.
-pub const fn fill_sample_table(table: &mut [f32], outputs: &[OutputVariable], terms: &[Term], params: &[f32]) {
+pub const fn fill_sample_table(
+    table: &mut [f32],
+    outputs: &[OutputVariable],
+    terms: &[Term],
+    params: &[f32],
+) {
     let mut k = 0;
     let mut o = 0;
     while o < outputs.len() {
@@ -119,7 +126,11 @@ pub const fn fill_sample_table(table: &mut [f32], outputs: &[OutputVariable], te
 /// The sampled output table of a Mamdani controller, as a `const` array:
 /// `const SAMPLES: [f32; N] = sample_table(&OUTPUTS, &TERMS, &PARAMS);` with
 /// `N = sample_len(&OUTPUTS)`. A wrong `N` is caught by [`Controller::new`].
-pub const fn sample_table<const N: usize>(outputs: &[OutputVariable], terms: &[Term], params: &[f32]) -> [f32; N] {
+pub const fn sample_table<const N: usize>(
+    outputs: &[OutputVariable],
+    terms: &[Term],
+    params: &[f32],
+) -> [f32; N] {
     let mut table = [0.0f32; N];
     fill_sample_table(&mut table, outputs, terms, params);
     table
@@ -164,11 +175,30 @@ const fn finite_all(values: &[f32]) -> bool {
 }
 
 /// Checks one term's parameters; `Ok(())` or the error to report.
-const fn check_term(term: &Term, variable: Variable, index: u16, usage: TermUse, inputs: usize, params: &[f32]) -> Result<(), Error> {
-    let bad = Error::InvalidParameters { variable, term: index };
-    let non_finite = Error::NonFiniteParameter { variable, term: index };
-    if !matches!((term.usage(), usage), (TermUse::Shape, TermUse::Shape) | (TermUse::SugenoOutput, TermUse::SugenoOutput)) {
-        return Err(Error::WrongTermKind { variable, term: index });
+const fn check_term(
+    term: &Term,
+    variable: Variable,
+    index: u16,
+    usage: TermUse,
+    inputs: usize,
+    params: &[f32],
+) -> Result<(), Error> {
+    let bad = Error::InvalidParameters {
+        variable,
+        term: index,
+    };
+    let non_finite = Error::NonFiniteParameter {
+        variable,
+        term: index,
+    };
+    if !matches!(
+        (term.usage(), usage),
+        (TermUse::Shape, TermUse::Shape) | (TermUse::SugenoOutput, TermUse::SugenoOutput)
+    ) {
+        return Err(Error::WrongTermKind {
+            variable,
+            term: index,
+        });
     }
     match term.description() {
         Membership::Triangle { a, b, c } => {
@@ -192,7 +222,12 @@ const fn check_term(term: &Term, variable: Variable, index: u16, usage: TermUse,
                 return Err(non_finite);
             }
         }
-        Membership::Gaussian2 { sigma1, c1, sigma2, c2 } => {
+        Membership::Gaussian2 {
+            sigma1,
+            c1,
+            sigma2,
+            c2,
+        } => {
             if !finite_all(&[sigma1, c1, sigma2, c2]) {
                 return Err(non_finite);
             }
@@ -263,7 +298,14 @@ const fn check_term(term: &Term, variable: Variable, index: u16, usage: TermUse,
 }
 
 /// Checks a variable's range and terms.
-const fn check_variable(min: f32, max: f32, range: crate::TermRange, variable: Variable, usage: TermUse, def: &ControllerDef) -> Result<(), Error> {
+const fn check_variable(
+    min: f32,
+    max: f32,
+    range: crate::TermRange,
+    variable: Variable,
+    usage: TermUse,
+    def: &ControllerDef,
+) -> Result<(), Error> {
     if !is_finite(min) || !is_finite(max) || !(min < max) || !is_finite(max - min) {
         return Err(Error::InvalidRange(variable));
     }
@@ -288,7 +330,9 @@ const fn check_rules(def: &ControllerDef) -> Result<(), Error> {
     let inputs = def.inputs.len();
     let stride = inputs + def.outputs.len();
     if def.rule_terms.len() != def.rules.len() * stride {
-        return Err(Error::RuleTableLength { expected: def.rules.len() * stride });
+        return Err(Error::RuleTableLength {
+            expected: def.rules.len() * stride,
+        });
     }
     let mut r = 0;
     while r < def.rules.len() {
@@ -305,7 +349,10 @@ const fn check_rules(def: &ControllerDef) -> Result<(), Error> {
             let (variable, count) = if v < inputs {
                 (Variable::Input(v as u8), def.inputs[v].terms.count)
             } else {
-                (Variable::Output((v - inputs) as u8), def.outputs[v - inputs].terms.count)
+                (
+                    Variable::Output((v - inputs) as u8),
+                    def.outputs[v - inputs].terms.count,
+                )
             };
             if k.unsigned_abs() as u16 > count {
                 return Err(Error::RuleTerm { rule, variable });
@@ -394,7 +441,14 @@ impl<'a> Controller<'a> {
         let mut i = 0;
         while i < def.inputs.len() {
             let input = def.inputs[i];
-            if let Err(e) = check_variable(input.min, input.max, input.terms, Variable::Input(i as u8), TermUse::Shape, &def) {
+            if let Err(e) = check_variable(
+                input.min,
+                input.max,
+                input.terms,
+                Variable::Input(i as u8),
+                TermUse::Shape,
+                &def,
+            ) {
                 return Err(e);
             }
             i += 1;
@@ -403,7 +457,11 @@ impl<'a> Controller<'a> {
         while o < def.outputs.len() {
             let output = def.outputs[o];
             let variable = Variable::Output(o as u8);
-            let usage = if mamdani { TermUse::Shape } else { TermUse::SugenoOutput };
+            let usage = if mamdani {
+                TermUse::Shape
+            } else {
+                TermUse::SugenoOutput
+            };
             if let Err(e) = check_variable(output.min, output.max, output.terms, variable, usage, &def) {
                 return Err(e);
             }
@@ -427,14 +485,20 @@ impl<'a> Controller<'a> {
         if let Err(e) = check_samples(&def) {
             return Err(e);
         }
-        Ok(Controller { scratch_len: def.scratch_len(), def })
+        Ok(Controller {
+            scratch_len: def.scratch_len(),
+            def,
+        })
     }
 
     /// Wraps a description that is known to be valid (built by this crate from a validated
     /// one with identical contents).
     #[cfg(feature = "alloc")]
     pub(crate) const fn from_validated(def: ControllerDef<'a>) -> Controller<'a> {
-        Controller { scratch_len: def.scratch_len(), def }
+        Controller {
+            scratch_len: def.scratch_len(),
+            def,
+        }
     }
 
     /// The validated description.

@@ -151,7 +151,10 @@ fn sum_and_moment(samples: &[f32]) -> (f32, f32) {
         *sum += value;
         *moment += index * value;
     }
-    ((sums[0] + sums[1]) + (sums[2] + sums[3]), (moments[0] + moments[1]) + (moments[2] + moments[3]))
+    (
+        (sums[0] + sums[1]) + (sums[2] + sums[3]),
+        (moments[0] + moments[1]) + (moments[2] + moments[3]),
+    )
 }
 
 /// Index of the first sample at which the running sum reaches half of `total`.

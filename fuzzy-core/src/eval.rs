@@ -52,7 +52,10 @@ impl<'a> Controller<'a> {
         for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate() {
             let (value, fired) = match def.inference {
                 Inference::Sugeno => self.sugeno_output(o, variable, crisp, degrees),
-                Inference::Mamdani { implication, aggregation } => {
+                Inference::Mamdani {
+                    implication,
+                    aggregation,
+                } => {
                     let n = variable.sampling.count();
                     let len = variable.terms.count as usize * n;
                     let table = def.samples.get(sample_offset..sample_offset + len).unwrap_or(&[]);
@@ -76,7 +79,9 @@ impl<'a> Controller<'a> {
                 y = clamp(y, variable.min, variable.max);
             }
             *out = y;
-            status = status.with_if(Status::NO_RULE_FIRED, !fired).with_if(Status::FALLBACK, !computed);
+            status = status
+                .with_if(Status::NO_RULE_FIRED, !fired)
+                .with_if(Status::FALLBACK, !computed);
         }
         status
     }
@@ -92,10 +97,51 @@ impl<'a> Controller<'a> {
         let (degrees, _) = rest.split_at_mut(def.terms.len());
         let status = self.fuzzify(inputs, crisp, degrees);
         let stride = def.inputs.len() + def.outputs.len();
-        for ((rule, row), strength) in def.rules.iter().zip(def.rule_terms.chunks_exact(stride)).zip(strengths) {
+        for ((rule, row), strength) in def
+            .rules
+            .iter()
+            .zip(def.rule_terms.chunks_exact(stride))
+            .zip(strengths)
+        {
             *strength = self.fire(rule, row, degrees);
         }
         status
+    }
+
+    /// The aggregated fuzzy set of Mamdani output `output` for `inputs`, sampled at the
+    /// output's sample points (see [`crate::Sampling::position`]); a slice of `scratch`.
+    /// Empty for Sugeno controllers, a missing output or a short scratch buffer. For plots
+    /// and inspection; [`Controller::evaluate`] defuzzifies the same set.
+    pub fn aggregated_set<'s>(&self, inputs: &[f32], scratch: &'s mut [f32], output: usize) -> &'s [f32] {
+        let def = self.def();
+        let (
+            Inference::Mamdani {
+                implication,
+                aggregation,
+            },
+            Some(variable),
+        ) = (def.inference, def.outputs.get(output))
+        else {
+            return &[];
+        };
+        if scratch.len() < self.scratch_len() {
+            return &[];
+        }
+        let offset: usize = def
+            .outputs
+            .iter()
+            .take(output)
+            .map(|v| v.terms.count as usize * v.sampling.count())
+            .sum();
+        let n = variable.sampling.count();
+        let len = variable.terms.count as usize * n;
+        let table = def.samples.get(offset..offset + len).unwrap_or(&[]);
+        let (crisp, rest) = scratch.split_at_mut(def.inputs.len());
+        let (degrees, aggregated) = rest.split_at_mut(def.terms.len());
+        self.fuzzify(inputs, crisp, degrees);
+        let set = aggregated.get_mut(..n).unwrap_or(&mut []);
+        self.aggregate(output, variable, implication, aggregation, table, degrees, set);
+        set
     }
 
     /// Stores the crisp inputs (after NaN and range handling) and every input term's degree
@@ -188,7 +234,13 @@ impl<'a> Controller<'a> {
     /// Sugeno: `(Σ_t W_t z_t [/ Σ_t W_t], Σ_t W_t > 0)` with `W_t` the summed activations of
     /// the rules concluding term `t`.
     #[inline]
-    fn sugeno_output(&self, o: usize, variable: &OutputVariable, crisp: &[f32], degrees: &mut [f32]) -> (f32, bool) {
+    fn sugeno_output(
+        &self,
+        o: usize,
+        variable: &OutputVariable,
+        crisp: &[f32],
+        degrees: &mut [f32],
+    ) -> (f32, bool) {
         let def = self.def();
         self.term_activations(o, variable, SNorm::UnboundedSum, degrees);
         let range = variable.terms.start as usize..variable.terms.end();
@@ -211,11 +263,21 @@ impl<'a> Controller<'a> {
     /// Mamdani: the aggregated output set of output `o`, sampled, into `set`.
     #[allow(clippy::too_many_arguments)]
     #[inline]
-    fn aggregate(&self, o: usize, variable: &OutputVariable, implication: TNorm, aggregation: SNorm, table: &[f32], degrees: &mut [f32], set: &mut [f32]) {
+    fn aggregate(
+        &self,
+        o: usize,
+        variable: &OutputVariable,
+        implication: TNorm,
+        aggregation: SNorm,
+        table: &[f32],
+        degrees: &mut [f32],
+        set: &mut [f32],
+    ) {
         let def = self.def();
         let n = set.len();
         set.fill(0.0);
-        let combinable = matches!(aggregation, SNorm::Maximum) || matches!((aggregation, implication), (SNorm::UnboundedSum, TNorm::Product));
+        let combinable = matches!(aggregation, SNorm::Maximum)
+            || matches!((aggregation, implication), (SNorm::UnboundedSum, TNorm::Product));
         if combinable {
             self.term_activations(o, variable, aggregation, degrees);
             let start = variable.terms.start as usize;

@@ -15,17 +15,23 @@ pub mod math;
 pub mod membership;
 pub mod norm;
 pub mod rule;
+#[cfg(feature = "alloc")]
+pub mod spec;
 mod status;
 mod variable;
 
 pub use controller::{
-    Controller, ControllerDef, Inference, MAX_INPUTS, MAX_OUTPUTS, MAX_RULES, MAX_SAMPLES, MAX_TERMS_PER_VARIABLE,
-    fill_sample_table, sample_len, sample_table,
+    Controller, ControllerDef, Inference, MAX_INPUTS, MAX_OUTPUTS, MAX_RULES, MAX_SAMPLES,
+    MAX_TERMS_PER_VARIABLE, fill_sample_table, sample_len, sample_table,
 };
 pub use defuzzify::{Defuzzifier, Sampling};
 pub use error::{Error, Variable};
 pub use membership::{Membership, Term};
 pub use norm::{SNorm, TNorm};
 pub use rule::{Connective, Rule};
+#[cfg(feature = "alloc")]
+pub use spec::{
+    ControllerSpec, InputSpec, OutputSpec, OwnedController, RuleSpec, Shape, SpecError, TermSpec,
+};
 pub use status::Status;
 pub use variable::{Fallback, InputVariable, OutOfRange, OutputVariable, TermRange};

@@ -168,7 +168,11 @@ impl Edge {
     const fn new(from: f32, to: f32) -> Edge {
         let width = to - from;
         let step = !(abs(width) > 0.0) || !crate::math::is_finite(1.0 / width);
-        Edge { at: from, slope: select(step, 0.0, 1.0 / width), step }
+        Edge {
+            at: from,
+            slope: select(step, 0.0, 1.0 / width),
+            step,
+        }
     }
 
     /// Degree of a rising edge (`from <= to`); steps are 1 from `at` on.
@@ -280,17 +284,27 @@ impl Term {
     pub const fn new(description: Membership) -> Term {
         let compiled = match description {
             Membership::Triangle { a, b, c } => Compiled::TwoEdges(Edge::new(a, b), Edge::new(c, b)),
-            Membership::Trapezoid { a, b, c, d } => {
-                Compiled::TwoEdges(Edge::new(a, b), Edge::new(d, c))
-            }
-            Membership::Gaussian { sigma, c } => Compiled::Gaussian { k: gaussian_factor(sigma), c },
-            Membership::Gaussian2 { sigma1, c1, sigma2, c2 } => Compiled::Gaussian2 {
+            Membership::Trapezoid { a, b, c, d } => Compiled::TwoEdges(Edge::new(a, b), Edge::new(d, c)),
+            Membership::Gaussian { sigma, c } => Compiled::Gaussian {
+                k: gaussian_factor(sigma),
+                c,
+            },
+            Membership::Gaussian2 {
+                sigma1,
+                c1,
+                sigma2,
+                c2,
+            } => Compiled::Gaussian2 {
                 k1: gaussian_factor(sigma1),
                 c1,
                 k2: gaussian_factor(sigma2),
                 c2,
             },
-            Membership::Bell { a, b, c } => Compiled::Bell { k: bell_factor(a), b, c },
+            Membership::Bell { a, b, c } => Compiled::Bell {
+                k: bell_factor(a),
+                b,
+                c,
+            },
             Membership::Sigmoid { a, c } => Compiled::Sigmoid { a, c },
             Membership::DiffSigmoid { a1, c1, a2, c2 } => Compiled::DiffSigmoid { a1, c1, a2, c2 },
             Membership::ProdSigmoid { a1, c1, a2, c2 } => Compiled::ProdSigmoid { a1, c1, a2, c2 },
@@ -303,7 +317,10 @@ impl Term {
             Membership::Constant { value } => Compiled::Constant(value),
             Membership::Linear { offset } => Compiled::Linear { offset },
         };
-        Term { description, compiled }
+        Term {
+            description,
+            compiled,
+        }
     }
 
     /// `trimf [a b c]`.
@@ -381,7 +398,10 @@ impl Term {
                 let offset = offset as usize;
                 let coefficients = params.get(offset..offset + inputs.len()).unwrap_or(&[]);
                 let constant = params.get(offset + inputs.len()).copied().unwrap_or(0.0);
-                coefficients.iter().zip(inputs).fold(constant, |acc, (c, x)| acc + c * x)
+                coefficients
+                    .iter()
+                    .zip(inputs)
+                    .fold(constant, |acc, (c, x)| acc + c * x)
             }
             _ => 0.0,
         }
@@ -437,7 +457,16 @@ mod tests {
     #[test]
     fn triangle_at_parameters_between_and_outside() {
         let t = Term::triangle(-1.0, 0.0, 2.0);
-        for (x, expected) in [(-2.0, 0.0), (-1.0, 0.0), (-0.5, 0.5), (0.0, 1.0), (1.0, 0.5), (1.5, 0.25), (2.0, 0.0), (3.0, 0.0)] {
+        for (x, expected) in [
+            (-2.0, 0.0),
+            (-1.0, 0.0),
+            (-0.5, 0.5),
+            (0.0, 1.0),
+            (1.0, 0.5),
+            (1.5, 0.25),
+            (2.0, 0.0),
+            (3.0, 0.0),
+        ] {
             close(mu(t, x), expected, 1e-7);
         }
     }
@@ -459,7 +488,17 @@ mod tests {
     #[test]
     fn trapezoid_values() {
         let t = Term::trapezoid(0.0, 1.0, 2.0, 4.0);
-        for (x, expected) in [(-1.0, 0.0), (0.0, 0.0), (0.5, 0.5), (1.0, 1.0), (1.5, 1.0), (2.0, 1.0), (3.0, 0.5), (4.0, 0.0), (5.0, 0.0)] {
+        for (x, expected) in [
+            (-1.0, 0.0),
+            (0.0, 0.0),
+            (0.5, 0.5),
+            (1.0, 1.0),
+            (1.5, 1.0),
+            (2.0, 1.0),
+            (3.0, 0.5),
+            (4.0, 0.0),
+            (5.0, 0.0),
+        ] {
             close(mu(t, x), expected, 1e-7);
         }
         let open_left = Term::trapezoid(-1.0, -1.0, 0.0, 1.0);
@@ -480,7 +519,12 @@ mod tests {
 
     #[test]
     fn gaussian2_is_flat_between_centres() {
-        let g = Term::new(Membership::Gaussian2 { sigma1: 1.0, c1: -1.0, sigma2: 0.5, c2: 1.0 });
+        let g = Term::new(Membership::Gaussian2 {
+            sigma1: 1.0,
+            c1: -1.0,
+            sigma2: 0.5,
+            c2: 1.0,
+        });
         close(mu(g, 0.0), 1.0, 0.0);
         close(mu(g, -2.0), (-0.5f64).exp(), 1e-7);
         close(mu(g, 1.5), (-0.5f64).exp(), 1e-7);
@@ -488,12 +532,20 @@ mod tests {
 
     #[test]
     fn bell_values() {
-        let b = Term::new(Membership::Bell { a: 2.0, b: 3.0, c: 1.0 });
+        let b = Term::new(Membership::Bell {
+            a: 2.0,
+            b: 3.0,
+            c: 1.0,
+        });
         for x in [-3.0f32, -1.0, 0.0, 1.0, 2.0, 3.0, 5.0, 100.0] {
             let expected = 1.0 / (1.0 + ((x as f64 - 1.0) / 2.0).abs().powf(6.0));
             close(mu(b, x), expected, 1e-6);
         }
-        let half = Term::new(Membership::Bell { a: 1.0, b: 2.5, c: 0.0 });
+        let half = Term::new(Membership::Bell {
+            a: 1.0,
+            b: 2.5,
+            c: 0.0,
+        });
         close(mu(half, 1.0), 0.5, 1e-7);
         close(mu(half, -1.0), 0.5, 1e-7);
     }
@@ -505,13 +557,23 @@ mod tests {
         close(mu(s, 2.0), 1.0 / (1.0 + (-2.0f64).exp()), 1e-7);
         close(mu(s, -100.0), 0.0, 1e-30);
         close(mu(s, 100.0), 1.0, 0.0);
-        let d = Term::new(Membership::DiffSigmoid { a1: 5.0, c1: -1.0, a2: 5.0, c2: 1.0 });
+        let d = Term::new(Membership::DiffSigmoid {
+            a1: 5.0,
+            c1: -1.0,
+            a2: 5.0,
+            c2: 1.0,
+        });
         let sig = |x: f64, a: f64, c: f64| 1.0 / (1.0 + (-a * (x - c)).exp());
         for x in [-3.0f32, -1.0, 0.0, 1.0, 3.0] {
             let xf = x as f64;
             close(mu(d, x), (sig(xf, 5.0, -1.0) - sig(xf, 5.0, 1.0)).abs(), 1e-6);
         }
-        let p = Term::new(Membership::ProdSigmoid { a1: 5.0, c1: -1.0, a2: -5.0, c2: 1.0 });
+        let p = Term::new(Membership::ProdSigmoid {
+            a1: 5.0,
+            c1: -1.0,
+            a2: -5.0,
+            c2: 1.0,
+        });
         for x in [-3.0f32, -1.0, 0.0, 1.0, 3.0] {
             let xf = x as f64;
             close(mu(p, x), sig(xf, 5.0, -1.0) * sig(xf, -5.0, 1.0), 1e-6);
@@ -521,14 +583,35 @@ mod tests {
     #[test]
     fn s_z_pi_shapes() {
         let s = Term::new(Membership::SShape { a: 0.0, b: 2.0 });
-        for (x, expected) in [(-1.0, 0.0), (0.0, 0.0), (0.5, 0.125), (1.0, 0.5), (1.5, 0.875), (2.0, 1.0), (3.0, 1.0)] {
+        for (x, expected) in [
+            (-1.0, 0.0),
+            (0.0, 0.0),
+            (0.5, 0.125),
+            (1.0, 0.5),
+            (1.5, 0.875),
+            (2.0, 1.0),
+            (3.0, 1.0),
+        ] {
             close(mu(s, x), expected, 1e-7);
         }
         let z = Term::new(Membership::ZShape { a: 0.0, b: 2.0 });
-        for (x, expected) in [(-1.0, 1.0), (0.0, 1.0), (0.5, 0.875), (1.0, 0.5), (1.5, 0.125), (2.0, 0.0), (3.0, 0.0)] {
+        for (x, expected) in [
+            (-1.0, 1.0),
+            (0.0, 1.0),
+            (0.5, 0.875),
+            (1.0, 0.5),
+            (1.5, 0.125),
+            (2.0, 0.0),
+            (3.0, 0.0),
+        ] {
             close(mu(z, x), expected, 1e-7);
         }
-        let pi = Term::new(Membership::PiShape { a: 0.0, b: 2.0, c: 3.0, d: 5.0 });
+        let pi = Term::new(Membership::PiShape {
+            a: 0.0,
+            b: 2.0,
+            c: 3.0,
+            d: 5.0,
+        });
         for (x, expected) in [(0.5, 0.125), (2.5, 1.0), (4.5, 0.125), (6.0, 0.0)] {
             close(mu(pi, x), expected, 1e-7);
         }
@@ -544,7 +627,18 @@ mod tests {
     fn points_interpolate_hold_ends_and_step() {
         let params = [0.0, 0.2, 1.0, 1.0, 2.0, 1.0, 2.0, 0.0, 3.0, 0.5];
         let t = Term::new(Membership::Points { offset: 0, count: 5 });
-        for (x, expected) in [(-1.0, 0.2), (0.0, 0.2), (0.5, 0.6), (1.0, 1.0), (1.5, 1.0), (2.0, 1.0), (2.000_1, 0.000_05), (2.5, 0.25), (3.0, 0.5), (9.0, 0.5)] {
+        for (x, expected) in [
+            (-1.0, 0.2),
+            (0.0, 0.2),
+            (0.5, 0.6),
+            (1.0, 1.0),
+            (1.5, 1.0),
+            (2.0, 1.0),
+            (2.000_1, 0.000_05),
+            (2.5, 0.25),
+            (3.0, 0.5),
+            (9.0, 0.5),
+        ] {
             close(t.membership(x, &params), expected, 1e-6);
         }
         let single = Term::new(Membership::Points { offset: 8, count: 1 });
@@ -569,16 +663,48 @@ mod tests {
             Term::triangle(-1.0, 0.0, 1.0),
             Term::trapezoid(-1.0, -1.0, 0.0, 1.0),
             Term::gaussian(0.3, 0.0),
-            Term::new(Membership::Gaussian2 { sigma1: 0.0, c1: 0.0, sigma2: 1e30, c2: 1.0 }),
-            Term::new(Membership::Bell { a: 0.0, b: 2.0, c: 0.0 }),
-            Term::new(Membership::Bell { a: 1e-30, b: -3.0, c: 0.0 }),
+            Term::new(Membership::Gaussian2 {
+                sigma1: 0.0,
+                c1: 0.0,
+                sigma2: 1e30,
+                c2: 1.0,
+            }),
+            Term::new(Membership::Bell {
+                a: 0.0,
+                b: 2.0,
+                c: 0.0,
+            }),
+            Term::new(Membership::Bell {
+                a: 1e-30,
+                b: -3.0,
+                c: 0.0,
+            }),
             Term::new(Membership::Sigmoid { a: 1e30, c: 0.0 }),
-            Term::new(Membership::DiffSigmoid { a1: 1.0, c1: 0.0, a2: -1e30, c2: 1.0 }),
-            Term::new(Membership::PiShape { a: 0.0, b: 0.0, c: 1.0, d: 1.0 }),
+            Term::new(Membership::DiffSigmoid {
+                a1: 1.0,
+                c1: 0.0,
+                a2: -1e30,
+                c2: 1.0,
+            }),
+            Term::new(Membership::PiShape {
+                a: 0.0,
+                b: 0.0,
+                c: 1.0,
+                d: 1.0,
+            }),
             Term::new(Membership::Points { offset: 0, count: 2 }),
         ];
         for term in terms {
-            for x in [f32::NEG_INFINITY, -f32::MAX, -1.0, 0.0, 1e-30, 1.0, f32::MAX, f32::INFINITY] {
+            for x in [
+                f32::NEG_INFINITY,
+                -f32::MAX,
+                -1.0,
+                0.0,
+                1e-30,
+                1.0,
+                f32::MAX,
+                f32::INFINITY,
+            ] {
                 let m = term.membership(x, &params);
                 assert!((0.0..=1.0).contains(&m), "{term:?} at {x} gave {m}");
             }

@@ -90,7 +90,14 @@ impl SNorm {
             SNorm::HamacherSum => {
                 let denominator = 1.0 - a * b;
                 let positive = denominator > 0.0;
-                min(1.0, select(positive, (a + b - 2.0 * a * b) / select(positive, denominator, 1.0), 1.0))
+                min(
+                    1.0,
+                    select(
+                        positive,
+                        (a + b - 2.0 * a * b) / select(positive, denominator, 1.0),
+                        1.0,
+                    ),
+                )
             }
             SNorm::NilpotentMaximum => select(a + b < 1.0, max(a, b), 1.0),
             SNorm::NormalizedSum => (a + b) / max(1.0, a + b),

@@ -29,7 +29,13 @@ pub struct Rule {
 
 impl Rule {
     /// An AND rule with weight 1.
-    pub const AND: Rule = Rule { weight: 1.0, connective: Connective::And };
+    pub const AND: Rule = Rule {
+        weight: 1.0,
+        connective: Connective::And,
+    };
     /// An OR rule with weight 1.
-    pub const OR: Rule = Rule { weight: 1.0, connective: Connective::Or };
+    pub const OR: Rule = Rule {
+        weight: 1.0,
+        connective: Connective::Or,
+    };
 }

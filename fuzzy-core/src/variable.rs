@@ -69,7 +69,12 @@ pub struct InputVariable {
 impl InputVariable {
     /// Input over `[min, max]` with `terms`, clamping out-of-range values.
     pub const fn new(min: f32, max: f32, terms: TermRange) -> InputVariable {
-        InputVariable { min, max, terms, out_of_range: OutOfRange::Clamp }
+        InputVariable {
+            min,
+            max,
+            terms,
+            out_of_range: OutOfRange::Clamp,
+        }
     }
 }
 

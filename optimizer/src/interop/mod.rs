@@ -1,0 +1,3 @@
+//! Controller file formats.
+
+pub mod fll;
