@@ -112,7 +112,7 @@ pub const fn fill_sample_table(
             while i < output.sampling.count() {
                 if k < table.len() {
                     let x = output.sampling.position(i, output.min, output.max);
-                    table[k] = terms[t].membership(x, params);
+                    table[k] = terms[t].membership_const(x, params);
                 }
                 k += 1;
                 i += 1;
@@ -397,7 +397,7 @@ const fn check_samples(def: &ControllerDef) -> Result<(), Error> {
             let mut i = 0;
             while i < output.sampling.count() {
                 let x = output.sampling.position(i, output.min, output.max);
-                let value = def.terms[t].membership(x, def.params);
+                let value = def.terms[t].membership_const(x, def.params);
                 if value.to_bits() != def.samples[k].to_bits() {
                     return Err(Error::SampleTable { expected });
                 }

@@ -15,7 +15,7 @@
 //! fuzzylite's MOM takes the middle of the *first* maximal plateau; it agrees with ours
 //! whenever the maximum is reached on a single plateau.
 
-use crate::math::{max, select};
+use crate::math::rt::{max, select, select_bits};
 
 /// Defuzzification method of an output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -162,39 +162,36 @@ fn sum_and_moment(samples: &[f32]) -> (f32, f32) {
 fn bisector_index(samples: &[f32], total: f32) -> f32 {
     let half = 0.5 * total;
     let mut running = 0.0f32;
-    let mut found = samples.len().saturating_sub(1) as f32;
+    let mut found = samples.len().saturating_sub(1) as u32;
     let mut seen = false;
-    let mut index = 0.0f32;
-    for value in samples {
+    for (index, value) in (0u32..).zip(samples) {
         running += value;
         let reached = running >= half;
-        found = select(reached & !seen, index, found);
+        found = select_bits(reached & !seen, index, found);
         seen |= reached;
-        index += 1.0;
     }
-    found
+    found as f32
 }
 
 /// `(first, last, mean)` index of the samples equal to the maximum.
 #[inline]
 fn maximum_indices(samples: &[f32]) -> (f32, f32, f32) {
     let peak = samples.iter().fold(0.0f32, |m, v| max(*v, m));
-    let mut first = 0.0f32;
-    let mut last = 0.0f32;
+    let mut first = 0u32;
+    let mut last = 0u32;
     let mut seen = false;
-    let mut count = 0.0f32;
-    let mut index_sum = 0.0f32;
-    let mut index = 0.0f32;
-    for value in samples {
+    let mut count = 0u32;
+    let mut index_sum = 0u32;
+    for (index, value) in (0u32..).zip(samples) {
         let at_peak = *value == peak;
-        first = select(at_peak & !seen, index, first);
-        last = select(at_peak, index, last);
+        first = select_bits(at_peak & !seen, index, first);
+        last = select_bits(at_peak, index, last);
         seen |= at_peak;
-        count += select(at_peak, 1.0, 0.0);
-        index_sum += select(at_peak, index, 0.0);
-        index += 1.0;
+        count += at_peak as u32;
+        index_sum += select_bits(at_peak, index, 0);
     }
-    (first, last, index_sum / max(count, 1.0))
+    // Exact up to 2^24 (index sums of at most MAX_SAMPLES^2 / 2 fit in u32).
+    (first as f32, last as f32, index_sum as f32 / count.max(1) as f32)
 }
 
 #[cfg(test)]

@@ -14,7 +14,8 @@
 
 use crate::controller::{Controller, Inference};
 use crate::defuzzify::defuzzify_sampled;
-use crate::math::{clamp, is_finite, max, min, select};
+use crate::math::is_finite;
+use crate::math::rt::{clamp, lane_max, lane_min, max, min, select};
 use crate::norm::{SNorm, TNorm};
 use crate::rule::{Connective, Rule};
 use crate::status::Status;
@@ -70,7 +71,7 @@ impl<'a> Controller<'a> {
             let fallback = match variable.fallback {
                 Fallback::Midpoint => midpoint,
                 Fallback::Value(v) => v,
-                Fallback::Hold => select(is_finite(*out), *out, midpoint),
+                Fallback::Hold => select(crate::math::abs(*out) <= f32::MAX, *out, midpoint),
             };
             let computed = fired & !nan & is_finite(value);
             let mut y = select(computed, value, fallback);
@@ -157,13 +158,13 @@ impl<'a> Controller<'a> {
                 None => f32::NAN,
             };
             let is_nan = raw.is_nan();
-            let x = select(is_nan, 0.5 * variable.min + 0.5 * variable.max, raw);
-            let limited = clamp(x, variable.min, variable.max);
-            outside |= limited != x;
+            // NaN clamps to `min`; the outputs will take their fallbacks anyway.
+            let limited = clamp(raw, variable.min, variable.max);
+            outside |= (limited != raw) & !is_nan;
             nan |= is_nan;
             let x = match variable.out_of_range {
                 OutOfRange::Clamp => limited,
-                OutOfRange::Extend => select(is_finite(x), x, limited),
+                OutOfRange::Extend => select(is_finite(raw), raw, limited),
             };
             *x_out = x;
             let range = variable.terms.start as usize..variable.terms.end();
@@ -287,12 +288,12 @@ impl<'a> Controller<'a> {
                 match (aggregation, implication) {
                     (SNorm::Maximum, TNorm::Minimum) => {
                         for (g, s) in set.iter_mut().zip(samples) {
-                            *g = max(*g, min(w, *s));
+                            *g = lane_max(*g, lane_min(w, *s));
                         }
                     }
                     (SNorm::Maximum, TNorm::Product) => {
                         for (g, s) in set.iter_mut().zip(samples) {
-                            *g = max(*g, w * *s);
+                            *g = lane_max(*g, w * *s);
                         }
                     }
                     (SNorm::UnboundedSum, TNorm::Product) => {

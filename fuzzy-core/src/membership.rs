@@ -15,7 +15,8 @@
 //! Accuracy: the exponential families use [`crate::math::exp`] / `exp2` / `log2`; membership
 //! degrees are within 1e-6 of the exact (f64) value, see the tests below.
 
-use crate::math::{abs, clamp01, exp, exp2, log2, max, min, select};
+use crate::math::ct::select;
+use crate::math::{abs, is_finite};
 
 /// A membership function as written in a controller file (MATLAB parameter order).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -160,6 +161,7 @@ pub(crate) enum TermUse {
 struct Edge {
     at: f32,
     slope: f32,
+    /// zero width: a step (its slope is 0)
     step: bool,
 }
 
@@ -167,27 +169,12 @@ impl Edge {
     /// Edge rising from 0 at `from` to 1 at `to` (or falling, with `from > to`).
     const fn new(from: f32, to: f32) -> Edge {
         let width = to - from;
-        let step = !(abs(width) > 0.0) || !crate::math::is_finite(1.0 / width);
+        let step = !(abs(width) > 0.0) || !is_finite(1.0 / width);
         Edge {
             at: from,
             slope: select(step, 0.0, 1.0 / width),
             step,
         }
-    }
-
-    /// Degree of a rising edge (`from <= to`); steps are 1 from `at` on.
-    #[inline(always)]
-    const fn rising(&self, x: f32) -> f32 {
-        let ramp = clamp01((x - self.at) * self.slope);
-        select(self.step, select(x >= self.at, 1.0, 0.0), ramp)
-    }
-
-    /// Degree of a falling edge built as `Edge::new(foot, shoulder)` (`foot >= shoulder`);
-    /// steps are 1 up to and including `at`.
-    #[inline(always)]
-    const fn falling(&self, x: f32) -> f32 {
-        let ramp = clamp01((x - self.at) * self.slope);
-        select(self.step, select(x <= self.at, 1.0, 0.0), ramp)
     }
 }
 
@@ -206,18 +193,6 @@ const fn bell_factor(a: f32) -> f32 {
     select(k <= f32::MAX, k, f32::MAX)
 }
 
-#[inline(always)]
-const fn sigmoid(x: f32, slope: f32, centre: f32) -> f32 {
-    1.0 / (1.0 + exp(-slope * (x - centre)))
-}
-
-/// S curve value with `t` the normalised position from the foot and `u = 1 - t` computed
-/// from the shoulder side (keeps precision near both ends).
-#[inline(always)]
-const fn s_curve(t: f32, u: f32) -> f32 {
-    select(t <= 0.5, 2.0 * t * t, 1.0 - 2.0 * u * u)
-}
-
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct SplineEdge {
     /// ramp from a (0) to b (1)
@@ -225,6 +200,7 @@ struct SplineEdge {
     /// ramp from b (0) to a (1)
     backward: Edge,
     midpoint: f32,
+    /// `a >= b` or zero width: a step at the midpoint
     step: bool,
 }
 
@@ -236,20 +212,6 @@ impl SplineEdge {
             midpoint: 0.5 * a + 0.5 * b,
             step: !(a < b) || Edge::new(a, b).step,
         }
-    }
-
-    #[inline(always)]
-    const fn s(&self, x: f32) -> f32 {
-        let t = clamp01((x - self.forward.at) * self.forward.slope);
-        let u = clamp01((x - self.backward.at) * self.backward.slope);
-        select(self.step, select(x >= self.midpoint, 1.0, 0.0), s_curve(t, u))
-    }
-
-    #[inline(always)]
-    const fn z(&self, x: f32) -> f32 {
-        let t = clamp01((x - self.forward.at) * self.forward.slope);
-        let u = clamp01((x - self.backward.at) * self.backward.slope);
-        select(self.step, select(x <= self.midpoint, 1.0, 0.0), s_curve(u, t))
     }
 }
 
@@ -355,37 +317,20 @@ impl Term {
         }
     }
 
-    /// Degree of membership of `x`, in [0, 1] for finite `x` (and for ±inf).
+    /// Degree of membership of `x`, in [0, 1] for every `x` but NaN; a fixed sequence of
+    /// operations per shape (the evaluation path).
     ///
     /// `params` is the controller's parameter pool (used by [`Membership::Points`]).
     /// Sugeno output terms (constant, linear) have no membership degree and return 0.
     #[inline]
-    pub const fn membership(&self, x: f32, params: &[f32]) -> f32 {
-        match self.compiled {
-            Compiled::TwoEdges(rise, fall) => min(rise.rising(x), fall.falling(x)),
-            Compiled::Gaussian { k, c } => {
-                let d = x - c;
-                exp(k * (d * d))
-            }
-            Compiled::Gaussian2 { k1, c1, k2, c2 } => {
-                let left = min(x - c1, 0.0);
-                let right = max(x - c2, 0.0);
-                exp(k1 * (left * left)) * exp(k2 * (right * right))
-            }
-            Compiled::Bell { k, b, c } => {
-                let d = x - c;
-                let ratio_squared = (d * d) * k;
-                1.0 / (1.0 + exp2(b * log2(ratio_squared)))
-            }
-            Compiled::Sigmoid { a, c } => sigmoid(x, a, c),
-            Compiled::DiffSigmoid { a1, c1, a2, c2 } => abs(sigmoid(x, a1, c1) - sigmoid(x, a2, c2)),
-            Compiled::ProdSigmoid { a1, c1, a2, c2 } => sigmoid(x, a1, c1) * sigmoid(x, a2, c2),
-            Compiled::SShape(edge) => edge.s(x),
-            Compiled::ZShape(edge) => edge.z(x),
-            Compiled::PiShape(rise, fall) => rise.s(x) * fall.z(x),
-            Compiled::Points { offset, count } => points_membership(x, params, offset, count),
-            Compiled::Constant(_) | Compiled::Linear { .. } => 0.0,
-        }
+    pub fn membership(&self, x: f32, params: &[f32]) -> f32 {
+        rt_shapes::membership(&self.compiled, x, params)
+    }
+
+    /// The same value as [`Term::membership`], bit for bit, as a `const fn` (sampled output
+    /// tables are built with it at compile time).
+    pub const fn membership_const(&self, x: f32, params: &[f32]) -> f32 {
+        ct_shapes::membership(&self.compiled, x, params)
     }
 
     /// Value of a Sugeno output term for the (already clamped) crisp inputs.
@@ -415,25 +360,126 @@ const fn at(params: &[f32], i: usize) -> f32 {
     if i < params.len() { params[i] } else { 0.0 }
 }
 
-/// Piecewise-linear membership: `y0 + Σ Δy_i · clamp01((x - x_i) / w_i)`, one term per
-/// segment whatever `x` is. A segment of zero width divides by `f32::MIN_POSITIVE` instead,
-/// which turns it into a step just after `x_i`.
-const fn points_membership(x: f32, params: &[f32], offset: u16, count: u16) -> f32 {
-    let start = offset as usize;
-    let end = start + 2 * count as usize;
-    if end > params.len() || count == 0 {
-        return 0.0;
-    }
-    let mut degree = at(params, start + 1);
-    let mut i = start;
-    while i + 3 < end {
-        let (x0, y0) = (at(params, i), at(params, i + 1));
-        let (x1, y1) = (at(params, i + 2), at(params, i + 3));
-        let width = max(x1 - x0, f32::MIN_POSITIVE);
-        degree += (y1 - y0) * clamp01((x - x0) / width);
-        i += 2;
-    }
-    clamp01(degree)
+/// The shape evaluation, written once and expanded twice: with the run-time math (branch-free
+/// selects) and with the `const` math. `$constness` is `const` or nothing.
+macro_rules! shape_functions {
+    ($($constness:tt)?) => {
+        use super::{Compiled, Edge, SplineEdge, at};
+
+        // `if edge.step` and `if edge.step` below branch on the controller's parameters, not
+        // on `x`: the instruction sequence is fixed per controller.
+
+        /// Degree of a rising edge; a step is 1 from `at` on.
+        #[inline(always)]
+        $($constness)? fn rising(edge: &Edge, x: f32) -> f32 {
+            if edge.step { select(x >= edge.at, 1.0, 0.0) } else { clamp01((x - edge.at) * edge.slope) }
+        }
+
+        /// Degree of a falling edge built as `Edge::new(foot, shoulder)`; a step is 1 up to
+        /// and including `at`.
+        #[inline(always)]
+        $($constness)? fn falling(edge: &Edge, x: f32) -> f32 {
+            if edge.step { select(x <= edge.at, 1.0, 0.0) } else { clamp01((x - edge.at) * edge.slope) }
+        }
+
+        #[inline(always)]
+        $($constness)? fn sigmoid(x: f32, slope: f32, centre: f32) -> f32 {
+            1.0 / (1.0 + exp(-slope * (x - centre)))
+        }
+
+        /// S curve with `t` the normalised position from the foot and `u = 1 - t` computed
+        /// from the shoulder side (keeps precision near both ends).
+        #[inline(always)]
+        $($constness)? fn s_curve(t: f32, u: f32) -> f32 {
+            select(t <= 0.5, 2.0 * t * t, 1.0 - 2.0 * u * u)
+        }
+
+        #[inline(always)]
+        $($constness)? fn s_shape(edge: &SplineEdge, x: f32) -> f32 {
+            if edge.step {
+                return select(x >= edge.midpoint, 1.0, 0.0);
+            }
+            let t = clamp01((x - edge.forward.at) * edge.forward.slope);
+            let u = clamp01((x - edge.backward.at) * edge.backward.slope);
+            s_curve(t, u)
+        }
+
+        #[inline(always)]
+        $($constness)? fn z_shape(edge: &SplineEdge, x: f32) -> f32 {
+            if edge.step {
+                return select(x <= edge.midpoint, 1.0, 0.0);
+            }
+            let t = clamp01((x - edge.forward.at) * edge.forward.slope);
+            let u = clamp01((x - edge.backward.at) * edge.backward.slope);
+            s_curve(u, t)
+        }
+
+        /// Piecewise-linear membership: `y0 + Σ Δy_i · clamp01((x - x_i) / w_i)`, one term per
+        /// segment whatever `x` is. A segment of zero width divides by `f32::MIN_POSITIVE`
+        /// instead, which turns it into a step just after `x_i`. (The one shape that divides
+        /// per segment: its points live in the pool, where no reciprocal is stored.)
+        $($constness)? fn points(x: f32, params: &[f32], offset: u16, count: u16) -> f32 {
+            let start = offset as usize;
+            let end = start + 2 * count as usize;
+            if end > params.len() || count == 0 {
+                return 0.0;
+            }
+            let mut degree = at(params, start + 1);
+            let mut i = start;
+            while i + 3 < end {
+                let (x0, y0) = (at(params, i), at(params, i + 1));
+                let (x1, y1) = (at(params, i + 2), at(params, i + 3));
+                let width = max(x1 - x0, f32::MIN_POSITIVE);
+                degree += (y1 - y0) * clamp01((x - x0) / width);
+                i += 2;
+            }
+            clamp01(degree)
+        }
+
+        /// Degree of membership of `x` in the compiled shape.
+        #[inline]
+        pub(super) $($constness)? fn membership(compiled: &Compiled, x: f32, params: &[f32]) -> f32 {
+            match *compiled {
+                Compiled::TwoEdges(rise, fall) => min(rising(&rise, x), falling(&fall, x)),
+                Compiled::Gaussian { k, c } => {
+                    let d = x - c;
+                    exp(k * (d * d))
+                }
+                Compiled::Gaussian2 { k1, c1, k2, c2 } => {
+                    let left = min(x - c1, 0.0);
+                    let right = max(x - c2, 0.0);
+                    exp(k1 * (left * left)) * exp(k2 * (right * right))
+                }
+                Compiled::Bell { k, b, c } => {
+                    let d = x - c;
+                    let ratio_squared = (d * d) * k;
+                    1.0 / (1.0 + exp2(b * log2(ratio_squared)))
+                }
+                Compiled::Sigmoid { a, c } => sigmoid(x, a, c),
+                Compiled::DiffSigmoid { a1, c1, a2, c2 } => {
+                    crate::math::abs(sigmoid(x, a1, c1) - sigmoid(x, a2, c2))
+                }
+                Compiled::ProdSigmoid { a1, c1, a2, c2 } => sigmoid(x, a1, c1) * sigmoid(x, a2, c2),
+                Compiled::SShape(edge) => s_shape(&edge, x),
+                Compiled::ZShape(edge) => z_shape(&edge, x),
+                Compiled::PiShape(rise, fall) => s_shape(&rise, x) * z_shape(&fall, x),
+                Compiled::Points { offset, count } => points(x, params, offset, count),
+                Compiled::Constant(_) | Compiled::Linear { .. } => 0.0,
+            }
+        }
+    };
+}
+
+/// Shapes on the evaluation path.
+mod rt_shapes {
+    use crate::math::rt::{clamp01, exp, exp2, log2, max, min, select};
+    shape_functions!();
+}
+
+/// Shapes in `const` evaluation (sample tables, validation).
+mod ct_shapes {
+    use crate::math::ct::{clamp01, exp, exp2, log2, max, min, select};
+    shape_functions!(const);
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! denominator with a select, so no operator divides by zero. Formulas follow
 //! Klement, Mesiar & Pap, *Triangular Norms* (2000), and fuzzylite 6's documentation.
 
-use crate::math::{max, min, select};
+use crate::math::rt::{max, min, select};
 
 /// Triangular norm: fuzzy AND and Mamdani implication.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -59,7 +59,7 @@ pub enum SNorm {
 impl TNorm {
     /// `T(a, b)` for degrees in [0, 1].
     #[inline(always)]
-    pub const fn apply(self, a: f32, b: f32) -> f32 {
+    pub fn apply(self, a: f32, b: f32) -> f32 {
         match self {
             TNorm::Minimum => min(a, b),
             TNorm::Product => a * b,
@@ -80,7 +80,7 @@ impl SNorm {
     /// `S(a, b)` for degrees in [0, 1] (`UnboundedSum` accepts any non-negative values).
     /// Results that could round above 1 are capped at 1.
     #[inline(always)]
-    pub const fn apply(self, a: f32, b: f32) -> f32 {
+    pub fn apply(self, a: f32, b: f32) -> f32 {
         match self {
             SNorm::Maximum => max(a, b),
             SNorm::ProbabilisticSum => min(1.0, a + b - a * b),

@@ -1,0 +1,123 @@
+//! Harness for `scripts/instruction-count.sh`: evaluates one reference controller on many
+//! inputs, one call of `evaluate_once` per input, so that callgrind can count the
+//! instructions of every single evaluation (`--toggle-collect` + `--dump-after`).
+//!
+//! Inputs (per controller, at least 1000): every combination of the range ends, the range
+//! midpoint, values 50 % outside the range on both sides, ±0, ±inf and NaN, then
+//! pseudo-random values over the range widened by 50 %, with every tenth value replaced by a
+//! special one (NaN, ±inf, a subnormal, ±f32::MAX).
+//!
+//! Usage: `fixed_time pd_mamdani|pd_sugeno|mixed [COUNT]`; prints the number of evaluations.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+
+use fuzzy_core::{Controller, Status};
+use fuzzy_suite::reference::{GRID_5X5X5, MIXED, PD_MAMDANI, PD_SUGENO};
+
+#[inline(never)]
+fn evaluate_once(
+    controller: &Controller<'_>,
+    inputs: &[f32],
+    scratch: &mut [f32],
+    outputs: &mut [f32],
+) -> Status {
+    controller.evaluate(black_box(inputs), scratch, outputs)
+}
+
+struct XorShift(u32);
+
+impl XorShift {
+    fn unit(&mut self) -> f32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 17;
+        self.0 ^= self.0 << 5;
+        (self.0 >> 8) as f32 / (1u32 << 24) as f32
+    }
+}
+
+const SPECIAL: [f32; 7] = [
+    f32::NAN,
+    f32::INFINITY,
+    f32::NEG_INFINITY,
+    1e-40,
+    -0.0,
+    f32::MAX,
+    -f32::MAX,
+];
+
+fn input_rows(controller: &Controller<'_>, count: usize) -> Vec<Vec<f32>> {
+    let ranges: Vec<(f32, f32)> = controller.def().inputs.iter().map(|v| (v.min, v.max)).collect();
+    let mut rows: Vec<Vec<f32>> = vec![Vec::new()];
+    for &(min, max) in &ranges {
+        let width = max - min;
+        let values = [
+            min,
+            max,
+            0.5 * (min + max),
+            min - 0.5 * width,
+            max + 0.5 * width,
+            0.0,
+            -0.0,
+        ]
+        .into_iter()
+        .chain(SPECIAL[..3].iter().copied());
+        let values: Vec<f32> = values.collect();
+        rows = rows
+            .into_iter()
+            .flat_map(|row| {
+                values.iter().map(move |x| {
+                    let mut r = row.clone();
+                    r.push(*x);
+                    r
+                })
+            })
+            .collect();
+    }
+    let mut rng = XorShift(0x9e37_79b9);
+    let mut k = 0;
+    while rows.len() < count {
+        let row = ranges
+            .iter()
+            .map(|&(min, max)| {
+                k += 1;
+                if k % 10 == 0 {
+                    SPECIAL[(k / 10) % SPECIAL.len()]
+                } else {
+                    min + (max - min) * (2.0 * rng.unit() - 0.5)
+                }
+            })
+            .collect();
+        rows.push(row);
+    }
+    rows
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let controller = match args.get(1).map(String::as_str) {
+        Some("pd_mamdani") => &PD_MAMDANI,
+        Some("pd_sugeno") => &PD_SUGENO,
+        Some("mixed") => &MIXED,
+        Some("grid_5x5x5") => &GRID_5X5X5,
+        _ => {
+            eprintln!("usage: fixed_time pd_mamdani|pd_sugeno|mixed|grid_5x5x5 [COUNT]");
+            return ExitCode::from(2);
+        }
+    };
+    let count = args.get(2).and_then(|c| c.parse().ok()).unwrap_or(1000);
+    let rows = input_rows(controller, count);
+    let mut scratch = vec![0.0f32; controller.scratch_len()];
+    let mut outputs = vec![0.0f32; controller.output_count()];
+    let mut flagged = 0;
+    for row in &rows {
+        let status = evaluate_once(controller, row, &mut scratch, &mut outputs);
+        flagged += usize::from(!status.is_ok());
+        if outputs.iter().any(|y| !y.is_finite()) {
+            eprintln!("non-finite output for {row:?}");
+            return ExitCode::FAILURE;
+        }
+    }
+    println!("{} evaluations ({flagged} with status flags)", rows.len());
+    ExitCode::SUCCESS
+}
