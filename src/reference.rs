@@ -15,7 +15,7 @@
 
 use fuzzy_core::{
     Connective, Controller, ControllerDef, Defuzzifier, Inference, InputVariable, Membership, OutputVariable,
-    Rule, SNorm, Sampling, TNorm, Term, TermRange, sample_len, sample_table,
+    Rule, SNorm, TNorm, Term, TermRange, rule_slots, sample_len, sample_table,
 };
 
 /// Seven evenly spaced triangles on [-1, 1]: NB NM NS ZE PS PM PB.
@@ -71,6 +71,11 @@ const AND_49: [Rule; 49] = [Rule::AND; 49];
 
 const PD_SAMPLES: [f32; sample_len(&PD_OUTPUTS)] = sample_table(&PD_OUTPUTS, &PD_TERMS, &[]);
 
+const PD_SLOTS: [u16; PD_TABLE.len()] = rule_slots(&PD_INPUTS, &PD_OUTPUTS, PD_TERMS.len(), &AND_49, &PD_TABLE);
+
+const SUGENO_SLOTS: [u16; PD_TABLE.len()] =
+    rule_slots(&PD_INPUTS, &SUGENO_OUTPUTS, SUGENO_TERMS.len(), &AND_49, &PD_TABLE);
+
 /// The 7×7 PD Mamdani controller (see the module docs).
 pub static PD_MAMDANI: Controller<'static> = match Controller::new(ControllerDef {
     inference: Inference::Mamdani {
@@ -85,6 +90,7 @@ pub static PD_MAMDANI: Controller<'static> = match Controller::new(ControllerDef
     params: &[],
     rules: &AND_49,
     rule_terms: &PD_TABLE,
+    rule_slots: &PD_SLOTS,
     samples: &PD_SAMPLES,
 }) {
     Ok(c) => c,
@@ -119,6 +125,7 @@ pub static PD_SUGENO: Controller<'static> = match Controller::new(ControllerDef 
     params: &[],
     rules: &AND_49,
     rule_terms: &PD_TABLE,
+    rule_slots: &SUGENO_SLOTS,
     samples: &[],
 }) {
     Ok(c) => c,
@@ -198,17 +205,11 @@ const MIXED_INPUTS: [InputVariable; 3] = [
     InputVariable::new(0.0, 1.0, TermRange::new(6, 4)),
 ];
 
-const fn fuzzylite_output(min: f32, max: f32, terms: TermRange, defuzzifier: Defuzzifier) -> OutputVariable {
-    let mut output = OutputVariable::new(min, max, terms, defuzzifier);
-    output.sampling = Sampling::MATLAB;
-    output
-}
-
 const MIXED_OUTPUTS: [OutputVariable; 4] = [
-    fuzzylite_output(0.0, 100.0, TermRange::new(10, 4), Defuzzifier::Bisector),
-    fuzzylite_output(-1.0, 1.0, TermRange::new(14, 3), Defuzzifier::MeanOfMaximum),
-    fuzzylite_output(0.0, 10.0, TermRange::new(17, 3), Defuzzifier::SmallestOfMaximum),
-    fuzzylite_output(0.0, 10.0, TermRange::new(20, 6), Defuzzifier::LargestOfMaximum),
+    OutputVariable::new(0.0, 100.0, TermRange::new(10, 4), Defuzzifier::Bisector),
+    OutputVariable::new(-1.0, 1.0, TermRange::new(14, 3), Defuzzifier::MeanOfMaximum),
+    OutputVariable::new(0.0, 10.0, TermRange::new(17, 3), Defuzzifier::SmallestOfMaximum),
+    OutputVariable::new(0.0, 10.0, TermRange::new(20, 6), Defuzzifier::LargestOfMaximum),
 ];
 
 /// `[x1, x2, x3, y1, y2, y3, y4]` per rule.
@@ -261,6 +262,9 @@ const MIXED_RULES: [Rule; 12] = [
 const MIXED_SAMPLES: [f32; sample_len(&MIXED_OUTPUTS)] =
     sample_table(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS);
 
+const MIXED_SLOTS: [u16; MIXED_TABLE.len()] =
+    rule_slots(&MIXED_INPUTS, &MIXED_OUTPUTS, MIXED_TERMS.len(), &MIXED_RULES, &MIXED_TABLE);
+
 /// Three inputs, four outputs, mixed membership families (see the module docs).
 pub static MIXED: Controller<'static> = match Controller::new(ControllerDef {
     inference: Inference::Mamdani {
@@ -275,6 +279,7 @@ pub static MIXED: Controller<'static> = match Controller::new(ControllerDef {
     params: &MIXED_PARAMS,
     rules: &MIXED_RULES,
     rule_terms: &MIXED_TABLE,
+    rule_slots: &MIXED_SLOTS,
     samples: &MIXED_SAMPLES,
 }) {
     Ok(c) => c,
@@ -338,6 +343,9 @@ const AND_125: [Rule; 125] = [Rule::AND; 125];
 
 const GRID_SAMPLES: [f32; sample_len(&GRID_OUTPUTS)] = sample_table(&GRID_OUTPUTS, &GRID_TERMS, &[]);
 
+const GRID_SLOTS: [u16; GRID_TABLE.len()] =
+    rule_slots(&GRID_INPUTS, &GRID_OUTPUTS, GRID_TERMS.len(), &AND_125, &GRID_TABLE);
+
 /// A 3-input 5×5×5 Mamdani controller with 125 rules (see the module docs).
 pub static GRID_5X5X5: Controller<'static> = match Controller::new(ControllerDef {
     inference: Inference::Mamdani {
@@ -352,6 +360,7 @@ pub static GRID_5X5X5: Controller<'static> = match Controller::new(ControllerDef
     params: &[],
     rules: &AND_125,
     rule_terms: &GRID_TABLE,
+    rule_slots: &GRID_SLOTS,
     samples: &GRID_SAMPLES,
 }) {
     Ok(c) => c,

@@ -4,7 +4,7 @@ use crate::error::{Error, Variable};
 use crate::math::is_finite;
 use crate::membership::{Membership, Term, TermUse};
 use crate::norm::{SNorm, TNorm};
-use crate::rule::Rule;
+use crate::rule::{Connective, Rule};
 use crate::variable::{Fallback, InputVariable, OutputVariable};
 
 /// Most inputs a controller may have.
@@ -46,9 +46,15 @@ pub enum Inference {
 ///   coefficients (empty when neither is used).
 /// - `rules` and `rule_terms`: rule `r` has settings `rules[r]` and term numbers
 ///   `rule_terms[r * (I + O) ..][.. I + O]` (see [`crate::rule`]).
+/// - `rule_slots`: the rule table compiled for evaluation, derived from the rule terms
+///   with [`rule_slots`] (const): where each antecedent's degree and each consequent's
+///   activation live in the evaluation's working array (see [`Slots`]).
 /// - `samples`: for Mamdani controllers, every output term sampled at its output's
 ///   sample points, output by output, term by term; produce it with
 ///   [`sample_table`] (const) or let [`crate::OwnedController`] do it. Empty for Sugeno.
+///
+/// The two derived tables are checked by [`Controller::new`] against a fresh computation,
+/// so a stale table is an error, never a wrong result.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ControllerDef<'a> {
     /// Mamdani or Sugeno
@@ -69,6 +75,8 @@ pub struct ControllerDef<'a> {
     pub rules: &'a [Rule],
     /// per-rule term numbers, one row of `inputs + outputs` entries per rule
     pub rule_terms: &'a [i8],
+    /// `rule_terms` compiled to working-array positions (derived, see [`rule_slots`])
+    pub rule_slots: &'a [u16],
     /// sampled output terms (Mamdani)
     pub samples: &'a [f32],
 }
@@ -136,6 +144,123 @@ pub const fn sample_table<const N: usize>(
     table
 }
 
+/// Layout of the working array of degrees and activations that evaluation fills
+/// (`2 * terms + 3` values), for a controller with `terms` terms:
+///
+/// | position | value |
+/// | --- | --- |
+/// | `ZERO` = 0 | 0.0 (an unused antecedent of an OR rule) |
+/// | `ONE` = 1 | 1.0 (an unused antecedent of an AND rule) |
+/// | `2 + t` | degree of input term `t`, or activation of output term `t` |
+/// | `2 + terms + t` | `1 - degree` of input term `t` (NOT) |
+/// | `2 + 2 terms` | sink for rules that do not conclude an output |
+///
+/// With it every antecedent is a plain load and every consequent a plain update: no
+/// per-rule tests of "unused" or "NOT" during evaluation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slots {
+    /// number of terms of the controller
+    pub terms: usize,
+}
+
+impl Slots {
+    /// Position of the constant 0.
+    pub const ZERO: usize = 0;
+    /// Position of the constant 1.
+    pub const ONE: usize = 1;
+
+    /// Position of term `t`'s degree (input) or activation (output).
+    pub const fn term(self, t: usize) -> usize {
+        2 + t
+    }
+
+    /// Position of `1 - degree` of input term `t`.
+    pub const fn complement(self, t: usize) -> usize {
+        2 + self.terms + t
+    }
+
+    /// Position written by rules that do not conclude an output.
+    pub const fn sink(self) -> usize {
+        2 + 2 * self.terms
+    }
+
+    /// Length of the working array.
+    pub const fn len(self) -> usize {
+        3 + 2 * self.terms
+    }
+
+    /// Never empty (the constants and the sink are always there).
+    pub const fn is_empty(self) -> bool {
+        false
+    }
+}
+
+/// Working-array position of rule-table entry `v` (a variable index: inputs first) holding
+/// term number `k`, for a rule combining antecedents with `connective`.
+const fn slot_of(
+    k: i8,
+    v: usize,
+    inputs: &[InputVariable],
+    outputs: &[OutputVariable],
+    connective: Connective,
+    slots: Slots,
+) -> u16 {
+    let n = k.unsigned_abs() as usize;
+    let position = if v < inputs.len() {
+        let start = inputs[v].terms.start as usize;
+        if k > 0 {
+            slots.term(start + n - 1)
+        } else if k < 0 {
+            slots.complement(start + n - 1)
+        } else if let Connective::And = connective {
+            Slots::ONE
+        } else {
+            Slots::ZERO
+        }
+    } else if k > 0 && v - inputs.len() < outputs.len() {
+        slots.term(outputs[v - inputs.len()].terms.start as usize + n - 1)
+    } else {
+        slots.sink()
+    };
+    position as u16
+}
+
+/// Fills `table` with the compiled rule table ([`ControllerDef::rule_slots`]) for these
+/// variables and rules, as far as both go. `terms` is the length of the term list.
+pub const fn fill_rule_slots(
+    table: &mut [u16],
+    inputs: &[InputVariable],
+    outputs: &[OutputVariable],
+    terms: usize,
+    rules: &[Rule],
+    rule_terms: &[i8],
+) {
+    let stride = inputs.len() + outputs.len();
+    let slots = Slots { terms };
+    let mut i = 0;
+    while i < table.len() && i < rule_terms.len() && stride > 0 {
+        let r = i / stride;
+        let connective = if r < rules.len() { rules[r].connective } else { Connective::And };
+        table[i] = slot_of(rule_terms[i], i % stride, inputs, outputs, connective, slots);
+        i += 1;
+    }
+}
+
+/// The compiled rule table as a `const` array:
+/// `const SLOTS: [u16; N] = rule_slots(&INPUTS, &OUTPUTS, TERMS.len(), &RULES, &TABLE);`
+/// with `N = TABLE.len()`.
+pub const fn rule_slots<const N: usize>(
+    inputs: &[InputVariable],
+    outputs: &[OutputVariable],
+    terms: usize,
+    rules: &[Rule],
+    rule_terms: &[i8],
+) -> [u16; N] {
+    let mut table = [0u16; N];
+    fill_rule_slots(&mut table, inputs, outputs, terms, rules, rule_terms);
+    table
+}
+
 impl<'a> ControllerDef<'a> {
     /// Length of the `samples` table this controller needs.
     pub const fn expected_sample_len(&self) -> usize {
@@ -145,8 +270,9 @@ impl<'a> ControllerDef<'a> {
         }
     }
 
-    /// Length of the scratch buffer [`Controller::evaluate`] needs: one value per input, one
-    /// per term, and (Mamdani) the largest output sample count.
+    /// Length of the scratch buffer [`Controller::evaluate`] needs: one value per input, the
+    /// working array of degrees ([`Slots`]), one value per rule, and (Mamdani) the largest
+    /// output sample count.
     pub const fn scratch_len(&self) -> usize {
         let mut widest = 0;
         if let Inference::Mamdani { .. } = self.inference {
@@ -159,7 +285,7 @@ impl<'a> ControllerDef<'a> {
                 o += 1;
             }
         }
-        self.inputs.len() + self.terms.len() + widest
+        self.inputs.len() + Slots { terms: self.terms.len() }.len() + self.rules.len() + widest
     }
 }
 
@@ -377,6 +503,18 @@ const fn check_rules(def: &ControllerDef) -> Result<(), Error> {
         }
         r += 1;
     }
+    if def.rule_slots.len() != def.rule_terms.len() {
+        return Err(Error::RuleSlots);
+    }
+    let slots = Slots { terms: def.terms.len() };
+    let mut i = 0;
+    while i < def.rule_slots.len() {
+        let connective = def.rules[i / stride].connective;
+        if def.rule_slots[i] != slot_of(def.rule_terms[i], i % stride, def.inputs, def.outputs, connective, slots) {
+            return Err(Error::RuleSlots);
+        }
+        i += 1;
+    }
     Ok(())
 }
 
@@ -434,7 +572,8 @@ impl<'a> Controller<'a> {
         if def.rules.len() > MAX_RULES {
             return Err(Error::TooManyRules);
         }
-        if def.terms.len() > u16::MAX as usize || def.params.len() > u16::MAX as usize {
+        // Working-array positions (2 * terms + 3) must fit in u16.
+        if def.terms.len() > (u16::MAX as usize - 3) / 2 || def.params.len() > u16::MAX as usize {
             return Err(Error::TooManyTerms);
         }
         let mamdani = matches!(def.inference, Inference::Mamdani { .. });

@@ -36,7 +36,7 @@ pub enum Error {
     TooManyOutputs,
     /// More rules than [`crate::MAX_RULES`].
     TooManyRules,
-    /// The term list or parameter pool is longer than a `u16` index can reach.
+    /// The term list is longer than 32766 or the parameter pool longer than 65535.
     TooManyTerms,
     /// A variable has no terms or more than [`crate::MAX_TERMS_PER_VARIABLE`].
     TermCount(Variable),
@@ -99,6 +99,8 @@ pub enum Error {
     RuleWithoutConsequent(u16),
     /// A rule weight outside [0, 1] or not finite.
     RuleWeight(u16),
+    /// The compiled rule table (`rule_slots`) does not match the rule terms.
+    RuleSlots,
     /// The sampled output table does not have the expected length, or its values differ from
     /// the output terms sampled afresh (a table written for another controller).
     SampleTable {
@@ -116,7 +118,7 @@ impl fmt::Display for Error {
             Error::TooManyInputs => write!(f, "more than {} inputs", crate::MAX_INPUTS),
             Error::TooManyOutputs => write!(f, "more than {} outputs", crate::MAX_OUTPUTS),
             Error::TooManyRules => write!(f, "more than {} rules", crate::MAX_RULES),
-            Error::TooManyTerms => write!(f, "term list or parameter pool longer than 65535"),
+            Error::TooManyTerms => write!(f, "more than 32766 terms or 65535 pool parameters"),
             Error::TermCount(v) => {
                 write!(f, "{v}: needs 1 to {} terms", crate::MAX_TERMS_PER_VARIABLE)
             }
@@ -160,6 +162,10 @@ impl fmt::Display for Error {
             Error::RuleWithoutAntecedent(r) => write!(f, "rule {}: uses no input", r + 1),
             Error::RuleWithoutConsequent(r) => write!(f, "rule {}: concludes no output", r + 1),
             Error::RuleWeight(r) => write!(f, "rule {}: weight must be in [0, 1]", r + 1),
+            Error::RuleSlots => write!(
+                f,
+                "compiled rule table must be the one rule_slots() computes from these rules"
+            ),
             Error::SampleTable { expected } => write!(
                 f,
                 "sampled output table must hold the {expected} values computed by \

@@ -1,25 +1,50 @@
 //! Fixed-time evaluation.
 //!
-//! The sequence of operations depends on the controller's structure only:
-//! every input is fuzzified against every one of its terms, every rule is fired for every
-//! output it concludes, every output sample is aggregated and defuzzified, whatever the
-//! input values. Data-dependent decisions (NaN, clamping, empty set, fallback) are made with
-//! selects. Branches below test structure (term kinds, operators, which variable a rule
-//! uses) and the caller's buffer lengths, never input values.
+//! The sequence of operations depends on the controller's structure only: every input is
+//! fuzzified against every one of its terms, every rule is fired, every rule's strength is
+//! combined into every output, every output sample is aggregated and defuzzified, whatever
+//! the input values. Data-dependent decisions (NaN, clamping, empty set, fallback) are made
+//! with branch-free selects ([`crate::math::rt`]). Branches below test structure (operators,
+//! input count, term kinds, which output a rule concludes) and the caller's buffer lengths,
+//! never input values.
 //!
-//! Speed: with `max` aggregation (any implication), or unbounded-sum aggregation with
-//! product implication, rules sharing a consequent term are first combined into one
-//! activation per output term, and the sampled output terms are touched once per term
-//! instead of once per rule. Other operator pairs aggregate rule by rule.
+//! Steps and the scratch layout (`scratch_len` values):
+//! 1. crisp inputs (`inputs` values): NaN → `min` (and a fallback later), range handling;
+//! 2. working array ([`Slots`]): the constants 0 and 1, each input term's degree and its
+//!    complement;
+//! 3. rule strengths (`rules` values): the antecedents read from the working array through
+//!    the compiled rule table, combined with the AND or OR norm, times the weight;
+//! 4. per output: the strengths of the rules concluding each term are combined into the
+//!    term's slot (sum for Sugeno; the aggregation for Mamdani when it allows — `max` with
+//!    any implication, unbounded sum with product — so that the sampled output terms are
+//!    touched once per term instead of once per rule); Mamdani outputs aggregate the sampled
+//!    terms (`samples` values) and defuzzify.
 
-use crate::controller::{Controller, Inference};
+use crate::controller::{Controller, Inference, Slots};
 use crate::defuzzify::defuzzify_sampled;
-use crate::math::is_finite;
+use crate::math::abs;
 use crate::math::rt::{clamp, lane_max, lane_min, max, min, select};
 use crate::norm::{SNorm, TNorm};
 use crate::rule::{Connective, Rule};
 use crate::status::Status;
 use crate::variable::{Fallback, OutOfRange, OutputVariable};
+
+/// `values[index]`, or 0 for an index outside (never the case for a validated controller).
+#[inline(always)]
+fn load(values: &[f32], index: u16) -> f32 {
+    match values.get(index as usize) {
+        Some(v) => *v,
+        None => 0.0,
+    }
+}
+
+/// Scratch split into its parts.
+struct Work<'s> {
+    crisp: &'s mut [f32],
+    slots: &'s mut [f32],
+    strengths: &'s mut [f32],
+    set: &'s mut [f32],
+}
 
 impl<'a> Controller<'a> {
     /// Evaluates the controller.
@@ -38,31 +63,27 @@ impl<'a> Controller<'a> {
     /// range midpoints and [`Status::BUFFER_TOO_SMALL`] is returned.
     pub fn evaluate(&self, inputs: &[f32], scratch: &mut [f32], outputs: &mut [f32]) -> Status {
         let def = self.def();
-        if scratch.len() < self.scratch_len() || outputs.len() < def.outputs.len() {
+        let Some(work) = self.split(scratch).filter(|_| outputs.len() >= def.outputs.len()) else {
             for (out, variable) in outputs.iter_mut().zip(def.outputs) {
                 *out = variable.midpoint();
             }
             return Status::BUFFER_TOO_SMALL;
-        }
-        let (crisp, rest) = scratch.split_at_mut(def.inputs.len());
-        let (degrees, aggregated) = rest.split_at_mut(def.terms.len());
-        let mut status = self.fuzzify(inputs, crisp, degrees);
+        };
+        let mut status = self.fuzzify(inputs, work.crisp, work.slots);
+        self.fire_rules(work.slots, work.strengths);
         let nan = status.contains(Status::NAN_INPUT);
 
         let mut sample_offset = 0usize;
         for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate() {
             let (value, fired) = match def.inference {
-                Inference::Sugeno => self.sugeno_output(o, variable, crisp, degrees),
-                Inference::Mamdani {
-                    implication,
-                    aggregation,
-                } => {
+                Inference::Sugeno => self.sugeno_output(o, variable, work.crisp, work.strengths, work.slots),
+                Inference::Mamdani { implication, aggregation } => {
                     let n = variable.sampling.count();
                     let len = variable.terms.count as usize * n;
                     let table = def.samples.get(sample_offset..sample_offset + len).unwrap_or(&[]);
                     sample_offset += len;
-                    let set = aggregated.get_mut(..n).unwrap_or(&mut []);
-                    self.aggregate(o, variable, implication, aggregation, table, degrees, set);
+                    let set = work.set.get_mut(..n).unwrap_or(&mut []);
+                    self.aggregate(o, variable, implication, aggregation, table, work.strengths, work.slots, set);
                     let (x0, dx) = variable.sampling.grid(variable.min, variable.max);
                     defuzzify_sampled(variable.defuzzifier, set, x0, dx)
                 }
@@ -71,18 +92,16 @@ impl<'a> Controller<'a> {
             let fallback = match variable.fallback {
                 Fallback::Midpoint => midpoint,
                 Fallback::Value(v) => v,
-                Fallback::Hold => select(crate::math::abs(*out) <= f32::MAX, *out, midpoint),
+                Fallback::Hold => select(abs(*out) <= f32::MAX, *out, midpoint),
             };
-            let computed = fired & !nan & is_finite(value);
+            let computed = fired & !nan & (abs(value) <= f32::MAX);
             let mut y = select(computed, value, fallback);
             let locked = variable.lock_range || matches!(def.inference, Inference::Mamdani { .. });
             if locked {
                 y = clamp(y, variable.min, variable.max);
             }
             *out = y;
-            status = status
-                .with_if(Status::NO_RULE_FIRED, !fired)
-                .with_if(Status::FALLBACK, !computed);
+            status = status.with_if(Status::NO_RULE_FIRED, !fired).with_if(Status::FALLBACK, !computed);
         }
         status
     }
@@ -90,21 +109,13 @@ impl<'a> Controller<'a> {
     /// Firing strength × weight of every rule, in rule order, into `strengths` (as many as
     /// fit). Same input handling as [`Controller::evaluate`]; for inspection and tests.
     pub fn rule_strengths(&self, inputs: &[f32], scratch: &mut [f32], strengths: &mut [f32]) -> Status {
-        let def = self.def();
-        if scratch.len() < self.scratch_len() {
+        let Some(work) = self.split(scratch) else {
             return Status::BUFFER_TOO_SMALL;
-        }
-        let (crisp, rest) = scratch.split_at_mut(def.inputs.len());
-        let (degrees, _) = rest.split_at_mut(def.terms.len());
-        let status = self.fuzzify(inputs, crisp, degrees);
-        let stride = def.inputs.len() + def.outputs.len();
-        for ((rule, row), strength) in def
-            .rules
-            .iter()
-            .zip(def.rule_terms.chunks_exact(stride))
-            .zip(strengths)
-        {
-            *strength = self.fire(rule, row, degrees);
+        };
+        let status = self.fuzzify(inputs, work.crisp, work.slots);
+        self.fire_rules(work.slots, work.strengths);
+        for (out, strength) in strengths.iter_mut().zip(work.strengths.iter()) {
+            *out = *strength;
         }
         status
     }
@@ -115,41 +126,46 @@ impl<'a> Controller<'a> {
     /// and inspection; [`Controller::evaluate`] defuzzifies the same set.
     pub fn aggregated_set<'s>(&self, inputs: &[f32], scratch: &'s mut [f32], output: usize) -> &'s [f32] {
         let def = self.def();
-        let (
-            Inference::Mamdani {
-                implication,
-                aggregation,
-            },
-            Some(variable),
-        ) = (def.inference, def.outputs.get(output))
+        let (Inference::Mamdani { implication, aggregation }, Some(variable)) =
+            (def.inference, def.outputs.get(output))
         else {
-            return &[];
+            return &mut [];
         };
-        if scratch.len() < self.scratch_len() {
-            return &[];
-        }
-        let offset: usize = def
-            .outputs
-            .iter()
-            .take(output)
-            .map(|v| v.terms.count as usize * v.sampling.count())
-            .sum();
+        let Some(work) = self.split(scratch) else {
+            return &mut [];
+        };
+        let offset: usize =
+            def.outputs.iter().take(output).map(|v| v.terms.count as usize * v.sampling.count()).sum();
         let n = variable.sampling.count();
-        let len = variable.terms.count as usize * n;
-        let table = def.samples.get(offset..offset + len).unwrap_or(&[]);
-        let (crisp, rest) = scratch.split_at_mut(def.inputs.len());
-        let (degrees, aggregated) = rest.split_at_mut(def.terms.len());
-        self.fuzzify(inputs, crisp, degrees);
-        let set = aggregated.get_mut(..n).unwrap_or(&mut []);
-        self.aggregate(output, variable, implication, aggregation, table, degrees, set);
+        let table = def.samples.get(offset..offset + variable.terms.count as usize * n).unwrap_or(&[]);
+        self.fuzzify(inputs, work.crisp, work.slots);
+        self.fire_rules(work.slots, work.strengths);
+        let set = work.set.get_mut(..n).unwrap_or(&mut []);
+        self.aggregate(output, variable, implication, aggregation, table, work.strengths, work.slots, set);
         set
     }
 
-    /// Stores the crisp inputs (after NaN and range handling) and every input term's degree
-    /// at the term's own index in `degrees`.
-    #[inline]
-    fn fuzzify(&self, inputs: &[f32], crisp: &mut [f32], degrees: &mut [f32]) -> Status {
+    /// Splits `scratch` into its parts, or `None` when it is too short.
+    fn split<'s>(&self, scratch: &'s mut [f32]) -> Option<Work<'s>> {
         let def = self.def();
+        if scratch.len() < self.scratch_len() {
+            return None;
+        }
+        let (crisp, rest) = scratch.split_at_mut(def.inputs.len());
+        let (slots, rest) = rest.split_at_mut(Slots { terms: def.terms.len() }.len());
+        let (strengths, set) = rest.split_at_mut(def.rules.len());
+        Some(Work { crisp, slots, strengths, set })
+    }
+
+    /// Stores the crisp inputs (after NaN and range handling) and fills the working array:
+    /// the constants, every input term's degree and its complement.
+    #[inline]
+    fn fuzzify(&self, inputs: &[f32], crisp: &mut [f32], slots: &mut [f32]) -> Status {
+        let def = self.def();
+        let layout = Slots { terms: def.terms.len() };
+        if let [zero, one, ..] = slots {
+            (*zero, *one) = (0.0, 1.0);
+        }
         let mut nan = false;
         let mut outside = false;
         for (i, (variable, x_out)) in def.inputs.iter().zip(crisp.iter_mut()).enumerate() {
@@ -164,13 +180,19 @@ impl<'a> Controller<'a> {
             nan |= is_nan;
             let x = match variable.out_of_range {
                 OutOfRange::Clamp => limited,
-                OutOfRange::Extend => select(is_finite(raw), raw, limited),
+                OutOfRange::Extend => select(abs(raw) <= f32::MAX, raw, limited),
             };
             *x_out = x;
-            let range = variable.terms.start as usize..variable.terms.end();
-            if let (Some(terms), Some(slots)) = (def.terms.get(range.clone()), degrees.get_mut(range)) {
-                for (term, slot) in terms.iter().zip(slots) {
-                    *slot = term.membership(x, def.params);
+            let (start, end) = (variable.terms.start as usize, variable.terms.end());
+            if let Some(terms) = def.terms.get(start..end) {
+                for (t, term) in (start..).zip(terms) {
+                    let degree = term.membership(x, def.params);
+                    if let Some(slot) = slots.get_mut(layout.term(t)) {
+                        *slot = degree;
+                    }
+                    if let Some(slot) = slots.get_mut(layout.complement(t)) {
+                        *slot = 1.0 - degree;
+                    }
                 }
             }
         }
@@ -180,74 +202,77 @@ impl<'a> Controller<'a> {
             .with_if(Status::INPUT_COUNT, inputs.len() != def.inputs.len())
     }
 
-    /// Firing strength of one rule times its weight.
-    #[inline(always)]
-    fn fire(&self, rule: &Rule, row: &[i8], degrees: &[f32]) -> f32 {
-        let def = self.def();
-        let mut strength = match rule.connective {
-            Connective::And => 1.0,
-            Connective::Or => 0.0,
-        };
-        for (variable, &k) in def.inputs.iter().zip(row) {
-            if k == 0 {
-                continue;
-            }
-            let index = variable.terms.start as usize + k.unsigned_abs() as usize - 1;
-            let degree = match degrees.get(index) {
-                Some(d) => *d,
-                None => 0.0,
-            };
-            let degree = if k < 0 { 1.0 - degree } else { degree };
-            strength = match rule.connective {
-                Connective::And => and(def.and, strength, degree),
-                Connective::Or => def.or.apply(strength, degree),
-            };
-        }
-        strength * rule.weight
-    }
-
-    /// Combines the activations of the rules concluding each term of output `o` with
-    /// `combine`, into the output's term slots of `degrees`.
+    /// Strength of every rule into `strengths`, with the norm loops specialised for the
+    /// common operators and input counts.
     #[inline]
-    fn term_activations(&self, o: usize, variable: &OutputVariable, combine: SNorm, degrees: &mut [f32]) {
+    fn fire_rules(&self, slots: &[f32], strengths: &mut [f32]) {
         let def = self.def();
-        let start = variable.terms.start as usize;
-        if let Some(slots) = degrees.get_mut(start..variable.terms.end()) {
-            slots.fill(0.0);
-        }
-        let inputs = def.inputs.len();
-        let stride = inputs + def.outputs.len();
-        for (rule, row) in def.rules.iter().zip(def.rule_terms.chunks_exact(stride)) {
-            let k = match row.get(inputs + o) {
-                Some(k) if *k > 0 => *k as usize,
-                _ => continue,
-            };
-            let strength = self.fire(rule, row, degrees);
-            if let Some(slot) = degrees.get_mut(start + k - 1) {
-                *slot = match combine {
-                    SNorm::Maximum => max(*slot, strength),
-                    _ => combine.apply(*slot, strength),
-                };
+        match (def.and, def.or) {
+            (TNorm::Minimum, SNorm::Maximum) => self.fire_with(slots, strengths, min, max),
+            (TNorm::Product, SNorm::Maximum) => self.fire_with(slots, strengths, |a, b| a * b, max),
+            (TNorm::Product, SNorm::ProbabilisticSum) => {
+                self.fire_with(slots, strengths, |a, b| a * b, |a, b| SNorm::ProbabilisticSum.apply(a, b))
             }
+            (and, or) => self.fire_with(slots, strengths, |a, b| and.apply(a, b), |a, b| or.apply(a, b)),
         }
     }
 
-    /// Sugeno: `(Σ_t W_t z_t [/ Σ_t W_t], Σ_t W_t > 0)` with `W_t` the summed activations of
+    #[inline(always)]
+    fn fire_with(
+        &self,
+        slots: &[f32],
+        strengths: &mut [f32],
+        and: impl Fn(f32, f32) -> f32 + Copy,
+        or: impl Fn(f32, f32) -> f32 + Copy,
+    ) {
+        let def = self.def();
+        let stride = def.inputs.len() + def.outputs.len();
+        let rows = def.rules.iter().zip(def.rule_slots.chunks_exact(stride)).zip(strengths);
+        match def.inputs.len() {
+            1 => rows.for_each(|((rule, row), s)| *s = fire_fixed::<1>(rule, row, slots, and, or)),
+            2 => rows.for_each(|((rule, row), s)| *s = fire_fixed::<2>(rule, row, slots, and, or)),
+            3 => rows.for_each(|((rule, row), s)| *s = fire_fixed::<3>(rule, row, slots, and, or)),
+            4 => rows.for_each(|((rule, row), s)| *s = fire_fixed::<4>(rule, row, slots, and, or)),
+            n => rows.for_each(|((rule, row), s)| {
+                *s = fire(rule, row.get(..n).unwrap_or(&[]), slots, and, or);
+            }),
+        }
+    }
+
+    /// Combines the strengths of the rules concluding each term of output `o` into the
+    /// term's slot (and those not concluding `o` into the sink).
+    #[inline]
+    fn combine_into_terms(&self, o: usize, variable: &OutputVariable, combine: SNorm, strengths: &[f32], slots: &mut [f32]) {
+        let def = self.def();
+        let layout = Slots { terms: def.terms.len() };
+        let first = layout.term(variable.terms.start as usize);
+        if let Some(terms) = slots.get_mut(first..first + variable.terms.count as usize) {
+            terms.fill(0.0);
+        }
+        if let Some(sink) = slots.get_mut(layout.sink()) {
+            *sink = 0.0;
+        }
+        let stride = def.inputs.len() + def.outputs.len();
+        let targets = def.rule_slots.chunks_exact(stride).map(|row| row.get(def.inputs.len() + o).copied());
+        let pairs = targets.zip(strengths);
+        match combine {
+            SNorm::Maximum => pairs.for_each(|(target, s)| update(slots, target, |a| max(a, *s))),
+            SNorm::UnboundedSum => pairs.for_each(|(target, s)| update(slots, target, |a| a + *s)),
+            other => pairs.for_each(|(target, s)| update(slots, target, |a| other.apply(a, *s))),
+        }
+    }
+
+    /// Sugeno: `(Σ_t W_t z_t [/ Σ_t W_t], Σ_t W_t > 0)` with `W_t` the summed strengths of
     /// the rules concluding term `t`.
     #[inline]
-    fn sugeno_output(
-        &self,
-        o: usize,
-        variable: &OutputVariable,
-        crisp: &[f32],
-        degrees: &mut [f32],
-    ) -> (f32, bool) {
+    fn sugeno_output(&self, o: usize, variable: &OutputVariable, crisp: &[f32], strengths: &[f32], slots: &mut [f32]) -> (f32, bool) {
         let def = self.def();
-        self.term_activations(o, variable, SNorm::UnboundedSum, degrees);
-        let range = variable.terms.start as usize..variable.terms.end();
+        self.combine_into_terms(o, variable, SNorm::UnboundedSum, strengths, slots);
+        let (start, end) = (variable.terms.start as usize, variable.terms.end());
+        let first = Slots { terms: def.terms.len() }.term(start);
         let mut weighted = 0.0f32;
         let mut total = 0.0f32;
-        if let (Some(terms), Some(weights)) = (def.terms.get(range.clone()), degrees.get(range)) {
+        if let (Some(terms), Some(weights)) = (def.terms.get(start..end), slots.get(first..first + (end - start))) {
             for (term, w) in terms.iter().zip(weights) {
                 weighted += w * term.sugeno_value(crisp, def.params);
                 total += w;
@@ -271,67 +296,88 @@ impl<'a> Controller<'a> {
         implication: TNorm,
         aggregation: SNorm,
         table: &[f32],
-        degrees: &mut [f32],
+        strengths: &[f32],
+        slots: &mut [f32],
         set: &mut [f32],
     ) {
         let def = self.def();
-        let n = set.len();
+        let n = set.len().max(1);
         set.fill(0.0);
+        let layout = Slots { terms: def.terms.len() };
+        let first = layout.term(variable.terms.start as usize);
         let combinable = matches!(aggregation, SNorm::Maximum)
             || matches!((aggregation, implication), (SNorm::UnboundedSum, TNorm::Product));
         if combinable {
-            self.term_activations(o, variable, aggregation, degrees);
-            let start = variable.terms.start as usize;
-            let activations = degrees.get(start..variable.terms.end()).unwrap_or(&[]);
-            for (activation, samples) in activations.iter().zip(table.chunks_exact(n.max(1))) {
-                let w = *activation;
+            self.combine_into_terms(o, variable, aggregation, strengths, slots);
+            let activations = slots.get(first..first + variable.terms.count as usize).unwrap_or(&[]);
+            for (w, samples) in activations.iter().zip(table.chunks_exact(n)) {
+                let w = *w;
+                let pairs = set.iter_mut().zip(samples);
                 match (aggregation, implication) {
-                    (SNorm::Maximum, TNorm::Minimum) => {
-                        for (g, s) in set.iter_mut().zip(samples) {
-                            *g = lane_max(*g, lane_min(w, *s));
-                        }
-                    }
-                    (SNorm::Maximum, TNorm::Product) => {
-                        for (g, s) in set.iter_mut().zip(samples) {
-                            *g = lane_max(*g, w * *s);
-                        }
-                    }
-                    (SNorm::UnboundedSum, TNorm::Product) => {
-                        for (g, s) in set.iter_mut().zip(samples) {
-                            *g += w * *s;
-                        }
-                    }
-                    _ => {
-                        for (g, s) in set.iter_mut().zip(samples) {
-                            *g = max(*g, implication.apply(w, *s));
-                        }
-                    }
+                    (SNorm::Maximum, TNorm::Minimum) => pairs.for_each(|(g, s)| *g = lane_max(*g, lane_min(w, *s))),
+                    (SNorm::Maximum, TNorm::Product) => pairs.for_each(|(g, s)| *g = lane_max(*g, w * *s)),
+                    (SNorm::UnboundedSum, _) => pairs.for_each(|(g, s)| *g += w * *s),
+                    _ => pairs.for_each(|(g, s)| *g = max(*g, implication.apply(w, *s))),
                 }
             }
         } else {
-            let inputs = def.inputs.len();
-            let stride = inputs + def.outputs.len();
-            for (rule, row) in def.rules.iter().zip(def.rule_terms.chunks_exact(stride)) {
-                let k = match row.get(inputs + o) {
-                    Some(k) if *k > 0 => *k as usize,
-                    _ => continue,
+            let stride = def.inputs.len() + def.outputs.len();
+            let targets = def.rule_slots.chunks_exact(stride).map(|row| row.get(def.inputs.len() + o).copied());
+            for (target, w) in targets.zip(strengths) {
+                // Structure: which term (if any) this rule concludes for output `o`.
+                let Some(term) = target.and_then(|t| (t as usize).checked_sub(first)) else {
+                    continue;
                 };
-                let w = self.fire(rule, row, degrees);
-                let samples = table.get((k - 1) * n..k * n).unwrap_or(&[]);
+                let Some(samples) = table.get(term * n..(term + 1) * n) else {
+                    continue;
+                };
                 for (g, s) in set.iter_mut().zip(samples) {
-                    *g = aggregation.apply(*g, implication.apply(w, *s));
+                    *g = aggregation.apply(*g, implication.apply(*w, *s));
                 }
             }
         }
     }
 }
 
-/// AND with the common operators inlined.
+/// `slots[target] = f(slots[target])` (no-op for a missing target).
 #[inline(always)]
-fn and(norm: TNorm, a: f32, b: f32) -> f32 {
-    match norm {
-        TNorm::Minimum => min(a, b),
-        TNorm::Product => a * b,
-        other => other.apply(a, b),
+fn update(slots: &mut [f32], target: Option<u16>, f: impl Fn(f32) -> f32) {
+    if let Some(slot) = target.and_then(|t| slots.get_mut(t as usize)) {
+        *slot = f(*slot);
     }
+}
+
+/// Strength of one rule with `N` inputs: the antecedent degrees folded with the rule's norm
+/// from the first on, times the weight.
+#[inline(always)]
+fn fire_fixed<const N: usize>(
+    rule: &Rule,
+    row: &[u16],
+    slots: &[f32],
+    and: impl Fn(f32, f32) -> f32,
+    or: impl Fn(f32, f32) -> f32,
+) -> f32 {
+    match row.first_chunk::<N>() {
+        Some(antecedents) => fire(rule, antecedents, slots, and, or),
+        None => 0.0,
+    }
+}
+
+#[inline(always)]
+fn fire(
+    rule: &Rule,
+    antecedents: &[u16],
+    slots: &[f32],
+    and: impl Fn(f32, f32) -> f32,
+    or: impl Fn(f32, f32) -> f32,
+) -> f32 {
+    let Some((first, rest)) = antecedents.split_first() else {
+        return 0.0;
+    };
+    let first = load(slots, *first);
+    let strength = match rule.connective {
+        Connective::And => rest.iter().fold(first, |s, &i| and(s, load(slots, i))),
+        Connective::Or => rest.iter().fold(first, |s, &i| or(s, load(slots, i))),
+    };
+    strength * rule.weight
 }

@@ -25,7 +25,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::controller::{Controller, ControllerDef, Inference, fill_sample_table, sample_len};
+use crate::controller::{Controller, ControllerDef, Inference, fill_rule_slots, fill_sample_table, sample_len};
 use crate::error::{Error, Variable};
 use crate::membership::{Membership, Term};
 use crate::norm::{SNorm, TNorm};
@@ -213,6 +213,7 @@ pub struct OwnedController {
     params: Vec<f32>,
     rules: Vec<Rule>,
     rule_terms: Vec<i8>,
+    rule_slots: Vec<u16>,
     samples: Vec<f32>,
 }
 
@@ -509,6 +510,8 @@ impl ControllerSpec {
                 connective: rule.connective,
             });
         }
+        let mut rule_slots = alloc::vec![0u16; rule_terms.len()];
+        fill_rule_slots(&mut rule_slots, &inputs, &outputs, terms.len(), &rules, &rule_terms);
         let mamdani = matches!(self.inference, Inference::Mamdani { .. });
         let mut samples = Vec::new();
         if mamdani {
@@ -526,6 +529,7 @@ impl ControllerSpec {
             params,
             rules,
             rule_terms,
+            rule_slots,
             samples,
         };
         match Controller::new(owned.def()) {
@@ -547,6 +551,7 @@ impl OwnedController {
             params: &self.params,
             rules: &self.rules,
             rule_terms: &self.rule_terms,
+            rule_slots: &self.rule_slots,
             samples: &self.samples,
         }
     }
