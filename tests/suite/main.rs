@@ -1,3 +1,5 @@
 //! Cross-crate integration tests, one module per area.
 
 mod conformance;
+mod engine;
+mod util;

@@ -1,0 +1,203 @@
+//! Engine behaviour against hand-computed values, defined behaviour for bad inputs, and
+//! agreement between a hand-written `static` controller and one compiled from its spec.
+
+use fuzzy_core::{ControllerSpec, Fallback, OutOfRange, Shape, Status};
+use fuzzy_suite::reference::{GRID_5X5X5, MIXED, PD_MAMDANI, PD_SUGENO};
+
+use crate::util::{assert_close, evaluate};
+
+/// Centroid of the PS triangle (0, 1/3, 2/3) sampled at MATLAB's 101 points of [-1, 1],
+/// computed independently in f64: Σ x μ(x) / Σ μ(x).
+fn sampled_triangle_centroid(a: f64, b: f64, c: f64) -> f64 {
+    let (mut num, mut den) = (0.0, 0.0);
+    for i in 0..101 {
+        let x = -1.0 + 2.0 * f64::from(i) / 100.0;
+        let mu = ((x - a) / (b - a)).min((c - x) / (c - b)).max(0.0);
+        num += x * mu;
+        den += mu;
+    }
+    num / den
+}
+
+#[test]
+fn pd_mamdani_single_rule_gives_the_sampled_term_centroid() {
+    // e = 1/3 is fully PS, de = 0 fully ZE: only rule (PS, ZE) -> PS fires, with strength 1.
+    let (u, status) = evaluate(&PD_MAMDANI, &[1.0 / 3.0, 0.0]);
+    assert!(status.is_ok(), "{status:?}");
+    assert_close(u[0], sampled_triangle_centroid(0.0, 1.0 / 3.0, 2.0 / 3.0), 1e-6);
+}
+
+#[test]
+fn pd_mamdani_is_zero_at_the_origin_and_odd() {
+    let (u, _) = evaluate(&PD_MAMDANI, &[0.0, 0.0]);
+    assert_close(u[0], 0.0, 1e-6);
+    for (e, de) in [(0.3f32, -0.1f32), (0.75, 0.2), (-0.05, 0.9), (1.0, 1.0)] {
+        let (pos, _) = evaluate(&PD_MAMDANI, &[e, de]);
+        let (neg, _) = evaluate(&PD_MAMDANI, &[-e, -de]);
+        assert_close(pos[0], -f64::from(neg[0]), 1e-5);
+    }
+    // Saturated corner: only PB fires; the centroid of the right shoulder (2/3, 1, 1).
+    let (u, _) = evaluate(&PD_MAMDANI, &[1.0, 1.0]);
+    assert_close(u[0], sampled_triangle_centroid(2.0 / 3.0, 1.0, 1.0 + 1e-12), 1e-5);
+}
+
+#[test]
+fn pd_sugeno_hand_values() {
+    // Grid points: a single rule with strength 1.
+    let (u, _) = evaluate(&PD_SUGENO, &[1.0 / 3.0, 0.0]);
+    assert_close(u[0], 1.0 / 3.0, 1e-7);
+    // e = 1/6: ZE and PS at 0.5 each, de = 0 (ZE): rules -> ZE (0) and PS (1/3), equal weights.
+    let (u, _) = evaluate(&PD_SUGENO, &[1.0 / 6.0, 0.0]);
+    assert_close(u[0], 1.0 / 6.0, 1e-6);
+    // e = 1/6, de = -1/6: strengths 0.25 each for (ZE,NS)->NS, (ZE,ZE)->ZE, (PS,NS)->ZE,
+    // (PS,ZE)->PS: (0.25(-1/3) + 0.5 * 0 + 0.25(1/3)) / 1 = 0.
+    let (u, _) = evaluate(&PD_SUGENO, &[1.0 / 6.0, -1.0 / 6.0]);
+    assert_close(u[0], 0.0, 1e-6);
+}
+
+#[test]
+fn first_order_sugeno_hand_value() {
+    let mut spec = ControllerSpec::from_controller("linear", &PD_SUGENO);
+    for term in &mut spec.outputs[0].terms {
+        term.shape = Shape::Linear(vec![2.0, -1.0, 0.5]);
+    }
+    let controller = spec.compile().expect("valid");
+    // Every rule proposes 2e - de + 0.5, so the weighted average is that value.
+    let (u, _) = controller.evaluate(&[0.3, -0.2]);
+    assert_close(u[0], 2.0 * 0.3 + 0.2 + 0.5, 1e-6);
+}
+
+#[test]
+fn nan_input_takes_the_fallback_and_flags_it() {
+    let (u, status) = evaluate(&PD_MAMDANI, &[f32::NAN, 0.2]);
+    assert!(status.contains(Status::NAN_INPUT) && status.contains(Status::FALLBACK));
+    assert_eq!(u[0], 0.0, "midpoint of [-1, 1]");
+
+    let mut spec = ControllerSpec::from_controller("pd", &PD_MAMDANI);
+    spec.outputs[0].fallback = Fallback::Value(-0.25);
+    let fixed = spec.compile().expect("valid");
+    assert_eq!(fixed.evaluate(&[0.1, f32::NAN]).0[0], -0.25);
+
+    spec.outputs[0].fallback = Fallback::Hold;
+    let hold = spec.compile().expect("valid");
+    let c = hold.controller();
+    let mut scratch = vec![0.0; c.scratch_len()];
+    let mut out = [0.0f32];
+    c.evaluate(&[0.5, 0.5], &mut scratch, &mut out);
+    let before = out[0];
+    assert!(before > 0.3);
+    let status = c.evaluate(&[0.5, f32::NAN], &mut scratch, &mut out);
+    assert!(status.contains(Status::FALLBACK));
+    assert_eq!(out[0], before, "held");
+    out[0] = f32::INFINITY;
+    c.evaluate(&[f32::NAN, 0.0], &mut scratch, &mut out);
+    assert_eq!(out[0], 0.0, "a non-finite previous value is replaced by the midpoint");
+}
+
+#[test]
+fn no_rule_fired_takes_the_fallback() {
+    // Only keep the rules for e = NB: for e = 0.5 nothing fires.
+    let mut spec = ControllerSpec::from_controller("gap", &PD_SUGENO);
+    spec.rules.retain(|r| r.antecedent[0] == 1);
+    spec.outputs[0].fallback = Fallback::Value(0.125);
+    let c = spec.compile().expect("valid");
+    let (u, status) = c.evaluate(&[0.5, 0.0]);
+    assert!(status.contains(Status::NO_RULE_FIRED) && status.contains(Status::FALLBACK), "{status:?}");
+    assert_eq!(u[0], 0.125);
+    let (_, status) = c.evaluate(&[-1.0, 0.0]);
+    assert!(status.is_ok());
+}
+
+#[test]
+fn out_of_range_inputs_are_clamped_or_extended() {
+    let (clamped, status) = evaluate(&PD_MAMDANI, &[7.0, -0.25]);
+    assert!(status.contains(Status::INPUT_OUT_OF_RANGE));
+    assert_eq!(clamped, evaluate(&PD_MAMDANI, &[1.0, -0.25]).0);
+    let (inf, _) = evaluate(&PD_MAMDANI, &[f32::NEG_INFINITY, f32::INFINITY]);
+    assert_eq!(inf, evaluate(&PD_MAMDANI, &[-1.0, 1.0]).0);
+
+    let mut spec = ControllerSpec::from_controller("extend", &PD_SUGENO);
+    spec.inputs[0].out_of_range = OutOfRange::Extend;
+    spec.inputs[0].terms[6].shape = Shape::Triangle([2.0 / 3.0, 1.0, 1.5]);
+    let c = spec.compile().expect("valid");
+    // e = 1.25 lies on the falling edge of the extended PB: degree 0.5, still alone.
+    let (u, status) = c.evaluate(&[1.25, 0.0]);
+    assert!(status.contains(Status::INPUT_OUT_OF_RANGE));
+    assert_close(u[0], 1.0, 1e-6);
+}
+
+#[test]
+fn short_buffers_and_missing_inputs_are_reported() {
+    let mut scratch = vec![0.0; PD_MAMDANI.scratch_len() - 1];
+    let mut out = [9.0f32];
+    let status = PD_MAMDANI.evaluate(&[0.1, 0.1], &mut scratch, &mut out);
+    assert_eq!(status, Status::BUFFER_TOO_SMALL);
+    assert_eq!(out[0], 0.0);
+    let (u, status) = evaluate(&PD_MAMDANI, &[0.1]);
+    assert!(status.contains(Status::INPUT_COUNT) && status.contains(Status::NAN_INPUT));
+    assert_eq!(u[0], 0.0);
+}
+
+#[test]
+fn rule_strengths_are_degrees_combined() {
+    let c = &PD_SUGENO;
+    let mut scratch = vec![0.0; c.scratch_len()];
+    let mut strengths = [0.0f32; 49];
+    c.rule_strengths(&[1.0 / 6.0, -1.0 / 6.0], &mut scratch, &mut strengths);
+    // Product AND of 0.5 and 0.5 for the four rules around (ZE/PS, NS/ZE), zero elsewhere.
+    let fired: Vec<usize> = (0..49).filter(|&r| strengths[r] > 0.0).collect();
+    assert_eq!(fired, vec![3 * 7 + 2, 3 * 7 + 3, 4 * 7 + 2, 4 * 7 + 3]);
+    for r in fired {
+        assert_close(strengths[r], 0.25, 1e-6);
+    }
+}
+
+#[test]
+fn static_controllers_equal_their_compiled_specs_bit_for_bit() {
+    for (name, c) in [("pd", &PD_MAMDANI), ("sugeno", &PD_SUGENO), ("mixed", &MIXED), ("grid", &GRID_5X5X5)] {
+        let owned = ControllerSpec::from_controller(name, c).compile().expect("valid");
+        for k in 0..200 {
+            let inputs: Vec<f32> = c
+                .def()
+                .inputs
+                .iter()
+                .enumerate()
+                .map(|(i, v)| v.min + (v.max - v.min) * (((k * (3 + 2 * i)) % 97) as f32 / 80.0 - 0.1))
+                .collect();
+            let (a, sa) = evaluate(c, &inputs);
+            let (b, sb) = owned.evaluate(&inputs);
+            assert_eq!(sa, sb);
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a), bits(&b), "{name} at {inputs:?}");
+        }
+    }
+}
+
+#[test]
+fn per_rule_aggregation_path_matches_definition() {
+    // Probabilistic-sum aggregation with min implication cannot combine rules per term:
+    // check the aggregated set against S(I(w_r, μ_c(r)(x))) computed here from the strengths.
+    let mut spec = ControllerSpec::from_controller("probor", &PD_MAMDANI);
+    spec.inference = fuzzy_core::Inference::Mamdani {
+        implication: fuzzy_core::TNorm::Minimum,
+        aggregation: fuzzy_core::SNorm::ProbabilisticSum,
+    };
+    let owned = spec.compile().expect("valid");
+    let c = owned.controller();
+    let inputs = [0.2f32, -0.45];
+    let mut scratch = vec![0.0; c.scratch_len()];
+    let mut strengths = [0.0f32; 49];
+    c.rule_strengths(&inputs, &mut scratch, &mut strengths);
+    let set = c.aggregated_set(&inputs, &mut scratch, 0).to_vec();
+    let out_terms = &c.def().terms[14..21];
+    for (i, g) in set.iter().enumerate() {
+        let x = -1.0 + 0.02 * i as f32;
+        let mut expected = 0.0f64;
+        for (r, w) in strengths.iter().enumerate() {
+            let term = &out_terms[(spec.rules[r].consequent[0] - 1) as usize];
+            let implied = f64::from(w.min(term.membership(x, &[])));
+            expected = expected + implied - expected * implied;
+        }
+        assert_close(*g, expected, 1e-6);
+    }
+}
