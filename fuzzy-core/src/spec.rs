@@ -35,7 +35,7 @@ use crate::{Defuzzifier, Sampling};
 
 /// A membership function with MATLAB's parameter lists.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Shape {
     /// `[a, b, c]`
@@ -68,15 +68,90 @@ pub enum Shape {
     Linear(Vec<f32>),
 }
 
-/// A named term.
+/// A named term: `{"name": "NB", "triangle": [-1, -1, 0]}` (one shape key beside the name).
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct TermSpec {
     /// term name
     pub name: String,
     /// membership function
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub shape: Shape,
+}
+
+/// The JSON keys of the shapes, in [`Shape`] order.
+pub const SHAPE_KEYS: [&str; 14] = [
+    "triangle",
+    "trapezoid",
+    "gaussian",
+    "gaussian2",
+    "bell",
+    "sigmoid",
+    "diff_sigmoid",
+    "prod_sigmoid",
+    "s_shape",
+    "z_shape",
+    "pi_shape",
+    "points",
+    "constant",
+    "linear",
+];
+
+// Hand-written so that a misspelt shape gets an error naming the key and the allowed ones
+// (serde's flattened enums only say "no variant found").
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for TermSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error as _, MapAccess, Visitor};
+
+        struct TermVisitor;
+
+        impl<'de> Visitor<'de> for TermVisitor {
+            type Value = TermSpec;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a term: {\"name\": ..., \"<shape>\": [parameters]}")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TermSpec, A::Error> {
+                let mut name: Option<String> = None;
+                let mut shape: Option<Shape> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "name" {
+                        name = Some(map.next_value()?);
+                        continue;
+                    }
+                    if shape.is_some() {
+                        return Err(A::Error::custom(format!("term has a second shape '{key}'; one per term")));
+                    }
+                    shape = Some(match key.as_str() {
+                        "triangle" => Shape::Triangle(map.next_value()?),
+                        "trapezoid" => Shape::Trapezoid(map.next_value()?),
+                        "gaussian" => Shape::Gaussian(map.next_value()?),
+                        "gaussian2" => Shape::Gaussian2(map.next_value()?),
+                        "bell" => Shape::Bell(map.next_value()?),
+                        "sigmoid" => Shape::Sigmoid(map.next_value()?),
+                        "diff_sigmoid" => Shape::DiffSigmoid(map.next_value()?),
+                        "prod_sigmoid" => Shape::ProdSigmoid(map.next_value()?),
+                        "s_shape" => Shape::SShape(map.next_value()?),
+                        "z_shape" => Shape::ZShape(map.next_value()?),
+                        "pi_shape" => Shape::PiShape(map.next_value()?),
+                        "points" => Shape::Points(map.next_value()?),
+                        "constant" => Shape::Constant(map.next_value()?),
+                        "linear" => Shape::Linear(map.next_value()?),
+                        other => return Err(A::Error::unknown_field(other, &SHAPE_KEYS)),
+                    });
+                }
+                let name = name.ok_or_else(|| A::Error::missing_field("name"))?;
+                let shape = shape.ok_or_else(|| {
+                    A::Error::custom(format!("term '{name}' has no shape (one of {})", SHAPE_KEYS.join(", ")))
+                })?;
+                Ok(TermSpec { name, shape })
+            }
+        }
+
+        deserializer.deserialize_map(TermVisitor)
+    }
 }
 
 /// A named input variable.

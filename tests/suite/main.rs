@@ -3,3 +3,4 @@
 mod conformance;
 mod engine;
 mod util;
+mod validation;
