@@ -71,10 +71,16 @@ const AND_49: [Rule; 49] = [Rule::AND; 49];
 
 const PD_SAMPLES: [f32; sample_len(&PD_OUTPUTS)] = sample_table(&PD_OUTPUTS, &PD_TERMS, &[]);
 
-const PD_SLOTS: [u16; PD_TABLE.len()] = rule_slots(&PD_INPUTS, &PD_OUTPUTS, PD_TERMS.len(), &AND_49, &PD_TABLE);
+const PD_SLOTS: [u16; PD_TABLE.len()] =
+    rule_slots(&PD_INPUTS, &PD_OUTPUTS, PD_TERMS.len(), &AND_49, &PD_TABLE);
 
-const SUGENO_SLOTS: [u16; PD_TABLE.len()] =
-    rule_slots(&PD_INPUTS, &SUGENO_OUTPUTS, SUGENO_TERMS.len(), &AND_49, &PD_TABLE);
+const SUGENO_SLOTS: [u16; PD_TABLE.len()] = rule_slots(
+    &PD_INPUTS,
+    &SUGENO_OUTPUTS,
+    SUGENO_TERMS.len(),
+    &AND_49,
+    &PD_TABLE,
+);
 
 /// The 7×7 PD Mamdani controller (see the module docs).
 pub static PD_MAMDANI: Controller<'static> = match Controller::new(ControllerDef {
@@ -262,8 +268,13 @@ const MIXED_RULES: [Rule; 12] = [
 const MIXED_SAMPLES: [f32; sample_len(&MIXED_OUTPUTS)] =
     sample_table(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS);
 
-const MIXED_SLOTS: [u16; MIXED_TABLE.len()] =
-    rule_slots(&MIXED_INPUTS, &MIXED_OUTPUTS, MIXED_TERMS.len(), &MIXED_RULES, &MIXED_TABLE);
+const MIXED_SLOTS: [u16; MIXED_TABLE.len()] = rule_slots(
+    &MIXED_INPUTS,
+    &MIXED_OUTPUTS,
+    MIXED_TERMS.len(),
+    &MIXED_RULES,
+    &MIXED_TABLE,
+);
 
 /// Three inputs, four outputs, mixed membership families (see the module docs).
 pub static MIXED: Controller<'static> = match Controller::new(ControllerDef {
@@ -343,8 +354,13 @@ const AND_125: [Rule; 125] = [Rule::AND; 125];
 
 const GRID_SAMPLES: [f32; sample_len(&GRID_OUTPUTS)] = sample_table(&GRID_OUTPUTS, &GRID_TERMS, &[]);
 
-const GRID_SLOTS: [u16; GRID_TABLE.len()] =
-    rule_slots(&GRID_INPUTS, &GRID_OUTPUTS, GRID_TERMS.len(), &AND_125, &GRID_TABLE);
+const GRID_SLOTS: [u16; GRID_TABLE.len()] = rule_slots(
+    &GRID_INPUTS,
+    &GRID_OUTPUTS,
+    GRID_TERMS.len(),
+    &AND_125,
+    &GRID_TABLE,
+);
 
 /// A 3-input 5×5×5 Mamdani controller with 125 rules (see the module docs).
 pub static GRID_5X5X5: Controller<'static> = match Controller::new(ControllerDef {

@@ -240,7 +240,11 @@ pub const fn fill_rule_slots(
     let mut i = 0;
     while i < table.len() && i < rule_terms.len() && stride > 0 {
         let r = i / stride;
-        let connective = if r < rules.len() { rules[r].connective } else { Connective::And };
+        let connective = if r < rules.len() {
+            rules[r].connective
+        } else {
+            Connective::And
+        };
         table[i] = slot_of(rule_terms[i], i % stride, inputs, outputs, connective, slots);
         i += 1;
     }
@@ -285,7 +289,13 @@ impl<'a> ControllerDef<'a> {
                 o += 1;
             }
         }
-        self.inputs.len() + Slots { terms: self.terms.len() }.len() + self.rules.len() + widest
+        self.inputs.len()
+            + Slots {
+                terms: self.terms.len(),
+            }
+            .len()
+            + self.rules.len()
+            + widest
     }
 }
 
@@ -506,11 +516,22 @@ const fn check_rules(def: &ControllerDef) -> Result<(), Error> {
     if def.rule_slots.len() != def.rule_terms.len() {
         return Err(Error::RuleSlots);
     }
-    let slots = Slots { terms: def.terms.len() };
+    let slots = Slots {
+        terms: def.terms.len(),
+    };
     let mut i = 0;
     while i < def.rule_slots.len() {
         let connective = def.rules[i / stride].connective;
-        if def.rule_slots[i] != slot_of(def.rule_terms[i], i % stride, def.inputs, def.outputs, connective, slots) {
+        if def.rule_slots[i]
+            != slot_of(
+                def.rule_terms[i],
+                i % stride,
+                def.inputs,
+                def.outputs,
+                connective,
+                slots,
+            )
+        {
             return Err(Error::RuleSlots);
         }
         i += 1;
@@ -575,6 +596,9 @@ impl<'a> Controller<'a> {
         // Working-array positions (2 * terms + 3) must fit in u16.
         if def.terms.len() > (u16::MAX as usize - 3) / 2 || def.params.len() > u16::MAX as usize {
             return Err(Error::TooManyTerms);
+        }
+        if let SNorm::UnboundedSum = def.or {
+            return Err(Error::UnboundedOr);
         }
         let mamdani = matches!(def.inference, Inference::Mamdani { .. });
         let mut i = 0;

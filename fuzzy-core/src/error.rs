@@ -99,6 +99,9 @@ pub enum Error {
     RuleWithoutConsequent(u16),
     /// A rule weight outside [0, 1] or not finite.
     RuleWeight(u16),
+    /// `UnboundedSum` as the OR operator: rule strengths must stay in [0, 1] (it is allowed
+    /// as an aggregation).
+    UnboundedOr,
     /// The compiled rule table (`rule_slots`) does not match the rule terms.
     RuleSlots,
     /// The sampled output table does not have the expected length, or its values differ from
@@ -162,6 +165,11 @@ impl fmt::Display for Error {
             Error::RuleWithoutAntecedent(r) => write!(f, "rule {}: uses no input", r + 1),
             Error::RuleWithoutConsequent(r) => write!(f, "rule {}: concludes no output", r + 1),
             Error::RuleWeight(r) => write!(f, "rule {}: weight must be in [0, 1]", r + 1),
+            Error::UnboundedOr => write!(
+                f,
+                "OR operator: unbounded sum lets rule strengths exceed 1; use maximum, \
+                 probabilistic or bounded sum (unbounded sum is allowed as aggregation)"
+            ),
             Error::RuleSlots => write!(
                 f,
                 "compiled rule table must be the one rule_slots() computes from these rules"

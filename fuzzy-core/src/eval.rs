@@ -77,13 +77,25 @@ impl<'a> Controller<'a> {
         for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate() {
             let (value, fired) = match def.inference {
                 Inference::Sugeno => self.sugeno_output(o, variable, work.crisp, work.strengths, work.slots),
-                Inference::Mamdani { implication, aggregation } => {
+                Inference::Mamdani {
+                    implication,
+                    aggregation,
+                } => {
                     let n = variable.sampling.count();
                     let len = variable.terms.count as usize * n;
                     let table = def.samples.get(sample_offset..sample_offset + len).unwrap_or(&[]);
                     sample_offset += len;
                     let set = work.set.get_mut(..n).unwrap_or(&mut []);
-                    self.aggregate(o, variable, implication, aggregation, table, work.strengths, work.slots, set);
+                    self.aggregate(
+                        o,
+                        variable,
+                        implication,
+                        aggregation,
+                        table,
+                        work.strengths,
+                        work.slots,
+                        set,
+                    );
                     let (x0, dx) = variable.sampling.grid(variable.min, variable.max);
                     defuzzify_sampled(variable.defuzzifier, set, x0, dx)
                 }
@@ -101,7 +113,9 @@ impl<'a> Controller<'a> {
                 y = clamp(y, variable.min, variable.max);
             }
             *out = y;
-            status = status.with_if(Status::NO_RULE_FIRED, !fired).with_if(Status::FALLBACK, !computed);
+            status = status
+                .with_if(Status::NO_RULE_FIRED, !fired)
+                .with_if(Status::FALLBACK, !computed);
         }
         status
     }
@@ -126,22 +140,43 @@ impl<'a> Controller<'a> {
     /// and inspection; [`Controller::evaluate`] defuzzifies the same set.
     pub fn aggregated_set<'s>(&self, inputs: &[f32], scratch: &'s mut [f32], output: usize) -> &'s [f32] {
         let def = self.def();
-        let (Inference::Mamdani { implication, aggregation }, Some(variable)) =
-            (def.inference, def.outputs.get(output))
+        let (
+            Inference::Mamdani {
+                implication,
+                aggregation,
+            },
+            Some(variable),
+        ) = (def.inference, def.outputs.get(output))
         else {
             return &mut [];
         };
         let Some(work) = self.split(scratch) else {
             return &mut [];
         };
-        let offset: usize =
-            def.outputs.iter().take(output).map(|v| v.terms.count as usize * v.sampling.count()).sum();
+        let offset: usize = def
+            .outputs
+            .iter()
+            .take(output)
+            .map(|v| v.terms.count as usize * v.sampling.count())
+            .sum();
         let n = variable.sampling.count();
-        let table = def.samples.get(offset..offset + variable.terms.count as usize * n).unwrap_or(&[]);
+        let table = def
+            .samples
+            .get(offset..offset + variable.terms.count as usize * n)
+            .unwrap_or(&[]);
         self.fuzzify(inputs, work.crisp, work.slots);
         self.fire_rules(work.slots, work.strengths);
         let set = work.set.get_mut(..n).unwrap_or(&mut []);
-        self.aggregate(output, variable, implication, aggregation, table, work.strengths, work.slots, set);
+        self.aggregate(
+            output,
+            variable,
+            implication,
+            aggregation,
+            table,
+            work.strengths,
+            work.slots,
+            set,
+        );
         set
     }
 
@@ -152,9 +187,19 @@ impl<'a> Controller<'a> {
             return None;
         }
         let (crisp, rest) = scratch.split_at_mut(def.inputs.len());
-        let (slots, rest) = rest.split_at_mut(Slots { terms: def.terms.len() }.len());
+        let (slots, rest) = rest.split_at_mut(
+            Slots {
+                terms: def.terms.len(),
+            }
+            .len(),
+        );
         let (strengths, set) = rest.split_at_mut(def.rules.len());
-        Some(Work { crisp, slots, strengths, set })
+        Some(Work {
+            crisp,
+            slots,
+            strengths,
+            set,
+        })
     }
 
     /// Stores the crisp inputs (after NaN and range handling) and fills the working array:
@@ -162,7 +207,9 @@ impl<'a> Controller<'a> {
     #[inline]
     fn fuzzify(&self, inputs: &[f32], crisp: &mut [f32], slots: &mut [f32]) -> Status {
         let def = self.def();
-        let layout = Slots { terms: def.terms.len() };
+        let layout = Slots {
+            terms: def.terms.len(),
+        };
         if let [zero, one, ..] = slots {
             (*zero, *one) = (0.0, 1.0);
         }
@@ -210,9 +257,12 @@ impl<'a> Controller<'a> {
         match (def.and, def.or) {
             (TNorm::Minimum, SNorm::Maximum) => self.fire_with(slots, strengths, min, max),
             (TNorm::Product, SNorm::Maximum) => self.fire_with(slots, strengths, |a, b| a * b, max),
-            (TNorm::Product, SNorm::ProbabilisticSum) => {
-                self.fire_with(slots, strengths, |a, b| a * b, |a, b| SNorm::ProbabilisticSum.apply(a, b))
-            }
+            (TNorm::Product, SNorm::ProbabilisticSum) => self.fire_with(
+                slots,
+                strengths,
+                |a, b| a * b,
+                |a, b| SNorm::ProbabilisticSum.apply(a, b),
+            ),
             (and, or) => self.fire_with(slots, strengths, |a, b| and.apply(a, b), |a, b| or.apply(a, b)),
         }
     }
@@ -227,7 +277,11 @@ impl<'a> Controller<'a> {
     ) {
         let def = self.def();
         let stride = def.inputs.len() + def.outputs.len();
-        let rows = def.rules.iter().zip(def.rule_slots.chunks_exact(stride)).zip(strengths);
+        let rows = def
+            .rules
+            .iter()
+            .zip(def.rule_slots.chunks_exact(stride))
+            .zip(strengths);
         match def.inputs.len() {
             1 => rows.for_each(|((rule, row), s)| *s = fire_fixed::<1>(rule, row, slots, and, or)),
             2 => rows.for_each(|((rule, row), s)| *s = fire_fixed::<2>(rule, row, slots, and, or)),
@@ -242,9 +296,18 @@ impl<'a> Controller<'a> {
     /// Combines the strengths of the rules concluding each term of output `o` into the
     /// term's slot (and those not concluding `o` into the sink).
     #[inline]
-    fn combine_into_terms(&self, o: usize, variable: &OutputVariable, combine: SNorm, strengths: &[f32], slots: &mut [f32]) {
+    fn combine_into_terms(
+        &self,
+        o: usize,
+        variable: &OutputVariable,
+        combine: SNorm,
+        strengths: &[f32],
+        slots: &mut [f32],
+    ) {
         let def = self.def();
-        let layout = Slots { terms: def.terms.len() };
+        let layout = Slots {
+            terms: def.terms.len(),
+        };
         let first = layout.term(variable.terms.start as usize);
         if let Some(terms) = slots.get_mut(first..first + variable.terms.count as usize) {
             terms.fill(0.0);
@@ -253,7 +316,10 @@ impl<'a> Controller<'a> {
             *sink = 0.0;
         }
         let stride = def.inputs.len() + def.outputs.len();
-        let targets = def.rule_slots.chunks_exact(stride).map(|row| row.get(def.inputs.len() + o).copied());
+        let targets = def
+            .rule_slots
+            .chunks_exact(stride)
+            .map(|row| row.get(def.inputs.len() + o).copied());
         let pairs = targets.zip(strengths);
         match combine {
             SNorm::Maximum => pairs.for_each(|(target, s)| update(slots, target, |a| max(a, *s))),
@@ -265,14 +331,26 @@ impl<'a> Controller<'a> {
     /// Sugeno: `(Σ_t W_t z_t [/ Σ_t W_t], Σ_t W_t > 0)` with `W_t` the summed strengths of
     /// the rules concluding term `t`.
     #[inline]
-    fn sugeno_output(&self, o: usize, variable: &OutputVariable, crisp: &[f32], strengths: &[f32], slots: &mut [f32]) -> (f32, bool) {
+    fn sugeno_output(
+        &self,
+        o: usize,
+        variable: &OutputVariable,
+        crisp: &[f32],
+        strengths: &[f32],
+        slots: &mut [f32],
+    ) -> (f32, bool) {
         let def = self.def();
         self.combine_into_terms(o, variable, SNorm::UnboundedSum, strengths, slots);
         let (start, end) = (variable.terms.start as usize, variable.terms.end());
-        let first = Slots { terms: def.terms.len() }.term(start);
+        let first = Slots {
+            terms: def.terms.len(),
+        }
+        .term(start);
         let mut weighted = 0.0f32;
         let mut total = 0.0f32;
-        if let (Some(terms), Some(weights)) = (def.terms.get(start..end), slots.get(first..first + (end - start))) {
+        if let (Some(terms), Some(weights)) =
+            (def.terms.get(start..end), slots.get(first..first + (end - start)))
+        {
             for (term, w) in terms.iter().zip(weights) {
                 weighted += w * term.sugeno_value(crisp, def.params);
                 total += w;
@@ -303,18 +381,24 @@ impl<'a> Controller<'a> {
         let def = self.def();
         let n = set.len().max(1);
         set.fill(0.0);
-        let layout = Slots { terms: def.terms.len() };
+        let layout = Slots {
+            terms: def.terms.len(),
+        };
         let first = layout.term(variable.terms.start as usize);
         let combinable = matches!(aggregation, SNorm::Maximum)
             || matches!((aggregation, implication), (SNorm::UnboundedSum, TNorm::Product));
         if combinable {
             self.combine_into_terms(o, variable, aggregation, strengths, slots);
-            let activations = slots.get(first..first + variable.terms.count as usize).unwrap_or(&[]);
+            let activations = slots
+                .get(first..first + variable.terms.count as usize)
+                .unwrap_or(&[]);
             for (w, samples) in activations.iter().zip(table.chunks_exact(n)) {
                 let w = *w;
                 let pairs = set.iter_mut().zip(samples);
                 match (aggregation, implication) {
-                    (SNorm::Maximum, TNorm::Minimum) => pairs.for_each(|(g, s)| *g = lane_max(*g, lane_min(w, *s))),
+                    (SNorm::Maximum, TNorm::Minimum) => {
+                        pairs.for_each(|(g, s)| *g = lane_max(*g, lane_min(w, *s)))
+                    }
                     (SNorm::Maximum, TNorm::Product) => pairs.for_each(|(g, s)| *g = lane_max(*g, w * *s)),
                     (SNorm::UnboundedSum, _) => pairs.for_each(|(g, s)| *g += w * *s),
                     _ => pairs.for_each(|(g, s)| *g = max(*g, implication.apply(w, *s))),
@@ -322,7 +406,10 @@ impl<'a> Controller<'a> {
             }
         } else {
             let stride = def.inputs.len() + def.outputs.len();
-            let targets = def.rule_slots.chunks_exact(stride).map(|row| row.get(def.inputs.len() + o).copied());
+            let targets = def
+                .rule_slots
+                .chunks_exact(stride)
+                .map(|row| row.get(def.inputs.len() + o).copied());
             for (target, w) in targets.zip(strengths) {
                 // Structure: which term (if any) this rule concludes for output `o`.
                 let Some(term) = target.and_then(|t| (t as usize).checked_sub(first)) else {

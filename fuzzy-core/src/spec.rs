@@ -25,7 +25,9 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::controller::{Controller, ControllerDef, Inference, fill_rule_slots, fill_sample_table, sample_len};
+use crate::controller::{
+    Controller, ControllerDef, Inference, fill_rule_slots, fill_sample_table, sample_len,
+};
 use crate::error::{Error, Variable};
 use crate::membership::{Membership, Term};
 use crate::norm::{SNorm, TNorm};
@@ -122,7 +124,9 @@ impl<'de> serde::Deserialize<'de> for TermSpec {
                         continue;
                     }
                     if shape.is_some() {
-                        return Err(A::Error::custom(format!("term has a second shape '{key}'; one per term")));
+                        return Err(A::Error::custom(format!(
+                            "term has a second shape '{key}'; one per term"
+                        )));
                     }
                     shape = Some(match key.as_str() {
                         "triangle" => Shape::Triangle(map.next_value()?),
@@ -144,7 +148,10 @@ impl<'de> serde::Deserialize<'de> for TermSpec {
                 }
                 let name = name.ok_or_else(|| A::Error::missing_field("name"))?;
                 let shape = shape.ok_or_else(|| {
-                    A::Error::custom(format!("term '{name}' has no shape (one of {})", SHAPE_KEYS.join(", ")))
+                    A::Error::custom(format!(
+                        "term '{name}' has no shape (one of {})",
+                        SHAPE_KEYS.join(", ")
+                    ))
                 })?;
                 Ok(TermSpec { name, shape })
             }
@@ -586,7 +593,14 @@ impl ControllerSpec {
             });
         }
         let mut rule_slots = alloc::vec![0u16; rule_terms.len()];
-        fill_rule_slots(&mut rule_slots, &inputs, &outputs, terms.len(), &rules, &rule_terms);
+        fill_rule_slots(
+            &mut rule_slots,
+            &inputs,
+            &outputs,
+            terms.len(),
+            &rules,
+            &rule_terms,
+        );
         let mamdani = matches!(self.inference, Inference::Mamdani { .. });
         let mut samples = Vec::new();
         if mamdani {

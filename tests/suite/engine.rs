@@ -91,7 +91,10 @@ fn nan_input_takes_the_fallback_and_flags_it() {
     assert_eq!(out[0], before, "held");
     out[0] = f32::INFINITY;
     c.evaluate(&[f32::NAN, 0.0], &mut scratch, &mut out);
-    assert_eq!(out[0], 0.0, "a non-finite previous value is replaced by the midpoint");
+    assert_eq!(
+        out[0], 0.0,
+        "a non-finite previous value is replaced by the midpoint"
+    );
 }
 
 #[test]
@@ -102,7 +105,10 @@ fn no_rule_fired_takes_the_fallback() {
     spec.outputs[0].fallback = Fallback::Value(0.125);
     let c = spec.compile().expect("valid");
     let (u, status) = c.evaluate(&[0.5, 0.0]);
-    assert!(status.contains(Status::NO_RULE_FIRED) && status.contains(Status::FALLBACK), "{status:?}");
+    assert!(
+        status.contains(Status::NO_RULE_FIRED) && status.contains(Status::FALLBACK),
+        "{status:?}"
+    );
     assert_eq!(u[0], 0.125);
     let (_, status) = c.evaluate(&[-1.0, 0.0]);
     assert!(status.is_ok());
@@ -154,7 +160,12 @@ fn rule_strengths_are_degrees_combined() {
 
 #[test]
 fn static_controllers_equal_their_compiled_specs_bit_for_bit() {
-    for (name, c) in [("pd", &PD_MAMDANI), ("sugeno", &PD_SUGENO), ("mixed", &MIXED), ("grid", &GRID_5X5X5)] {
+    for (name, c) in [
+        ("pd", &PD_MAMDANI),
+        ("sugeno", &PD_SUGENO),
+        ("mixed", &MIXED),
+        ("grid", &GRID_5X5X5),
+    ] {
         let owned = ControllerSpec::from_controller(name, c).compile().expect("valid");
         for k in 0..200 {
             let inputs: Vec<f32> = c

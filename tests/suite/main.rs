@@ -2,5 +2,6 @@
 
 mod conformance;
 mod engine;
+mod properties;
 mod util;
 mod validation;

@@ -5,7 +5,10 @@ use fuzzy_core::{Controller, Status};
 /// `|actual - expected| <= tolerance`, with a message naming both.
 pub fn assert_close(actual: f32, expected: f64, tolerance: f64) {
     let error = (f64::from(actual) - expected).abs();
-    assert!(error <= tolerance, "got {actual}, expected {expected} (|error| {error:e} > {tolerance:e})");
+    assert!(
+        error <= tolerance,
+        "got {actual}, expected {expected} (|error| {error:e} > {tolerance:e})"
+    );
 }
 
 /// Evaluates with fresh buffers (outputs start at 0).

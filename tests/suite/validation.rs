@@ -2,7 +2,8 @@
 //! description round-trips.
 
 use fuzzy_core::{
-    Connective, Controller, ControllerSpec, Defuzzifier, Error, Fallback, Inference, Sampling, Shape, Variable,
+    Connective, Controller, ControllerSpec, Defuzzifier, Error, Fallback, Inference, Sampling, Shape,
+    Variable,
 };
 use fuzzy_suite::reference::{MIXED, PD_MAMDANI, PD_SUGENO};
 
@@ -27,7 +28,11 @@ fn rejects(spec: &ControllerSpec, expected: Error, words: &[&str]) {
 fn inverted_or_non_finite_range() {
     let mut spec = pd();
     spec.inputs[1].min = 2.0;
-    rejects(&spec, Error::InvalidRange(Variable::Input(1)), &["input 'de'", "min < max"]);
+    rejects(
+        &spec,
+        Error::InvalidRange(Variable::Input(1)),
+        &["input 'de'", "min < max"],
+    );
     let mut spec = pd();
     spec.outputs[0].max = f32::INFINITY;
     rejects(&spec, Error::InvalidRange(Variable::Output(0)), &["output 'u'"]);
@@ -37,52 +42,120 @@ fn inverted_or_non_finite_range() {
 fn bad_term_parameters() {
     let mut spec = pd();
     spec.inputs[0].terms[2].shape = Shape::Triangle([0.0, -0.5, 1.0]);
-    rejects(&spec, Error::InvalidParameters { variable: Variable::Input(0), term: 2 }, &["input 'e'", "term 'mf3'", "a <= b <= c"]);
+    rejects(
+        &spec,
+        Error::InvalidParameters {
+            variable: Variable::Input(0),
+            term: 2,
+        },
+        &["input 'e'", "term 'mf3'", "a <= b <= c"],
+    );
     let mut spec = pd();
     spec.outputs[0].terms[0].shape = Shape::Gaussian([f32::NAN, 0.0]);
-    rejects(&spec, Error::NonFiniteParameter { variable: Variable::Output(0), term: 0 }, &["NaN or infinite"]);
+    rejects(
+        &spec,
+        Error::NonFiniteParameter {
+            variable: Variable::Output(0),
+            term: 0,
+        },
+        &["NaN or infinite"],
+    );
     let mut spec = pd();
     spec.inputs[0].terms[0].shape = Shape::Points(vec![[0.0, 0.0], [-1.0, 1.0]]);
-    rejects(&spec, Error::InvalidParameters { variable: Variable::Input(0), term: 0 }, &["non-decreasing x"]);
+    rejects(
+        &spec,
+        Error::InvalidParameters {
+            variable: Variable::Input(0),
+            term: 0,
+        },
+        &["non-decreasing x"],
+    );
 }
 
 #[test]
 fn term_kinds_must_match_the_inference() {
     let mut spec = pd();
     spec.outputs[0].terms[0].shape = Shape::Constant(1.0);
-    rejects(&spec, Error::WrongTermKind { variable: Variable::Output(0), term: 0 }, &["Sugeno"]);
+    rejects(
+        &spec,
+        Error::WrongTermKind {
+            variable: Variable::Output(0),
+            term: 0,
+        },
+        &["Sugeno"],
+    );
     let mut spec = ControllerSpec::from_controller("s", &PD_SUGENO);
     spec.inputs[0].terms[0].shape = Shape::Linear(vec![1.0, 1.0, 0.0]);
-    rejects(&spec, Error::WrongTermKind { variable: Variable::Input(0), term: 0 }, &[]);
+    rejects(
+        &spec,
+        Error::WrongTermKind {
+            variable: Variable::Input(0),
+            term: 0,
+        },
+        &[],
+    );
     let mut spec = ControllerSpec::from_controller("s", &PD_SUGENO);
     spec.outputs[0].terms[0].shape = Shape::Linear(vec![1.0]);
-    rejects(&spec, Error::InvalidParameters { variable: Variable::Output(0), term: 0 }, &[]);
+    rejects(
+        &spec,
+        Error::InvalidParameters {
+            variable: Variable::Output(0),
+            term: 0,
+        },
+        &[],
+    );
     let mut spec = pd();
     spec.outputs[0].defuzzifier = Defuzzifier::WeightedAverage;
-    rejects(&spec, Error::DefuzzifierMismatch(Variable::Output(0)), &["output 'u'"]);
+    rejects(
+        &spec,
+        Error::DefuzzifierMismatch(Variable::Output(0)),
+        &["output 'u'"],
+    );
 }
 
 #[test]
 fn resolution_and_fallback() {
     let mut spec = pd();
     spec.outputs[0].sampling = Sampling::Endpoints { points: 1 };
-    rejects(&spec, Error::Resolution(Variable::Output(0)), &["at least 2 points"]);
+    rejects(
+        &spec,
+        Error::Resolution(Variable::Output(0)),
+        &["at least 2 points"],
+    );
     let mut spec = pd();
     spec.outputs[0].sampling = Sampling::Midpoints { intervals: 0 };
     rejects(&spec, Error::Resolution(Variable::Output(0)), &[]);
     let mut spec = pd();
     spec.outputs[0].fallback = Fallback::Value(3.0);
-    rejects(&spec, Error::FallbackOutOfRange(Variable::Output(0)), &["fallback"]);
+    rejects(
+        &spec,
+        Error::FallbackOutOfRange(Variable::Output(0)),
+        &["fallback"],
+    );
 }
 
 #[test]
 fn bad_rules() {
     let mut spec = pd();
     spec.rules[4].antecedent[1] = 8;
-    rejects(&spec, Error::RuleTerm { rule: 4, variable: Variable::Input(1) }, &["rule 5", "input 'de'"]);
+    rejects(
+        &spec,
+        Error::RuleTerm {
+            rule: 4,
+            variable: Variable::Input(1),
+        },
+        &["rule 5", "input 'de'"],
+    );
     let mut spec = pd();
     spec.rules[0].consequent[0] = -2;
-    rejects(&spec, Error::NegatedConsequent { rule: 0, variable: Variable::Output(0) }, &["rule 1", "NOT"]);
+    rejects(
+        &spec,
+        Error::NegatedConsequent {
+            rule: 0,
+            variable: Variable::Output(0),
+        },
+        &["rule 1", "NOT"],
+    );
     let mut spec = pd();
     spec.rules[2].antecedent = vec![0, 0];
     rejects(&spec, Error::RuleWithoutAntecedent(2), &["rule 3"]);
@@ -99,7 +172,18 @@ fn bad_rules() {
     let mut spec = pd();
     spec.rules[1].antecedent.push(1);
     let err = spec.compile().expect_err("rejected");
-    assert!(err.message.contains("rule 2: 'if' has 3 entries, expected 2"), "{}", err.message);
+    assert!(
+        err.message.contains("rule 2: 'if' has 3 entries, expected 2"),
+        "{}",
+        err.message
+    );
+}
+
+#[test]
+fn unbounded_or_is_rejected() {
+    let mut spec = pd();
+    spec.or = fuzzy_core::SNorm::UnboundedSum;
+    rejects(&spec, Error::UnboundedOr, &["OR operator"]);
 }
 
 #[test]
@@ -114,7 +198,11 @@ fn too_many_items() {
     let mut spec = pd();
     let term = spec.inputs[0].terms[0].clone();
     spec.inputs[0].terms = vec![term; fuzzy_core::MAX_TERMS_PER_VARIABLE + 1];
-    rejects(&spec, Error::TermCount(Variable::Input(0)), &["input 'e'", "1 to 127 terms"]);
+    rejects(
+        &spec,
+        Error::TermCount(Variable::Input(0)),
+        &["input 'e'", "1 to 127 terms"],
+    );
 }
 
 #[test]
@@ -122,13 +210,22 @@ fn stale_derived_tables_are_rejected() {
     let def = *PD_MAMDANI.def();
     let mut samples = def.samples.to_vec();
     samples[300] += 1e-3;
-    let stale = fuzzy_core::ControllerDef { samples: &samples, ..def };
+    let stale = fuzzy_core::ControllerDef {
+        samples: &samples,
+        ..def
+    };
     assert_eq!(Controller::new(stale), Err(Error::SampleTable { expected: 707 }));
-    let short = fuzzy_core::ControllerDef { samples: &def.samples[1..], ..def };
+    let short = fuzzy_core::ControllerDef {
+        samples: &def.samples[1..],
+        ..def
+    };
     assert_eq!(Controller::new(short), Err(Error::SampleTable { expected: 707 }));
     let mut slots = def.rule_slots.to_vec();
     slots.swap(0, 1);
-    let stale = fuzzy_core::ControllerDef { rule_slots: &slots, ..def };
+    let stale = fuzzy_core::ControllerDef {
+        rule_slots: &slots,
+        ..def
+    };
     assert_eq!(Controller::new(stale), Err(Error::RuleSlots));
     let mut rules = def.rules.to_vec();
     rules[3].connective = Connective::Or;
@@ -144,7 +241,10 @@ fn json_round_trip_and_defaults() {
         let json = serde_json::to_string_pretty(&spec).expect("serializes");
         let back: ControllerSpec = serde_json::from_str(&json).expect("parses");
         assert_eq!(back, spec, "{name}");
-        assert_eq!(back.compile().expect("valid").controller().def(), spec.compile().expect("valid").controller().def());
+        assert_eq!(
+            back.compile().expect("valid").controller().def(),
+            spec.compile().expect("valid").controller().def()
+        );
     }
     let minimal = r#"{
         "name": "tiny",
@@ -171,6 +271,9 @@ fn json_errors_name_the_field() {
         "terms": [{"name": "t", "triangel": [0, 0, 1]}]}], "outputs": [], "rules": []}"#;
     let err = serde_json::from_str::<ControllerSpec>(bad).expect_err("unknown shape");
     let message = err.to_string();
-    assert!(message.contains("unknown field `triangel`") && message.contains("triangle"), "{message}");
+    assert!(
+        message.contains("unknown field `triangel`") && message.contains("triangle"),
+        "{message}"
+    );
     assert!(message.contains("line 2"), "{message}");
 }
