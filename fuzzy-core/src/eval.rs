@@ -56,8 +56,9 @@ impl<'a> Controller<'a> {
     /// - `scratch`: working memory of at least [`Controller::scratch_len`] values; its
     ///   contents on entry do not matter.
     /// - `outputs`: one value per output variable. On entry it holds the previous outputs
-    ///   (used by [`Fallback::Hold`]); on return the new ones. Outputs are always finite;
-    ///   Mamdani outputs (and Sugeno outputs with `lock_range`) lie inside their range.
+    ///   (used by [`Fallback::Hold`]); on return the new ones. Outputs are always finite
+    ///   (and never -0); Mamdani outputs (and Sugeno outputs with `lock_range`) lie inside
+    ///   their range.
     ///
     /// If a buffer is too short nothing is evaluated: the outputs that exist are set to their
     /// range midpoints and [`Status::BUFFER_TOO_SMALL`] is returned.
@@ -112,7 +113,8 @@ impl<'a> Controller<'a> {
             if locked {
                 y = clamp(y, variable.min, variable.max);
             }
-            *out = y;
+            // `+ 0.0` turns -0 into +0 (exact for every other value).
+            *out = y + 0.0;
             status = status
                 .with_if(Status::NO_RULE_FIRED, !fired)
                 .with_if(Status::FALLBACK, !computed);

@@ -18,3 +18,25 @@ pub fn evaluate(controller: &Controller<'_>, inputs: &[f32]) -> (Vec<f32>, Statu
     let status = controller.evaluate(inputs, &mut scratch, &mut outputs);
     (outputs, status)
 }
+
+/// Environment variable that turns a skipped tool-dependent test into a failure (set by
+/// `.ci/run`, so that CI never skips silently).
+pub const REQUIRE_TOOLS: &str = "FUZZY_REQUIRE_TOOLS";
+
+/// True when `program` runs; otherwise prints a SKIPPED line (or panics when
+/// [`REQUIRE_TOOLS`] is set).
+pub fn tool_available(program: &str, test: &str, install: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg("--help")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok();
+    if !found {
+        if std::env::var_os(REQUIRE_TOOLS).is_some() {
+            panic!("{test}: `{program}` not found and {REQUIRE_TOOLS} is set (install: {install})");
+        }
+        println!("SKIPPED {test}: `{program}` not found (install: {install})");
+    }
+    found
+}
