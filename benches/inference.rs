@@ -5,6 +5,9 @@
 //! handling; the engine's cost does not depend on the values (see
 //! `scripts/instruction-count.sh`).
 
+// criterion's macros generate undocumented functions.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};

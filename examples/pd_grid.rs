@@ -12,7 +12,9 @@ use fuzzy_suite::reference::{PD_MAMDANI, PD_SUGENO};
 fn print_surface(name: &str, controller: &Controller<'_>, points: usize) {
     let mut scratch = vec![0.0f32; controller.scratch_len()];
     let mut u = [0.0f32];
-    let axis: Vec<f32> = (0..points).map(|i| -1.0 + 2.0 * i as f32 / (points - 1) as f32).collect();
+    let axis: Vec<f32> = (0..points)
+        .map(|i| -1.0 + 2.0 * i as f32 / (points - 1) as f32)
+        .collect();
     println!("{name}: u(e, de), e down, de across");
     print!("{:>7} |", "e \\ de");
     for de in &axis {
@@ -41,8 +43,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    print_surface("7x7 PD Mamdani (min/max, centroid, 101 points)", &PD_MAMDANI, points);
-    print_surface("7x7 PD Sugeno (product AND, weighted average)", &PD_SUGENO, points);
+    print_surface(
+        "7x7 PD Mamdani (min/max, centroid, 101 points)",
+        &PD_MAMDANI,
+        points,
+    );
+    print_surface(
+        "7x7 PD Sugeno (product AND, weighted average)",
+        &PD_SUGENO,
+        points,
+    );
     println!("(* = status flag set; none expected on this grid)");
     ExitCode::SUCCESS
 }

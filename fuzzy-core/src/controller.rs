@@ -635,10 +635,10 @@ impl<'a> Controller<'a> {
             if mamdani && (n < output.sampling.minimum_count() || n > MAX_SAMPLES) {
                 return Err(Error::Resolution(variable));
             }
-            if let Fallback::Value(v) = output.fallback {
-                if !(v >= output.min && v <= output.max) {
-                    return Err(Error::FallbackOutOfRange(variable));
-                }
+            if let Fallback::Value(v) = output.fallback
+                && !(v >= output.min && v <= output.max)
+            {
+                return Err(Error::FallbackOutOfRange(variable));
             }
             o += 1;
         }

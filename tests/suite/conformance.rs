@@ -15,6 +15,7 @@
 //! - bisector: compared with fuzzylite at resolution 10 000 (its bisector sweeps from both
 //!   ends and interpolates; ours is MATLAB's "first sample reaching half the area"):
 //!   `dx + R / 10 000`, the sampling error of the two definitions.
+//!
 //! Rows where fuzzylite has no output (`nan`, no rule fired) must be flagged by us with
 //! `Status::NO_RULE_FIRED`.
 
@@ -194,9 +195,16 @@ fn committed_references_are_reproducible() {
         let fll = optimizer::interop::fll::write(&case.spec).expect("writes");
         let path = format!("{}/{}.fll", data_dir(), case.name);
         let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        assert_eq!(committed, fll, "{path} is stale: run scripts/fuzzylite-reference.sh");
+        assert_eq!(
+            committed, fll,
+            "{path} is stale: run scripts/fuzzylite-reference.sh"
+        );
     }
-    if !tool_available("fuzzylite", "committed_references_are_reproducible (fuzzylite part)", "apt-get install -y fuzzylite") {
+    if !tool_available(
+        "fuzzylite",
+        "committed_references_are_reproducible (fuzzylite part)",
+        "apt-get install -y fuzzylite",
+    ) {
         return;
     }
     let work = std::env::temp_dir().join(format!("fuzzylite-check-{}", std::process::id()));
@@ -204,7 +212,13 @@ fn committed_references_are_reproducible() {
     for case in cases() {
         let out = work.join(format!("{}.fld", case.name));
         let status = std::process::Command::new("fuzzylite")
-            .args(["-i", &format!("{}/{}.fll", data_dir(), case.name), "-of", "fld", "-o"])
+            .args([
+                "-i",
+                &format!("{}/{}.fll", data_dir(), case.name),
+                "-of",
+                "fld",
+                "-o",
+            ])
             .arg(&out)
             .args(["-d", &format!("{}/{}.inputs.fld", data_dir(), case.name)])
             .args(["-decimals", "9", "-dheader", "true", "-dinputs", "true"])
@@ -214,7 +228,11 @@ fn committed_references_are_reproducible() {
         assert!(status.success(), "fuzzylite failed on {}", case.name);
         let fresh = std::fs::read_to_string(&out).expect("output").replace(' ', ",");
         let committed = std::fs::read_to_string(format!("{}/{}.csv", data_dir(), case.name)).expect("csv");
-        assert_eq!(fresh, committed, "{}: fuzzylite output differs from the committed CSV", case.name);
+        assert_eq!(
+            fresh, committed,
+            "{}: fuzzylite output differs from the committed CSV",
+            case.name
+        );
     }
     let _ = std::fs::remove_dir_all(&work);
 }

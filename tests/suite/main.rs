@@ -1,5 +1,8 @@
 //! Cross-crate integration tests, one module per area.
 
+// Tests may panic on unexpected errors: that is how they fail.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod conformance;
 mod engine;
 mod properties;
