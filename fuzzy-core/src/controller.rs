@@ -89,6 +89,59 @@ pub struct ControllerDef<'a> {
 pub struct Controller<'a> {
     def: ControllerDef<'a>,
     scratch_len: usize,
+    shape: RuleShape,
+}
+
+/// Structure of the rule base found when the controller is built, used to pick a faster
+/// (still fixed-time) firing loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RuleShape {
+    /// Two inputs with `rows` and `cols` terms and exactly one AND rule per pair of terms,
+    /// without NOT, in row-major order (rule `i * cols + j` uses term `i` of input 1 and
+    /// term `j` of input 2): the firing strengths are an "outer product" of the degrees.
+    pub grid: Option<(u16, u16)>,
+    /// Every rule weight is 1 (the multiplication by the weight can be skipped).
+    pub unit_weights: bool,
+}
+
+impl RuleShape {
+    const fn of(def: &ControllerDef) -> RuleShape {
+        let mut unit_weights = true;
+        let mut r = 0;
+        while r < def.rules.len() {
+            if def.rules[r].weight != 1.0 {
+                unit_weights = false;
+            }
+            r += 1;
+        }
+        RuleShape {
+            grid: grid_of(def),
+            unit_weights,
+        }
+    }
+}
+
+const fn grid_of(def: &ControllerDef) -> Option<(u16, u16)> {
+    if def.inputs.len() != 2 {
+        return None;
+    }
+    let (rows, cols) = (def.inputs[0].terms.count, def.inputs[1].terms.count);
+    if def.rules.len() != rows as usize * cols as usize {
+        return None;
+    }
+    let stride = 2 + def.outputs.len();
+    let mut r = 0;
+    while r < def.rules.len() {
+        let (i, j) = (r / cols as usize, r % cols as usize);
+        if !matches!(def.rules[r].connective, Connective::And)
+            || def.rule_terms[r * stride] as usize != i + 1
+            || def.rule_terms[r * stride + 1] as usize != j + 1
+        {
+            return None;
+        }
+        r += 1;
+    }
+    Some((rows, cols))
 }
 
 /// Number of samples of all Mamdani output terms of `outputs`.
@@ -650,6 +703,7 @@ impl<'a> Controller<'a> {
         }
         Ok(Controller {
             scratch_len: def.scratch_len(),
+            shape: RuleShape::of(&def),
             def,
         })
     }
@@ -660,8 +714,13 @@ impl<'a> Controller<'a> {
     pub(crate) const fn from_validated(def: ControllerDef<'a>) -> Controller<'a> {
         Controller {
             scratch_len: def.scratch_len(),
+            shape: RuleShape::of(&def),
             def,
         }
+    }
+
+    pub(crate) const fn shape(&self) -> RuleShape {
+        self.shape
     }
 
     /// The validated description.

@@ -233,15 +233,24 @@ impl<'a> Controller<'a> {
             };
             *x_out = x;
             let (start, end) = (variable.terms.start as usize, variable.terms.end());
-            if let Some(terms) = def.terms.get(start..end) {
-                for (t, term) in (start..).zip(terms) {
-                    let degree = term.membership(x, def.params);
-                    if let Some(slot) = slots.get_mut(layout.term(t)) {
-                        *slot = degree;
-                    }
-                    if let Some(slot) = slots.get_mut(layout.complement(t)) {
-                        *slot = 1.0 - degree;
-                    }
+            let (first, first_complement) = (layout.term(start), layout.complement(start));
+            if let (Some(terms), Some(degrees)) = (
+                def.terms.get(start..end),
+                slots.get_mut(first..first + (end - start)),
+            ) {
+                for (term, degree) in terms.iter().zip(degrees.iter_mut()) {
+                    *degree = term.membership(x, def.params);
+                }
+            }
+            // Complements for NOT, in a second (vectorisable) pass over the same range.
+            if let Some((degrees, complements)) =
+                slots.get_mut(first..first_complement + (end - start)).map(|s| {
+                    let (lo, hi) = s.split_at_mut(first_complement - first);
+                    (&lo[..(end - start).min(lo.len())], hi)
+                })
+            {
+                for (c, d) in complements.iter_mut().zip(degrees) {
+                    *c = 1.0 - *d;
                 }
             }
         }
@@ -278,6 +287,31 @@ impl<'a> Controller<'a> {
         or: impl Fn(f32, f32) -> f32 + Copy,
     ) {
         let def = self.def();
+        let shape = self.shape();
+        if let (Some((rows, cols)), [first, second]) = (shape.grid, def.inputs) {
+            // Complete grid of AND rules: strength(i, j) = AND(degree_i, degree_j), row by row.
+            let layout = Slots {
+                terms: def.terms.len(),
+            };
+            let (a0, b0) = (
+                layout.term(first.terms.start as usize),
+                layout.term(second.terms.start as usize),
+            );
+            let (rows, cols) = (rows as usize, cols as usize);
+            if let (Some(a), Some(b)) = (slots.get(a0..a0 + rows), slots.get(b0..b0 + cols)) {
+                for (a, row) in a.iter().zip(strengths.chunks_exact_mut(cols)) {
+                    for (s, b) in row.iter_mut().zip(b) {
+                        *s = and(*a, *b);
+                    }
+                }
+            }
+            if !shape.unit_weights {
+                for (s, rule) in strengths.iter_mut().zip(def.rules) {
+                    *s *= rule.weight;
+                }
+            }
+            return;
+        }
         let stride = def.inputs.len() + def.outputs.len();
         let rows = def
             .rules
