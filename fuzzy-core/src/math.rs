@@ -144,6 +144,12 @@ pub mod ct {
         if condition { if_true } else { if_false }
     }
 
+    /// Twin of [`super::rt::select_on_compare`].
+    #[inline(always)]
+    pub const fn select_on_compare(cmp: bool, if_true: f32, if_false: f32) -> f32 {
+        if cmp { if_true } else { if_false }
+    }
+
     /// Minimum; returns `b` when `a` is NaN.
     #[inline(always)]
     pub const fn min(a: f32, b: f32) -> f32 {
@@ -180,6 +186,14 @@ pub mod rt {
     #[inline(always)]
     pub fn select(condition: bool, if_true: f32, if_false: f32) -> f32 {
         f32::from_bits(select_bits(condition, if_true.to_bits(), if_false.to_bits()))
+    }
+
+    /// Select driven directly by one float comparison (`cmp` is that comparison's
+    /// result): x86-64 lowers it to a compare mask and bitwise blend (`cmpss`/`andps`), so
+    /// the opaque mask of [`select`] is not needed. Use [`select`] for any other condition.
+    #[inline(always)]
+    pub fn select_on_compare(cmp: bool, if_true: f32, if_false: f32) -> f32 {
+        core::hint::select_unpredictable(cmp, if_true, if_false)
     }
 
     /// Branch-free select of two integers.

@@ -372,14 +372,14 @@ macro_rules! shape_functions {
         /// Degree of a rising edge; a step is 1 from `at` on.
         #[inline(always)]
         $($constness)? fn rising(edge: &Edge, x: f32) -> f32 {
-            if edge.step { select(x >= edge.at, 1.0, 0.0) } else { clamp01((x - edge.at) * edge.slope) }
+            if edge.step { select_on_compare(x >= edge.at, 1.0, 0.0) } else { clamp01((x - edge.at) * edge.slope) }
         }
 
         /// Degree of a falling edge built as `Edge::new(foot, shoulder)`; a step is 1 up to
         /// and including `at`.
         #[inline(always)]
         $($constness)? fn falling(edge: &Edge, x: f32) -> f32 {
-            if edge.step { select(x <= edge.at, 1.0, 0.0) } else { clamp01((x - edge.at) * edge.slope) }
+            if edge.step { select_on_compare(x <= edge.at, 1.0, 0.0) } else { clamp01((x - edge.at) * edge.slope) }
         }
 
         #[inline(always)]
@@ -391,13 +391,15 @@ macro_rules! shape_functions {
         /// from the shoulder side (keeps precision near both ends).
         #[inline(always)]
         $($constness)? fn s_curve(t: f32, u: f32) -> f32 {
+            // Opaque select: `t` and `u` are often computed as one 2-lane vector, and a compare
+            // on a lane is lowered with a branch.
             select(t <= 0.5, 2.0 * t * t, 1.0 - 2.0 * u * u)
         }
 
         #[inline(always)]
         $($constness)? fn s_shape(edge: &SplineEdge, x: f32) -> f32 {
             if edge.step {
-                return select(x >= edge.midpoint, 1.0, 0.0);
+                return select_on_compare(x >= edge.midpoint, 1.0, 0.0);
             }
             let t = clamp01((x - edge.forward.at) * edge.forward.slope);
             let u = clamp01((x - edge.backward.at) * edge.backward.slope);
@@ -407,7 +409,7 @@ macro_rules! shape_functions {
         #[inline(always)]
         $($constness)? fn z_shape(edge: &SplineEdge, x: f32) -> f32 {
             if edge.step {
-                return select(x <= edge.midpoint, 1.0, 0.0);
+                return select_on_compare(x <= edge.midpoint, 1.0, 0.0);
             }
             let t = clamp01((x - edge.forward.at) * edge.forward.slope);
             let u = clamp01((x - edge.backward.at) * edge.backward.slope);
@@ -472,13 +474,13 @@ macro_rules! shape_functions {
 
 /// Shapes on the evaluation path.
 mod rt_shapes {
-    use crate::math::rt::{clamp01, exp, exp2, log2, max, min, select};
+    use crate::math::rt::{clamp01, exp, exp2, log2, max, min, select, select_on_compare};
     shape_functions!();
 }
 
 /// Shapes in `const` evaluation (sample tables, validation).
 mod ct_shapes {
-    use crate::math::ct::{clamp01, exp, exp2, log2, max, min, select};
+    use crate::math::ct::{clamp01, exp, exp2, log2, max, min, select, select_on_compare};
     shape_functions!(const);
 }
 
