@@ -300,7 +300,15 @@ impl<'a> Controller<'a> {
             let (rows, cols) = (rows as usize, cols as usize);
             if let (Some(a), Some(b)) = (slots.get(a0..a0 + rows), slots.get(b0..b0 + cols)) {
                 for (a, row) in a.iter().zip(strengths.chunks_exact_mut(cols)) {
-                    for (s, b) in row.iter_mut().zip(b) {
+                    // Blocks of four for the vectoriser, then the rest of the row.
+                    let mut out = row.chunks_exact_mut(4);
+                    let mut degrees = b.chunks_exact(4);
+                    for (out, degrees) in (&mut out).zip(&mut degrees) {
+                        for (s, b) in out.iter_mut().zip(degrees) {
+                            *s = and(*a, *b);
+                        }
+                    }
+                    for (s, b) in out.into_remainder().iter_mut().zip(degrees.remainder()) {
                         *s = and(*a, *b);
                     }
                 }
