@@ -352,10 +352,13 @@ impl<'a> ControllerDef<'a> {
     }
 }
 
+/// Largest parameter magnitude accepted (keeps every derived slope and sample finite).
+pub const MAX_PARAMETER: f32 = 1e30;
+
 const fn finite_all(values: &[f32]) -> bool {
     let mut i = 0;
     while i < values.len() {
-        if !is_finite(values[i]) {
+        if !(crate::math::abs(values[i]) <= MAX_PARAMETER) {
             return false;
         }
         i += 1;
@@ -455,7 +458,7 @@ const fn check_term(
             let mut i = start;
             while i < end {
                 let (x, y) = (params[i], params[i + 1]);
-                if !is_finite(x) || !is_finite(y) {
+                if !finite_all(&[x, y]) {
                     return Err(non_finite);
                 }
                 if !(y >= 0.0 && y <= 1.0) || (i > start && x < params[i - 2]) {
@@ -476,7 +479,7 @@ const fn check_term(
             }
             let mut i = start;
             while i < start + inputs + 1 {
-                if !is_finite(params[i]) {
+                if !finite_all(&[params[i]]) {
                     return Err(non_finite);
                 }
                 i += 1;

@@ -44,7 +44,7 @@ pub enum Error {
     InvalidRange(Variable),
     /// A variable's term range lies outside the term list.
     TermsOutOfList(Variable),
-    /// A term has a NaN or infinite parameter.
+    /// A term has a NaN or infinite parameter, or one beyond ±[`crate::MAX_PARAMETER`].
     NonFiniteParameter {
         /// the variable owning the term
         variable: Variable,
@@ -128,7 +128,11 @@ impl fmt::Display for Error {
             Error::InvalidRange(v) => write!(f, "{v}: range must be finite with min < max"),
             Error::TermsOutOfList(v) => write!(f, "{v}: term range lies outside the term list"),
             Error::NonFiniteParameter { variable, term } => {
-                write!(f, "{variable}, term {}: parameter is NaN or infinite", term + 1)
+                write!(
+                    f,
+                    "{variable}, term {}: parameter is NaN, infinite or beyond ±1e30",
+                    term + 1
+                )
             }
             Error::InvalidParameters { variable, term } => write!(
                 f,

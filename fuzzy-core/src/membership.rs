@@ -157,23 +157,60 @@ pub(crate) enum TermUse {
 
 /// An edge of a piecewise-linear shape: a ramp with precomputed slope, or a step when the
 /// ramp has zero width.
+///
+/// The degree is `clamp01((x - at) · slope)`. A zero-width edge (a shoulder, `a == b`) is a
+/// ramp one float wide that ends at the shoulder: from the float next to it (degree 0) to
+/// the shoulder itself (degree 1). That is exactly the step MATLAB defines (1 at the
+/// shoulder, 0 beyond it), without a branch or select. If the reciprocal of that one-ulp
+/// width overflows (shoulders within 1e-31 of 0) the slope is infinite, and the single
+/// input where `0 · inf` is NaN is the float next to the shoulder, whose degree is 0
+/// because `clamp01` maps NaN to 0.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Edge {
     at: f32,
     slope: f32,
-    /// zero width: a step (its slope is 0)
-    step: bool,
+}
+
+/// The next float towards +inf (finite, non-NaN `x`).
+const fn next_up(x: f32) -> f32 {
+    let bits = x.to_bits();
+    if x == 0.0 {
+        f32::from_bits(1)
+    } else if x > 0.0 {
+        f32::from_bits(bits + 1)
+    } else {
+        f32::from_bits(bits - 1)
+    }
 }
 
 impl Edge {
-    /// Edge rising from 0 at `from` to 1 at `to` (or falling, with `from > to`).
-    const fn new(from: f32, to: f32) -> Edge {
-        let width = to - from;
-        let step = !(abs(width) > 0.0) || !is_finite(1.0 / width);
+    /// Rising edge: degree 0 at `foot`, 1 at `shoulder >= foot`.
+    const fn rising(foot: f32, shoulder: f32) -> Edge {
+        Edge::new(foot, shoulder, true)
+    }
+
+    /// Falling edge: degree 1 at `shoulder`, 0 at `foot >= shoulder`.
+    const fn falling(shoulder: f32, foot: f32) -> Edge {
+        Edge::new(foot, shoulder, false)
+    }
+
+    const fn new(foot: f32, shoulder: f32, rising: bool) -> Edge {
+        let width = shoulder - foot;
+        if abs(width) > 0.0 && is_finite(1.0 / width) {
+            return Edge {
+                at: foot,
+                slope: 1.0 / width,
+            };
+        }
+        // A step at the shoulder, entered from the foot's side.
+        let at = if rising {
+            -next_up(-shoulder)
+        } else {
+            next_up(shoulder)
+        };
         Edge {
-            at: from,
-            slope: select(step, 0.0, 1.0 / width),
-            step,
+            at,
+            slope: 1.0 / (shoulder - at),
         }
     }
 }
@@ -207,10 +244,10 @@ struct SplineEdge {
 impl SplineEdge {
     const fn new(a: f32, b: f32) -> SplineEdge {
         SplineEdge {
-            forward: Edge::new(a, b),
-            backward: Edge::new(b, a),
+            forward: Edge::rising(a, b),
+            backward: Edge::falling(a, b),
             midpoint: 0.5 * a + 0.5 * b,
-            step: !(a < b) || Edge::new(a, b).step,
+            step: !(a < b) || !is_finite(1.0 / (b - a)),
         }
     }
 }
@@ -245,8 +282,10 @@ impl Term {
     /// [`crate::Controller::new`]).
     pub const fn new(description: Membership) -> Term {
         let compiled = match description {
-            Membership::Triangle { a, b, c } => Compiled::TwoEdges(Edge::new(a, b), Edge::new(c, b)),
-            Membership::Trapezoid { a, b, c, d } => Compiled::TwoEdges(Edge::new(a, b), Edge::new(d, c)),
+            Membership::Triangle { a, b, c } => Compiled::TwoEdges(Edge::rising(a, b), Edge::falling(b, c)),
+            Membership::Trapezoid { a, b, c, d } => {
+                Compiled::TwoEdges(Edge::rising(a, b), Edge::falling(c, d))
+            }
             Membership::Gaussian { sigma, c } => Compiled::Gaussian {
                 k: gaussian_factor(sigma),
                 c,
@@ -366,21 +405,14 @@ macro_rules! shape_functions {
     ($($constness:tt)?) => {
         use super::{Compiled, Edge, SplineEdge, at};
 
-        // `if edge.step` and `if edge.step` below branch on the controller's parameters, not
-        // on `x`: the instruction sequence is fixed per controller.
-
-        /// Degree of a rising edge; a step is 1 from `at` on.
+        /// Degree on an edge (rising or falling, ramp or step, see [`Edge`]).
         #[inline(always)]
-        $($constness)? fn rising(edge: &Edge, x: f32) -> f32 {
-            if edge.step { select_on_compare(x >= edge.at, 1.0, 0.0) } else { clamp01((x - edge.at) * edge.slope) }
+        $($constness)? fn ramp(edge: &Edge, x: f32) -> f32 {
+            clamp01((x - edge.at) * edge.slope)
         }
 
-        /// Degree of a falling edge built as `Edge::new(foot, shoulder)`; a step is 1 up to
-        /// and including `at`.
-        #[inline(always)]
-        $($constness)? fn falling(edge: &Edge, x: f32) -> f32 {
-            if edge.step { select_on_compare(x <= edge.at, 1.0, 0.0) } else { clamp01((x - edge.at) * edge.slope) }
-        }
+        // `if edge.step` below branches on the controller's parameters, not on `x`: the
+        // instruction sequence is fixed per controller.
 
         #[inline(always)]
         $($constness)? fn sigmoid(x: f32, slope: f32, centre: f32) -> f32 {
@@ -442,7 +474,7 @@ macro_rules! shape_functions {
         #[inline]
         pub(super) $($constness)? fn membership(compiled: &Compiled, x: f32, params: &[f32]) -> f32 {
             match *compiled {
-                Compiled::TwoEdges(rise, fall) => min(rising(&rise, x), falling(&fall, x)),
+                Compiled::TwoEdges(rise, fall) => min(ramp(&rise, x), ramp(&fall, x)),
                 Compiled::Gaussian { k, c } => {
                     let d = x - c;
                     exp(k * (d * d))
@@ -531,6 +563,24 @@ mod tests {
         let spike = Term::triangle(0.5, 0.5, 0.5);
         close(mu(spike, 0.5), 1.0, 0.0);
         close(mu(spike, 0.6), 0.0, 0.0);
+        close(mu(spike, 0.499_999_97), 0.0, 0.0);
+        // A shoulder at 0: the one-float ramp's slope overflows to infinity.
+        let at_zero = Term::triangle(0.0, 0.0, 1.0);
+        for (x, expected) in [
+            (0.0, 1.0),
+            (-0.0, 1.0),
+            (-1e-45, 0.0),
+            (-1e-40, 0.0),
+            (-1.0, 0.0),
+            (0.5, 0.5),
+        ] {
+            close(mu(at_zero, x), expected, 1e-7);
+            close(at_zero.membership_const(x, NONE), expected, 1e-7);
+        }
+        let falling_at_zero = Term::trapezoid(-1.0, -0.5, 0.0, 0.0);
+        for (x, expected) in [(0.0, 1.0), (1e-45, 0.0), (1e-30, 0.0), (-0.75, 0.5)] {
+            close(mu(falling_at_zero, x), expected, 1e-7);
+        }
     }
 
     #[test]

@@ -215,13 +215,18 @@ fn per_rule_aggregation_path_matches_definition() {
 
 #[test]
 fn large_controller_8_inputs_4_outputs_16_terms_256_rules() {
-    use fuzzy_core::{Connective, Defuzzifier, Inference, InputSpec, OutputSpec, RuleSpec, Sampling, TermSpec};
+    use fuzzy_core::{
+        Connective, Defuzzifier, Inference, InputSpec, OutputSpec, RuleSpec, Sampling, TermSpec,
+    };
     let sixteen = |min: f32, max: f32| -> Vec<TermSpec> {
         let step = (max - min) / 15.0;
         (0..16)
             .map(|k| {
                 let c = min + step * k as f32;
-                TermSpec { name: format!("t{k}"), shape: Shape::Triangle([c - step, c, c + step]) }
+                TermSpec {
+                    name: format!("t{k}"),
+                    shape: Shape::Triangle([c - step, c, c + step]),
+                }
             })
             .collect()
     };
@@ -247,7 +252,12 @@ fn large_controller_8_inputs_4_outputs_16_terms_256_rules() {
                 name: format!("y{o}"),
                 min: 0.0,
                 max: 10.0,
-                defuzzifier: [Defuzzifier::Centroid, Defuzzifier::Bisector, Defuzzifier::MeanOfMaximum, Defuzzifier::LargestOfMaximum][o],
+                defuzzifier: [
+                    Defuzzifier::Centroid,
+                    Defuzzifier::Bisector,
+                    Defuzzifier::MeanOfMaximum,
+                    Defuzzifier::LargestOfMaximum,
+                ][o],
                 sampling: Sampling::MATLAB,
                 fallback: Fallback::Midpoint,
                 lock_range: false,
@@ -256,18 +266,35 @@ fn large_controller_8_inputs_4_outputs_16_terms_256_rules() {
             .collect(),
         rules: (0..256)
             .map(|r: i32| RuleSpec {
-                antecedent: (0..8).map(|i| if (r + i) % 3 == 0 { 0 } else { 1 + (r * (i + 1)) % 16 }).collect(),
+                antecedent: (0..8)
+                    .map(|i| {
+                        if (r + i) % 3 == 0 {
+                            0
+                        } else {
+                            1 + (r * (i + 1)) % 16
+                        }
+                    })
+                    .collect(),
                 consequent: (0..4).map(|o| 1 + (r + 5 * o) % 16).collect(),
                 weight: 1.0,
-                connective: if r % 5 == 0 { Connective::Or } else { Connective::And },
+                connective: if r % 5 == 0 {
+                    Connective::Or
+                } else {
+                    Connective::And
+                },
             })
             .collect(),
     };
     let owned = spec.compile().expect("the limits of the issue are supported");
     let c = owned.controller();
-    assert_eq!((c.input_count(), c.output_count(), c.def().rules.len()), (8, 4, 256));
+    assert_eq!(
+        (c.input_count(), c.output_count(), c.def().rules.len()),
+        (8, 4, 256)
+    );
     for k in 0..50 {
-        let inputs: Vec<f32> = (0..8).map(|i| ((k * 7 + i * 3) % 21) as f32 / 10.0 - 1.0).collect();
+        let inputs: Vec<f32> = (0..8)
+            .map(|i| ((k * 7 + i * 3) % 21) as f32 / 10.0 - 1.0)
+            .collect();
         let (y, status) = owned.evaluate(&inputs);
         for v in &y {
             assert!((0.0..=10.0).contains(v), "{y:?} ({status:?})");

@@ -58,7 +58,17 @@ fn bad_term_parameters() {
             variable: Variable::Output(0),
             term: 0,
         },
-        &["NaN or infinite"],
+        &["NaN, infinite or beyond"],
+    );
+    let mut spec = pd();
+    spec.inputs[1].terms[3].shape = Shape::Trapezoid([-1.0, 0.0, 0.5, 2e30]);
+    rejects(
+        &spec,
+        Error::NonFiniteParameter {
+            variable: Variable::Input(1),
+            term: 3,
+        },
+        &["beyond ±1e30"],
     );
     let mut spec = pd();
     spec.inputs[0].terms[0].shape = Shape::Points(vec![[0.0, 0.0], [-1.0, 1.0]]);
