@@ -48,7 +48,9 @@ pub enum Inference {
 ///   `rule_terms[r * (I + O) ..][.. I + O]` (see [`crate::rule`]).
 /// - `rule_slots`: the rule table compiled for evaluation, derived from the rule terms
 ///   with [`rule_slots`] (const): where each antecedent's degree and each consequent's
-///   activation live in the evaluation's working array (see [`Slots`]).
+///   activation live in the evaluation's working array (see [`Slots`]), stored column by
+///   column (variable `v` of rule `r` at `v * rules + r`) so that each variable's entries
+///   are contiguous.
 /// - `samples`: for Mamdani controllers, every output term sampled at its output's
 ///   sample points, output by output, term by term; produce it with
 ///   [`sample_table`] (const) or let [`crate::OwnedController`] do it. Empty for Sugeno.
@@ -289,16 +291,22 @@ pub const fn fill_rule_slots(
     rule_terms: &[i8],
 ) {
     let stride = inputs.len() + outputs.len();
+    let count = rules.len();
     let slots = Slots { terms };
     let mut i = 0;
-    while i < table.len() && i < rule_terms.len() && stride > 0 {
-        let r = i / stride;
-        let connective = if r < rules.len() {
-            rules[r].connective
-        } else {
-            Connective::And
-        };
-        table[i] = slot_of(rule_terms[i], i % stride, inputs, outputs, connective, slots);
+    // Column-major: entry (variable v, rule r) at v * rules + r.
+    while i < table.len() && i < rule_terms.len() && count > 0 {
+        let (v, r) = (i / count, i % count);
+        if r * stride + v < rule_terms.len() {
+            table[i] = slot_of(
+                rule_terms[r * stride + v],
+                v,
+                inputs,
+                outputs,
+                rules[r].connective,
+                slots,
+            );
+        }
         i += 1;
     }
 }
@@ -575,19 +583,19 @@ const fn check_rules(def: &ControllerDef) -> Result<(), Error> {
     let slots = Slots {
         terms: def.terms.len(),
     };
+    let count = def.rules.len();
     let mut i = 0;
     while i < def.rule_slots.len() {
-        let connective = def.rules[i / stride].connective;
-        if def.rule_slots[i]
-            != slot_of(
-                def.rule_terms[i],
-                i % stride,
-                def.inputs,
-                def.outputs,
-                connective,
-                slots,
-            )
-        {
+        let (v, r) = (i / count, i % count);
+        let expected = slot_of(
+            def.rule_terms[r * stride + v],
+            v,
+            def.inputs,
+            def.outputs,
+            def.rules[r].connective,
+            slots,
+        );
+        if def.rule_slots[i] != expected {
             return Err(Error::RuleSlots);
         }
         i += 1;

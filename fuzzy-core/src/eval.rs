@@ -320,20 +320,49 @@ impl<'a> Controller<'a> {
             }
             return;
         }
-        let stride = def.inputs.len() + def.outputs.len();
-        let rows = def
-            .rules
-            .iter()
-            .zip(def.rule_slots.chunks_exact(stride))
-            .zip(strengths);
         match def.inputs.len() {
-            1 => rows.for_each(|((rule, row), s)| *s = fire_fixed::<1>(rule, row, slots, and, or)),
-            2 => rows.for_each(|((rule, row), s)| *s = fire_fixed::<2>(rule, row, slots, and, or)),
-            3 => rows.for_each(|((rule, row), s)| *s = fire_fixed::<3>(rule, row, slots, and, or)),
-            4 => rows.for_each(|((rule, row), s)| *s = fire_fixed::<4>(rule, row, slots, and, or)),
-            n => rows.for_each(|((rule, row), s)| {
-                *s = fire(rule, row.get(..n).unwrap_or(&[]), slots, and, or);
-            }),
+            1 => self.fire_columns::<1>(slots, strengths, and, or),
+            2 => self.fire_columns::<2>(slots, strengths, and, or),
+            3 => self.fire_columns::<3>(slots, strengths, and, or),
+            4 => self.fire_columns::<4>(slots, strengths, and, or),
+            n => {
+                for (r, (rule, s)) in def.rules.iter().zip(strengths).enumerate() {
+                    let mut antecedents = [0u16; crate::MAX_INPUTS];
+                    for (v, a) in antecedents.iter_mut().enumerate().take(n) {
+                        *a = self.column(v).get(r).copied().unwrap_or(0);
+                    }
+                    *s = fire(rule, antecedents.get(..n).unwrap_or(&[]), slots, and, or);
+                }
+            }
+        }
+    }
+
+    /// The compiled rule table's column for variable `v` (inputs first): one working-array
+    /// position per rule.
+    #[inline(always)]
+    fn column(&self, v: usize) -> &'a [u16] {
+        let def = self.def();
+        let count = def.rules.len();
+        def.rule_slots.get(v * count..(v + 1) * count).unwrap_or(&[])
+    }
+
+    /// Rule strengths for `N` inputs, reading the antecedents column by column.
+    #[inline(always)]
+    fn fire_columns<const N: usize>(
+        &self,
+        slots: &[f32],
+        strengths: &mut [f32],
+        and: impl Fn(f32, f32) -> f32 + Copy,
+        or: impl Fn(f32, f32) -> f32 + Copy,
+    ) {
+        let def = self.def();
+        let columns: [&[u16]; N] = core::array::from_fn(|v| self.column(v));
+        for (r, (rule, s)) in def.rules.iter().zip(strengths).enumerate() {
+            let antecedents: [u16; N] = core::array::from_fn(|v| match columns[v].get(r) {
+                Some(a) => *a,
+                None => 0,
+            });
+            *s = fire(rule, &antecedents, slots, and, or);
         }
     }
 
@@ -359,16 +388,11 @@ impl<'a> Controller<'a> {
         if let Some(sink) = slots.get_mut(layout.sink()) {
             *sink = 0.0;
         }
-        let stride = def.inputs.len() + def.outputs.len();
-        let targets = def
-            .rule_slots
-            .chunks_exact(stride)
-            .map(|row| row.get(def.inputs.len() + o).copied());
-        let pairs = targets.zip(strengths);
+        let pairs = self.column(def.inputs.len() + o).iter().zip(strengths);
         match combine {
-            SNorm::Maximum => pairs.for_each(|(target, s)| update(slots, target, |a| max(a, *s))),
-            SNorm::UnboundedSum => pairs.for_each(|(target, s)| update(slots, target, |a| a + *s)),
-            other => pairs.for_each(|(target, s)| update(slots, target, |a| other.apply(a, *s))),
+            SNorm::Maximum => pairs.for_each(|(target, s)| update(slots, *target, |a| max(a, *s))),
+            SNorm::UnboundedSum => pairs.for_each(|(target, s)| update(slots, *target, |a| a + *s)),
+            other => pairs.for_each(|(target, s)| update(slots, *target, |a| other.apply(a, *s))),
         }
     }
 
@@ -449,14 +473,12 @@ impl<'a> Controller<'a> {
                 }
             }
         } else {
-            let stride = def.inputs.len() + def.outputs.len();
-            let targets = def
-                .rule_slots
-                .chunks_exact(stride)
-                .map(|row| row.get(def.inputs.len() + o).copied());
-            for (target, w) in targets.zip(strengths) {
+            for (target, w) in self.column(def.inputs.len() + o).iter().zip(strengths) {
                 // Structure: which term (if any) this rule concludes for output `o`.
-                let Some(term) = target.and_then(|t| (t as usize).checked_sub(first)) else {
+                let Some(term) = (*target as usize)
+                    .checked_sub(first)
+                    .filter(|t| *t < variable.terms.count as usize)
+                else {
                     continue;
                 };
                 let Some(samples) = table.get(term * n..(term + 1) * n) else {
@@ -470,30 +492,16 @@ impl<'a> Controller<'a> {
     }
 }
 
-/// `slots[target] = f(slots[target])` (no-op for a missing target).
+/// `slots[target] = f(slots[target])` (no-op for a target outside).
 #[inline(always)]
-fn update(slots: &mut [f32], target: Option<u16>, f: impl Fn(f32) -> f32) {
-    if let Some(slot) = target.and_then(|t| slots.get_mut(t as usize)) {
+fn update(slots: &mut [f32], target: u16, f: impl Fn(f32) -> f32) {
+    if let Some(slot) = slots.get_mut(target as usize) {
         *slot = f(*slot);
     }
 }
 
-/// Strength of one rule with `N` inputs: the antecedent degrees folded with the rule's norm
-/// from the first on, times the weight.
-#[inline(always)]
-fn fire_fixed<const N: usize>(
-    rule: &Rule,
-    row: &[u16],
-    slots: &[f32],
-    and: impl Fn(f32, f32) -> f32,
-    or: impl Fn(f32, f32) -> f32,
-) -> f32 {
-    match row.first_chunk::<N>() {
-        Some(antecedents) => fire(rule, antecedents, slots, and, or),
-        None => 0.0,
-    }
-}
-
+/// Strength of one rule: the antecedent degrees folded with the rule's norm from the first
+/// on, times the weight.
 #[inline(always)]
 fn fire(
     rule: &Rule,
