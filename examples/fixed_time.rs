@@ -13,6 +13,7 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 use fuzzy_core::{Controller, Status};
+use fuzzy_suite::XorShift;
 use fuzzy_suite::reference::{GRID_5X5X5, MIXED, PD_MAMDANI, PD_SUGENO};
 
 #[inline(never)]
@@ -23,17 +24,6 @@ fn evaluate_once(
     outputs: &mut [f32],
 ) -> Status {
     controller.evaluate(black_box(inputs), scratch, outputs)
-}
-
-struct XorShift(u32);
-
-impl XorShift {
-    fn unit(&mut self) -> f32 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 17;
-        self.0 ^= self.0 << 5;
-        (self.0 >> 8) as f32 / (1u32 << 24) as f32
-    }
 }
 
 const SPECIAL: [f32; 7] = [

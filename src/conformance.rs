@@ -13,6 +13,7 @@
 
 use fuzzy_core::{ControllerSpec, Inference, SNorm, Sampling, Shape, TNorm};
 
+use crate::XorShift;
 use crate::reference::{MIXED, PD_MAMDANI, PD_SUGENO};
 
 /// fuzzylite resolution of the "fine" reference cases.
@@ -59,18 +60,6 @@ fn pd_with(name: &str, and: TNorm, or: SNorm, implication: TNorm, aggregation: S
         aggregation,
     };
     spec
-}
-
-/// Small deterministic generator (xorshift32) for reproducible input sets.
-struct XorShift(u32);
-
-impl XorShift {
-    fn unit(&mut self) -> f32 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 17;
-        self.0 ^= self.0 << 5;
-        (self.0 >> 8) as f32 / (1u32 << 24) as f32
-    }
 }
 
 /// A grid of `per_axis` points per input over each range, extended by 10 % on both sides (so

@@ -64,7 +64,7 @@ impl<'a> Controller<'a> {
     /// range midpoints and [`Status::BUFFER_TOO_SMALL`] is returned.
     pub fn evaluate(&self, inputs: &[f32], scratch: &mut [f32], outputs: &mut [f32]) -> Status {
         let def = self.def();
-        let Some(work) = self.split(scratch).filter(|_| outputs.len() >= def.outputs.len()) else {
+        let Some(mut work) = self.split(scratch).filter(|_| outputs.len() >= def.outputs.len()) else {
             for (out, variable) in outputs.iter_mut().zip(def.outputs) {
                 *out = variable.midpoint();
             }
@@ -82,21 +82,9 @@ impl<'a> Controller<'a> {
                     implication,
                     aggregation,
                 } => {
-                    let n = variable.sampling.count();
-                    let len = variable.terms.count as usize * n;
-                    let table = def.samples.get(sample_offset..sample_offset + len).unwrap_or(&[]);
-                    sample_offset += len;
-                    let set = work.set.get_mut(..n).unwrap_or(&mut []);
-                    self.aggregate(
-                        o,
-                        variable,
-                        implication,
-                        aggregation,
-                        table,
-                        work.strengths,
-                        work.slots,
-                        set,
-                    );
+                    self.aggregate_output(o, variable, implication, aggregation, sample_offset, &mut work);
+                    sample_offset += variable.terms.count as usize * variable.sampling.count();
+                    let set = work.set.get(..variable.sampling.count()).unwrap_or(&[]);
                     let (x0, dx) = variable.sampling.grid(variable.min, variable.max);
                     defuzzify_sampled(variable.defuzzifier, set, x0, dx)
                 }
@@ -161,16 +149,34 @@ impl<'a> Controller<'a> {
             .take(output)
             .map(|v| v.terms.count as usize * v.sampling.count())
             .sum();
+        self.fuzzify(inputs, work.crisp, work.slots);
+        self.fire_rules(work.slots, work.strengths);
+        let mut work = work;
+        self.aggregate_output(output, variable, implication, aggregation, offset, &mut work);
+        let set: &'s [f32] = work.set;
+        set.get(..variable.sampling.count()).unwrap_or(&[])
+    }
+
+    /// Aggregates Mamdani output `o`, whose sampled terms start at `offset` in the sample
+    /// table, into the front of the scratch's set area.
+    fn aggregate_output(
+        &self,
+        o: usize,
+        variable: &OutputVariable,
+        implication: TNorm,
+        aggregation: SNorm,
+        offset: usize,
+        work: &mut Work<'_>,
+    ) {
         let n = variable.sampling.count();
-        let table = def
+        let table = self
+            .def()
             .samples
             .get(offset..offset + variable.terms.count as usize * n)
             .unwrap_or(&[]);
-        self.fuzzify(inputs, work.crisp, work.slots);
-        self.fire_rules(work.slots, work.strengths);
         let set = work.set.get_mut(..n).unwrap_or(&mut []);
         self.aggregate(
-            output,
+            o,
             variable,
             implication,
             aggregation,
@@ -179,7 +185,6 @@ impl<'a> Controller<'a> {
             work.slots,
             set,
         );
-        set
     }
 
     /// Splits `scratch` into its parts, or `None` when it is too short.

@@ -57,6 +57,17 @@ pub enum SNorm {
 }
 
 impl TNorm {
+    /// Every T-norm, in declaration order.
+    pub const ALL: [TNorm; 7] = [
+        TNorm::Minimum,
+        TNorm::Product,
+        TNorm::BoundedDifference,
+        TNorm::DrasticProduct,
+        TNorm::EinsteinProduct,
+        TNorm::HamacherProduct,
+        TNorm::NilpotentMinimum,
+    ];
+
     /// `T(a, b)` for degrees in [0, 1].
     #[inline(always)]
     pub fn apply(self, a: f32, b: f32) -> f32 {
@@ -77,6 +88,19 @@ impl TNorm {
 }
 
 impl SNorm {
+    /// Every S-norm, in declaration order (`UnboundedSum` last).
+    pub const ALL: [SNorm; 9] = [
+        SNorm::Maximum,
+        SNorm::ProbabilisticSum,
+        SNorm::BoundedSum,
+        SNorm::DrasticSum,
+        SNorm::EinsteinSum,
+        SNorm::HamacherSum,
+        SNorm::NilpotentMaximum,
+        SNorm::NormalizedSum,
+        SNorm::UnboundedSum,
+    ];
+
     /// `S(a, b)` for degrees in [0, 1] (`UnboundedSum` accepts any non-negative values).
     /// Results that could round above 1 are capped at 1.
     #[inline(always)]
@@ -110,24 +134,17 @@ impl SNorm {
 mod tests {
     use super::*;
 
-    const T_NORMS: [TNorm; 7] = [
-        TNorm::Minimum,
-        TNorm::Product,
-        TNorm::BoundedDifference,
-        TNorm::DrasticProduct,
-        TNorm::EinsteinProduct,
-        TNorm::HamacherProduct,
-        TNorm::NilpotentMinimum,
-    ];
+    const T_NORMS: [TNorm; 7] = TNorm::ALL;
+    // The S-norms proper (unbounded sum is not bounded by 1).
     const S_NORMS: [SNorm; 8] = [
-        SNorm::Maximum,
-        SNorm::ProbabilisticSum,
-        SNorm::BoundedSum,
-        SNorm::DrasticSum,
-        SNorm::EinsteinSum,
-        SNorm::HamacherSum,
-        SNorm::NilpotentMaximum,
-        SNorm::NormalizedSum,
+        SNorm::ALL[0],
+        SNorm::ALL[1],
+        SNorm::ALL[2],
+        SNorm::ALL[3],
+        SNorm::ALL[4],
+        SNorm::ALL[5],
+        SNorm::ALL[6],
+        SNorm::ALL[7],
     ];
     const GRID: [f32; 6] = [0.0, 0.1, 0.25, 0.5, 0.9, 1.0];
 

@@ -8,26 +8,8 @@ use fuzzy_core::{
 };
 use proptest::prelude::*;
 
-const T_NORMS: [TNorm; 7] = [
-    TNorm::Minimum,
-    TNorm::Product,
-    TNorm::BoundedDifference,
-    TNorm::DrasticProduct,
-    TNorm::EinsteinProduct,
-    TNorm::HamacherProduct,
-    TNorm::NilpotentMinimum,
-];
-const S_NORMS: [SNorm; 9] = [
-    SNorm::Maximum,
-    SNorm::ProbabilisticSum,
-    SNorm::BoundedSum,
-    SNorm::DrasticSum,
-    SNorm::EinsteinSum,
-    SNorm::HamacherSum,
-    SNorm::NilpotentMaximum,
-    SNorm::NormalizedSum,
-    SNorm::UnboundedSum,
-];
+const T_NORMS: [TNorm; 7] = TNorm::ALL;
+const S_NORMS: [SNorm; 9] = SNorm::ALL;
 const MAMDANI_DEFUZZIFIERS: [Defuzzifier; 5] = [
     Defuzzifier::Centroid,
     Defuzzifier::Bisector,
