@@ -52,7 +52,8 @@ pub enum Inference {
 ///   column (variable `v` of rule `r` at `v * rules + r`) so that each variable's entries
 ///   are contiguous.
 /// - `samples`: for Mamdani controllers, every output term sampled at its output's
-///   sample points, output by output, term by term; produce it with
+///   sample points (rows padded with zeros to a multiple of [`SAMPLE_BLOCK`]), output by
+///   output, term by term; produce it with
 ///   [`sample_table`] (const) or let [`crate::OwnedController`] do it. Empty for Sugeno.
 ///
 /// The two derived tables are checked by [`Controller::new`] against a fresh computation,
@@ -146,15 +147,29 @@ const fn grid_of(def: &ControllerDef) -> Option<(u16, u16)> {
     Some((rows, cols))
 }
 
-/// Number of samples of all Mamdani output terms of `outputs`.
+/// Samples are stored in rows padded to a multiple of this many values.
+pub const SAMPLE_BLOCK: usize = 8;
+
+/// Length of the sampled output table of `outputs`: per term, its output's sample count
+/// rounded up to a multiple of [`SAMPLE_BLOCK`] ([`crate::Sampling::stored_count`]).
 pub const fn sample_len(outputs: &[OutputVariable]) -> usize {
     let mut total = 0;
     let mut o = 0;
     while o < outputs.len() {
-        total += outputs[o].terms.count as usize * outputs[o].sampling.count();
+        total += outputs[o].terms.count as usize * outputs[o].sampling.stored_count();
         o += 1;
     }
     total
+}
+
+/// Entry `i` of a term's row in the sampled table: its degree at sample point `i`, or 0 in
+/// the padding.
+const fn sample_value(output: &OutputVariable, term: &Term, i: usize, params: &[f32]) -> f32 {
+    if i < output.sampling.count() {
+        term.membership_const(output.sampling.position(i, output.min, output.max), params)
+    } else {
+        0.0
+    }
 }
 
 /// Fills `table` with the output terms sampled as [`ControllerDef::samples`] expects,
@@ -172,10 +187,9 @@ pub const fn fill_sample_table(
         let mut t = output.terms.start as usize;
         while t < output.terms.end() && t < terms.len() {
             let mut i = 0;
-            while i < output.sampling.count() {
+            while i < output.sampling.stored_count() {
                 if k < table.len() {
-                    let x = output.sampling.position(i, output.min, output.max);
-                    table[k] = terms[t].membership_const(x, params);
+                    table[k] = sample_value(&output, &terms[t], i, params);
                 }
                 k += 1;
                 i += 1;
@@ -337,13 +351,13 @@ impl<'a> ControllerDef<'a> {
 
     /// Length of the scratch buffer [`Controller::evaluate`] needs: one value per input, the
     /// working array of degrees ([`Slots`]), one value per rule, and (Mamdani) the largest
-    /// output sample count.
+    /// output sample count, rounded up to [`SAMPLE_BLOCK`].
     pub const fn scratch_len(&self) -> usize {
         let mut widest = 0;
         if let Inference::Mamdani { .. } = self.inference {
             let mut o = 0;
             while o < self.outputs.len() {
-                let n = self.outputs[o].sampling.count();
+                let n = self.outputs[o].sampling.stored_count();
                 if n > widest {
                     widest = n;
                 }
@@ -618,9 +632,8 @@ const fn check_samples(def: &ControllerDef) -> Result<(), Error> {
         let mut t = output.terms.start as usize;
         while t < output.terms.end() {
             let mut i = 0;
-            while i < output.sampling.count() {
-                let x = output.sampling.position(i, output.min, output.max);
-                let value = def.terms[t].membership_const(x, def.params);
+            while i < output.sampling.stored_count() {
+                let value = sample_value(&output, &def.terms[t], i, def.params);
                 if value.to_bits() != def.samples[k].to_bits() {
                     return Err(Error::SampleTable { expected });
                 }

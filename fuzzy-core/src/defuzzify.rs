@@ -77,6 +77,13 @@ impl Sampling {
         }
     }
 
+    /// Values stored per term in the sampled output table: the sample count rounded up to a
+    /// multiple of [`crate::SAMPLE_BLOCK`], the padding holding zeros, so that aggregation
+    /// runs over whole vector blocks.
+    pub const fn stored_count(self) -> usize {
+        self.count().div_ceil(crate::SAMPLE_BLOCK) * crate::SAMPLE_BLOCK
+    }
+
     /// The smallest count the sampling accepts.
     pub(crate) const fn minimum_count(self) -> usize {
         match self {

@@ -83,7 +83,7 @@ impl<'a> Controller<'a> {
                     aggregation,
                 } => {
                     self.aggregate_output(o, variable, implication, aggregation, sample_offset, &mut work);
-                    sample_offset += variable.terms.count as usize * variable.sampling.count();
+                    sample_offset += variable.terms.count as usize * variable.sampling.stored_count();
                     let set = work.set.get(..variable.sampling.count()).unwrap_or(&[]);
                     let (x0, dx) = variable.sampling.grid(variable.min, variable.max);
                     defuzzify_sampled(variable.defuzzifier, set, x0, dx)
@@ -147,7 +147,7 @@ impl<'a> Controller<'a> {
             .outputs
             .iter()
             .take(output)
-            .map(|v| v.terms.count as usize * v.sampling.count())
+            .map(|v| v.terms.count as usize * v.sampling.stored_count())
             .sum();
         self.fuzzify(inputs, work.crisp, work.slots);
         self.fire_rules(work.slots, work.strengths);
@@ -168,7 +168,7 @@ impl<'a> Controller<'a> {
         offset: usize,
         work: &mut Work<'_>,
     ) {
-        let n = variable.sampling.count();
+        let n = variable.sampling.stored_count();
         let table = self
             .def()
             .samples
