@@ -224,12 +224,18 @@ fn stale_derived_tables_are_rejected() {
         samples: &samples,
         ..def
     };
-    assert_eq!(Controller::new(stale), Err(Error::SampleTable { expected: 7 * 104 }));
+    assert_eq!(
+        Controller::new(stale),
+        Err(Error::SampleTable { expected: 7 * 104 })
+    );
     let short = fuzzy_core::ControllerDef {
         samples: &def.samples[1..],
         ..def
     };
-    assert_eq!(Controller::new(short), Err(Error::SampleTable { expected: 7 * 104 }));
+    assert_eq!(
+        Controller::new(short),
+        Err(Error::SampleTable { expected: 7 * 104 })
+    );
     let mut slots = def.rule_slots.to_vec();
     slots.swap(0, 7); // rule 1 and rule 8 read different terms of input 1
     let stale = fuzzy_core::ControllerDef {
