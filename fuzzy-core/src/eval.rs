@@ -193,14 +193,15 @@ impl<'a> Controller<'a> {
         if scratch.len() < self.scratch_len() {
             return None;
         }
-        let (crisp, rest) = scratch.split_at_mut(def.inputs.len());
-        let (slots, rest) = rest.split_at_mut(
+        // The checked splits cannot fail after the length test; they keep panics out.
+        let (crisp, rest) = scratch.split_at_mut_checked(def.inputs.len())?;
+        let (slots, rest) = rest.split_at_mut_checked(
             Slots {
                 terms: def.terms.len(),
             }
             .len(),
-        );
-        let (strengths, set) = rest.split_at_mut(def.rules.len());
+        )?;
+        let (strengths, set) = rest.split_at_mut_checked(def.rules.len())?;
         Some(Work {
             crisp,
             slots,
@@ -248,11 +249,9 @@ impl<'a> Controller<'a> {
                 }
             }
             // Complements for NOT, in a second (vectorisable) pass over the same range.
+            let region = slots.get_mut(first..first_complement + (end - start));
             if let Some((degrees, complements)) =
-                slots.get_mut(first..first_complement + (end - start)).map(|s| {
-                    let (lo, hi) = s.split_at_mut(first_complement - first);
-                    (&lo[..(end - start).min(lo.len())], hi)
-                })
+                region.and_then(|s| s.split_at_mut_checked(first_complement - first))
             {
                 for (c, d) in complements.iter_mut().zip(degrees) {
                     *c = 1.0 - *d;
@@ -304,7 +303,7 @@ impl<'a> Controller<'a> {
             );
             let (rows, cols) = (rows as usize, cols as usize);
             if let (Some(a), Some(b)) = (slots.get(a0..a0 + rows), slots.get(b0..b0 + cols)) {
-                for (a, row) in a.iter().zip(strengths.chunks_exact_mut(cols)) {
+                for (a, row) in a.iter().zip(strengths.chunks_exact_mut(cols.max(1))) {
                     // Blocks of four for the vectoriser, then the rest of the row.
                     let mut out = row.chunks_exact_mut(4);
                     let mut degrees = b.chunks_exact(4);
@@ -465,7 +464,7 @@ impl<'a> Controller<'a> {
             let activations = slots
                 .get(first..first + variable.terms.count as usize)
                 .unwrap_or(&[]);
-            for (w, samples) in activations.iter().zip(table.chunks_exact(n)) {
+            for (w, samples) in activations.iter().zip(table.chunks_exact(n.max(1))) {
                 let w = *w;
                 let pairs = set.iter_mut().zip(samples);
                 match (aggregation, implication) {
