@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Fails if an evaluation entry point of fuzzy-core can reach panic machinery.
+
+Reads the assembly of the fuzzy-core crate (built with `--emit=asm`), builds the call graph
+from every function's calls and tail calls, and walks it from the public evaluation
+functions (`Controller::evaluate`, `rule_strengths`, `aggregated_set`, `Term::membership`).
+Any reachable symbol from `core::panicking` (bounds checks, division by zero, unwrap, ...)
+is reported with the call path that reaches it.
+
+Usage: no_panic_calls.py FILE.s
+"""
+import re
+import sys
+
+ENTRY = re.compile(r"Controller\$GT\$(8evaluate|14rule_strengths|14aggregated_set)17h|Term10membership17h")
+LABEL = re.compile(r"^([_A-Za-z$.][\w$.]*):\s*(@.*)?$")
+CALL = re.compile(r"^\s+(bl|blx|b|b\.w|bne|beq|bhi|bls|bhs|blo|bgt|blt|bge|ble)(\.w)?\s+([_A-Za-z$][\w$.]*)")
+
+
+def main(path):
+    graph = {}
+    current = None
+    with open(path) as f:
+        for line in f:
+            m = LABEL.match(line)
+            if m and not m.group(1).startswith((".L", "$", ".")):
+                current = m.group(1)
+                graph.setdefault(current, set())
+                continue
+            m = CALL.match(line)
+            if m and current and not m.group(3).startswith(".L"):
+                graph[current].add(m.group(3))
+    entries = [name for name in graph if ENTRY.search(name)]
+    if not entries:
+        print(f"no evaluation entry points found in {path}", file=sys.stderr)
+        return 2
+    bad = 0
+    for entry in entries:
+        seen = {entry: None}
+        stack = [entry]
+        while stack:
+            fn = stack.pop()
+            for callee in graph.get(fn, ()):
+                if callee in seen:
+                    continue
+                seen[callee] = fn
+                if "panicking" in callee or "panic_" in callee:
+                    path_ = [callee]
+                    while seen[path_[-1]] is not None:
+                        path_.append(seen[path_[-1]])
+                    print("PANIC PATH: " + " <- ".join(path_))
+                    bad += 1
+                else:
+                    stack.append(callee)
+        print(f"checked {entry[:90]}: {len(seen)} reachable symbols")
+    if bad:
+        return 1
+    print("no panic machinery reachable from the evaluation entry points")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
