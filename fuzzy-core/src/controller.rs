@@ -52,8 +52,8 @@ pub enum Inference {
 ///   column (variable `v` of rule `r` at `v * rules + r`) so that each variable's entries
 ///   are contiguous.
 /// - `samples`: for Mamdani controllers, every output term sampled at its output's
-///   sample points (rows padded with zeros to a multiple of [`SAMPLE_BLOCK`]), output by
-///   output, term by term; produce it with
+///   sample points, output by output, in blocks of [`SAMPLE_BLOCK`] points that hold every
+///   term's values at those points (zeros pad the last block); produce it with
 ///   [`sample_table`] (const) or let [`crate::OwnedController`] do it. Empty for Sugeno.
 ///
 /// The two derived tables are checked by [`Controller::new`] against a fresh computation,
@@ -162,40 +162,47 @@ pub const fn sample_len(outputs: &[OutputVariable]) -> usize {
     total
 }
 
-/// Entry `i` of a term's row in the sampled table: its degree at sample point `i`, or 0 in
-/// the padding.
-const fn sample_value(output: &OutputVariable, term: &Term, i: usize, params: &[f32]) -> f32 {
-    if i < output.sampling.count() {
-        term.membership_const(output.sampling.position(i, output.min, output.max), params)
+/// Entry `k` of one output's part of the sampled table.
+///
+/// Layout, block-major: the output's samples are split into blocks of [`SAMPLE_BLOCK`]
+/// points; block after block, each holds every term's values at those points, term after
+/// term. Entry `k` is term `(k / B) % T`'s value at point `(k / (T B)) B + k % B`
+/// (`T` terms, `B` = `SAMPLE_BLOCK`), 0 beyond the last sample point (padding).
+/// Aggregation then reads each block's data for all terms contiguously while the block's
+/// running aggregate stays in registers.
+const fn sample_entry(output: &OutputVariable, terms: &[Term], params: &[f32], k: usize) -> f32 {
+    let count = output.terms.count as usize;
+    if count == 0 {
+        return 0.0;
+    }
+    let block = k / (count * SAMPLE_BLOCK);
+    let term = output.terms.start as usize + (k / SAMPLE_BLOCK) % count;
+    let point = block * SAMPLE_BLOCK + k % SAMPLE_BLOCK;
+    if point < output.sampling.count() && term < terms.len() {
+        terms[term].membership_const(output.sampling.position(point, output.min, output.max), params)
     } else {
         0.0
     }
 }
 
-/// Fills `table` with the output terms sampled as [`ControllerDef::samples`] expects,
-/// stopping at the end of `table` or of the data.
+/// Fills `table` with the output terms sampled as [`ControllerDef::samples`] expects
+/// (block-major, see [`ControllerDef`]), stopping at the end of `table`.
 pub const fn fill_sample_table(
     table: &mut [f32],
     outputs: &[OutputVariable],
     terms: &[Term],
     params: &[f32],
 ) {
-    let mut k = 0;
+    let mut offset = 0;
     let mut o = 0;
     while o < outputs.len() {
-        let output = outputs[o];
-        let mut t = output.terms.start as usize;
-        while t < output.terms.end() && t < terms.len() {
-            let mut i = 0;
-            while i < output.sampling.stored_count() {
-                if k < table.len() {
-                    table[k] = sample_value(&output, &terms[t], i, params);
-                }
-                k += 1;
-                i += 1;
-            }
-            t += 1;
+        let len = outputs[o].terms.count as usize * outputs[o].sampling.stored_count();
+        let mut k = 0;
+        while k < len && offset + k < table.len() {
+            table[offset + k] = sample_entry(&outputs[o], terms, params, k);
+            k += 1;
         }
+        offset += len;
         o += 1;
     }
 }
@@ -625,23 +632,20 @@ const fn check_samples(def: &ControllerDef) -> Result<(), Error> {
     if expected == 0 {
         return Ok(());
     }
-    let mut k = 0;
+    let mut offset = 0;
     let mut o = 0;
     while o < def.outputs.len() {
         let output = def.outputs[o];
-        let mut t = output.terms.start as usize;
-        while t < output.terms.end() {
-            let mut i = 0;
-            while i < output.sampling.stored_count() {
-                let value = sample_value(&output, &def.terms[t], i, def.params);
-                if value.to_bits() != def.samples[k].to_bits() {
-                    return Err(Error::SampleTable { expected });
-                }
-                k += 1;
-                i += 1;
+        let len = output.terms.count as usize * output.sampling.stored_count();
+        let mut k = 0;
+        while k < len {
+            let value = sample_entry(&output, def.terms, def.params, k);
+            if value.to_bits() != def.samples[offset + k].to_bits() {
+                return Err(Error::SampleTable { expected });
             }
-            t += 1;
+            k += 1;
         }
+        offset += len;
         o += 1;
     }
     Ok(())

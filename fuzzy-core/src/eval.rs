@@ -20,7 +20,7 @@
 //!    touched once per term instead of once per rule); Mamdani outputs aggregate the sampled
 //!    terms (`samples` values) and defuzzify.
 
-use crate::controller::{Controller, Inference, Slots};
+use crate::controller::{Controller, Inference, SAMPLE_BLOCK, Slots};
 use crate::defuzzify::defuzzify_sampled;
 use crate::math::abs;
 use crate::math::rt::{clamp, lane_max, lane_min, max, min, select};
@@ -451,8 +451,7 @@ impl<'a> Controller<'a> {
         set: &mut [f32],
     ) {
         let def = self.def();
-        let n = set.len().max(1);
-        set.fill(0.0);
+        let terms = variable.terms.count as usize;
         let layout = Slots {
             terms: def.terms.len(),
         };
@@ -461,37 +460,64 @@ impl<'a> Controller<'a> {
             || matches!((aggregation, implication), (SNorm::UnboundedSum, TNorm::Product));
         if combinable {
             self.combine_into_terms(o, variable, aggregation, strengths, slots);
-            let activations = slots
-                .get(first..first + variable.terms.count as usize)
-                .unwrap_or(&[]);
-            for (w, samples) in activations.iter().zip(table.chunks_exact(n.max(1))) {
-                let w = *w;
-                let pairs = set.iter_mut().zip(samples);
-                match (aggregation, implication) {
-                    (SNorm::Maximum, TNorm::Minimum) => {
-                        pairs.for_each(|(g, s)| *g = lane_max(*g, lane_min(w, *s)))
-                    }
-                    (SNorm::Maximum, TNorm::Product) => pairs.for_each(|(g, s)| *g = lane_max(*g, w * *s)),
-                    (SNorm::UnboundedSum, _) => pairs.for_each(|(g, s)| *g += w * *s),
-                    _ => pairs.for_each(|(g, s)| *g = max(*g, implication.apply(w, *s))),
+            let activations = slots.get(first..first + terms).unwrap_or(&[]);
+            match (aggregation, implication) {
+                (SNorm::Maximum, TNorm::Minimum) => {
+                    aggregate_blocks(set, table, activations, |g, w, s| lane_max(g, lane_min(w, s)))
                 }
+                (SNorm::Maximum, TNorm::Product) => {
+                    aggregate_blocks(set, table, activations, |g, w, s| lane_max(g, w * s))
+                }
+                (SNorm::UnboundedSum, _) => aggregate_blocks(set, table, activations, |g, w, s| g + w * s),
+                _ => aggregate_blocks(set, table, activations, |g, w, s| max(g, implication.apply(w, s))),
             }
         } else {
+            set.fill(0.0);
+            // Bounded (validated) term count: the product cannot wrap, so LLVM sees it is non-zero.
+            let block_len = (terms.min(crate::MAX_TERMS_PER_VARIABLE) * SAMPLE_BLOCK).max(1);
             for (target, w) in self.column(def.inputs.len() + o).iter().zip(strengths) {
                 // Structure: which term (if any) this rule concludes for output `o`.
-                let Some(term) = (*target as usize)
-                    .checked_sub(first)
-                    .filter(|t| *t < variable.terms.count as usize)
-                else {
+                let Some(term) = (*target as usize).checked_sub(first).filter(|t| *t < terms) else {
                     continue;
                 };
-                let Some(samples) = table.get(term * n..(term + 1) * n) else {
-                    continue;
-                };
-                for (g, s) in set.iter_mut().zip(samples) {
-                    *g = aggregation.apply(*g, implication.apply(*w, *s));
+                let row = term * SAMPLE_BLOCK..(term + 1) * SAMPLE_BLOCK;
+                for (g, block) in set
+                    .chunks_exact_mut(SAMPLE_BLOCK)
+                    .zip(table.chunks_exact(block_len))
+                {
+                    if let Some(samples) = block.get(row.clone()) {
+                        for (g, s) in g.iter_mut().zip(samples) {
+                            *g = aggregation.apply(*g, implication.apply(*w, *s));
+                        }
+                    }
                 }
             }
+        }
+    }
+}
+
+/// The aggregated set, block by block (see the sample table layout in
+/// [`crate::ControllerDef`]): for each block of [`SAMPLE_BLOCK`] points, `g = f(g, w_t, s_t)`
+/// over the terms `t` starting from `g = 0`, with the block's `g` kept in registers while
+/// the terms' values for the block are read one after the other.
+#[inline(always)]
+fn aggregate_blocks(set: &mut [f32], table: &[f32], activations: &[f32], f: impl Fn(f32, f32, f32) -> f32) {
+    // Bounded (validated) term count: the product cannot wrap, so LLVM sees it is non-zero.
+    let block_len = (activations.len().min(crate::MAX_TERMS_PER_VARIABLE) * SAMPLE_BLOCK).max(1);
+    for (out, block) in set
+        .chunks_exact_mut(SAMPLE_BLOCK)
+        .zip(table.chunks_exact(block_len))
+    {
+        let mut g = [0.0f32; SAMPLE_BLOCK];
+        for (w, row) in activations.iter().zip(block.chunks_exact(SAMPLE_BLOCK)) {
+            if let Some(row) = row.first_chunk::<SAMPLE_BLOCK>() {
+                for (g, s) in g.iter_mut().zip(row) {
+                    *g = f(*g, *w, *s);
+                }
+            }
+        }
+        for (o, g) in out.iter_mut().zip(g) {
+            *o = g;
         }
     }
 }
