@@ -27,7 +27,9 @@ fn print_surface(name: &str, controller: &Controller<'_>, points: usize) {
         for de in &axis {
             let status = controller.evaluate(&[*e, *de], &mut scratch, &mut u);
             let mark = if status.is_ok() { ' ' } else { '*' };
-            print!("{:>6.3}{mark}", u[0]);
+            // Print values that round to zero as 0.000, not -0.000.
+            let shown = if u[0].abs() < 5e-4 { 0.0 } else { u[0] };
+            print!("{shown:>6.3}{mark}");
         }
         println!();
     }
