@@ -105,6 +105,8 @@ pub(crate) struct RuleShape {
     pub grid: Option<(u16, u16)>,
     /// Every rule weight is 1 (the multiplication by the weight can be skipped).
     pub unit_weights: bool,
+    /// Some rule has a NOT antecedent (the complements of the degrees are needed).
+    pub negation: bool,
 }
 
 impl RuleShape {
@@ -117,9 +119,19 @@ impl RuleShape {
             }
             r += 1;
         }
+        let stride = def.inputs.len() + def.outputs.len();
+        let mut negation = false;
+        let mut k = 0;
+        while k < def.rule_terms.len() {
+            if stride > 0 && k % stride < def.inputs.len() && def.rule_terms[k] < 0 {
+                negation = true;
+            }
+            k += 1;
+        }
         RuleShape {
             grid: grid_of(def),
             unit_weights,
+            negation,
         }
     }
 }
@@ -228,7 +240,7 @@ pub const fn sample_table<const N: usize>(
 /// | `ZERO` = 0 | 0.0 (an unused antecedent of an OR rule) |
 /// | `ONE` = 1 | 1.0 (an unused antecedent of an AND rule) |
 /// | `2 + t` | degree of input term `t`, or activation of output term `t` |
-/// | `2 + terms + t` | `1 - degree` of input term `t` (NOT) |
+/// | `2 + terms + t` | `1 - degree` of input term `t` (NOT; filled only if a rule uses NOT) |
 /// | `2 + 2 terms` | sink for rules that do not conclude an output |
 ///
 /// With it every antecedent is a plain load and every consequent a plain update: no

@@ -10,8 +10,8 @@
 //!
 //! Steps and the scratch layout (`scratch_len` values):
 //! 1. crisp inputs (`inputs` values): NaN → `min` (and a fallback later), range handling;
-//! 2. working array ([`Slots`]): the constants 0 and 1, each input term's degree and its
-//!    complement;
+//! 2. working array ([`Slots`]): the constants 0 and 1, each input term's degree and (when
+//!    a rule uses NOT) its complement;
 //! 3. rule strengths (`rules` values): the antecedents read from the working array through
 //!    the compiled rule table, combined with the AND or OR norm, times the weight;
 //! 4. per output: the strengths of the rules concluding each term are combined into the
@@ -248,8 +248,13 @@ impl<'a> Controller<'a> {
                     *degree = term.membership(x, def.params);
                 }
             }
-            // Complements for NOT, in a second (vectorisable) pass over the same range.
-            let region = slots.get_mut(first..first_complement + (end - start));
+            // Complements for NOT (only when a rule uses NOT: structure), in a second
+            // (vectorisable) pass over the same range.
+            let region = if self.shape().negation {
+                slots.get_mut(first..first_complement + (end - start))
+            } else {
+                None
+            };
             if let Some((degrees, complements)) =
                 region.and_then(|s| s.split_at_mut_checked(first_complement - first))
             {
