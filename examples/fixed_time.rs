@@ -13,8 +13,8 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 use fuzzy_core::{Controller, Status};
-use fuzzy_suite::XorShift;
 use fuzzy_suite::reference::{GRID_5X5X5, MIXED, PD_MAMDANI, PD_SUGENO};
+use fuzzy_suite::{XorShift, grid_rows};
 
 #[inline(never)]
 fn evaluate_once(
@@ -38,32 +38,25 @@ const SPECIAL: [f32; 7] = [
 
 fn input_rows(controller: &Controller<'_>, count: usize) -> Vec<Vec<f32>> {
     let ranges: Vec<(f32, f32)> = controller.def().inputs.iter().map(|v| (v.min, v.max)).collect();
-    let mut rows: Vec<Vec<f32>> = vec![Vec::new()];
-    for &(min, max) in &ranges {
-        let width = max - min;
-        let values = [
-            min,
-            max,
-            0.5 * (min + max),
-            min - 0.5 * width,
-            max + 0.5 * width,
-            0.0,
-            -0.0,
-        ]
-        .into_iter()
-        .chain(SPECIAL[..3].iter().copied());
-        let values: Vec<f32> = values.collect();
-        rows = rows
+    let axes: Vec<Vec<f32>> = ranges
+        .iter()
+        .map(|&(min, max)| {
+            let width = max - min;
+            [
+                min,
+                max,
+                0.5 * (min + max),
+                min - 0.5 * width,
+                max + 0.5 * width,
+                0.0,
+                -0.0,
+            ]
             .into_iter()
-            .flat_map(|row| {
-                values.iter().map(move |x| {
-                    let mut r = row.clone();
-                    r.push(*x);
-                    r
-                })
-            })
-            .collect();
-    }
+            .chain(SPECIAL[..3].iter().copied())
+            .collect()
+        })
+        .collect();
+    let mut rows = grid_rows(&axes);
     let mut rng = XorShift(0x9e37_79b9);
     let mut k = 0;
     while rows.len() < count {

@@ -65,30 +65,23 @@ fn pd_with(name: &str, and: TNorm, or: SNorm, implication: TNorm, aggregation: S
 /// A grid of `per_axis` points per input over each range, extended by 10 % on both sides (so
 /// out-of-range values are included), plus `random` uniform points in the same box.
 fn input_set(ranges: &[(f32, f32)], per_axis: usize, random: usize, seed: u32) -> Vec<Vec<f32>> {
-    let mut rows: Vec<Vec<f32>> = if per_axis > 1 {
-        vec![Vec::new()]
+    let axes: Vec<Vec<f32>> = ranges
+        .iter()
+        .map(|&(min, max)| {
+            let margin = 0.1 * (max - min);
+            let (lo, hi) = (min - margin, max + margin);
+            (0..per_axis)
+                .map(|i| lo + (hi - lo) * i as f32 / (per_axis - 1) as f32)
+                // also the exact range ends
+                .chain([min, max])
+                .collect()
+        })
+        .collect();
+    let mut rows = if per_axis > 1 {
+        crate::grid_rows(&axes)
     } else {
         Vec::new()
     };
-    for &(min, max) in ranges.iter().filter(|_| per_axis > 1) {
-        let margin = 0.1 * (max - min);
-        let (lo, hi) = (min - margin, max + margin);
-        let axis: Vec<f32> = (0..per_axis)
-            .map(|i| lo + (hi - lo) * i as f32 / (per_axis - 1) as f32)
-            .collect();
-        // also the exact range ends
-        let axis: Vec<f32> = axis.into_iter().chain([min, max]).collect();
-        rows = rows
-            .into_iter()
-            .flat_map(|row| {
-                axis.iter().map(move |x| {
-                    let mut r = row.clone();
-                    r.push(*x);
-                    r
-                })
-            })
-            .collect();
-    }
     let mut rng = XorShift(seed);
     for _ in 0..random {
         rows.push(

@@ -19,3 +19,18 @@ impl XorShift {
         (self.0 >> 8) as f32 / (1u32 << 24) as f32
     }
 }
+
+/// Every combination of one value per axis (the rows of a grid), first axis slowest.
+pub fn grid_rows(axes: &[Vec<f32>]) -> Vec<Vec<f32>> {
+    axes.iter().fold(vec![Vec::new()], |rows, axis| {
+        rows.into_iter()
+            .flat_map(|row| {
+                axis.iter().map(move |x| {
+                    let mut r = row.clone();
+                    r.push(*x);
+                    r
+                })
+            })
+            .collect()
+    })
+}
