@@ -7,12 +7,17 @@
 //! pseudo-random values over the range widened by 50 %, with every tenth value replaced by a
 //! special one (NaN, ±inf, a subnormal, ±f32::MAX).
 //!
-//! Usage: `fixed_time pd_mamdani|pd_sugeno|mixed [COUNT]`; prints the number of evaluations.
+//! `pid_pd_mamdani` steps a [`FuzzyPid`] (PD + I with rate filter, rate limit and
+//! back-calculation around the 7×7 Mamdani PD engine) through the same kind of inputs, read as
+//! (setpoint, measurement) pairs, one call of `step_once` per pair.
+//!
+//! Usage: `fixed_time pd_mamdani|pd_sugeno|mixed|grid_5x5x5|pid_pd_mamdani [COUNT]`; prints the
+//! number of evaluations.
 
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use fuzzy_core::{Controller, Status};
+use fuzzy_core::{AntiWindup, Controller, FuzzyPid, FuzzyPidConfig, FuzzyPidState, Status, Structure};
 use fuzzy_suite::reference::{GRID_5X5X5, MIXED, PD_MAMDANI, PD_SUGENO};
 use fuzzy_suite::{XorShift, grid_rows};
 
@@ -24,6 +29,47 @@ fn evaluate_once(
     outputs: &mut [f32],
 ) -> Status {
     controller.evaluate(black_box(inputs), scratch, outputs)
+}
+
+#[inline(never)]
+fn step_once<const N: usize>(
+    pid: &FuzzyPid<'_>,
+    state: &mut FuzzyPidState<N>,
+    setpoint: f32,
+    measurement: f32,
+) -> f32 {
+    pid.step(state, black_box(setpoint), black_box(measurement))
+        .output
+}
+
+const PID_SCRATCH: usize = PD_MAMDANI.scratch_len();
+
+/// Every option that adds work switched on.
+const PID_CONFIG: FuzzyPidConfig = FuzzyPidConfig {
+    integral_gain: 0.5,
+    derivative_filter_s: 0.05,
+    rate_limit: 50.0,
+    anti_windup: AntiWindup::BackCalculation { tracking_time_s: 0.1 },
+    ..FuzzyPidConfig::new(Structure::PdPlusI, 0.01)
+};
+
+fn run_pid(count: usize) -> ExitCode {
+    let Ok(pid) = FuzzyPid::new(PD_MAMDANI, PID_CONFIG) else {
+        return ExitCode::FAILURE;
+    };
+    let Ok(mut state) = pid.state::<PID_SCRATCH>() else {
+        return ExitCode::FAILURE;
+    };
+    let rows = input_rows(&PD_MAMDANI, count);
+    for row in &rows {
+        let u = step_once(&pid, &mut state, row[0], row[1]);
+        if !u.is_finite() {
+            eprintln!("non-finite output for {row:?}");
+            return ExitCode::FAILURE;
+        }
+    }
+    println!("{} steps", rows.len());
+    ExitCode::SUCCESS
 }
 
 const SPECIAL: [f32; 7] = [
@@ -78,17 +124,18 @@ fn input_rows(controller: &Controller<'_>, count: usize) -> Vec<Vec<f32>> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
+    let count = args.get(2).and_then(|c| c.parse().ok()).unwrap_or(1000);
     let controller = match args.get(1).map(String::as_str) {
         Some("pd_mamdani") => &PD_MAMDANI,
         Some("pd_sugeno") => &PD_SUGENO,
         Some("mixed") => &MIXED,
         Some("grid_5x5x5") => &GRID_5X5X5,
+        Some("pid_pd_mamdani") => return run_pid(count),
         _ => {
-            eprintln!("usage: fixed_time pd_mamdani|pd_sugeno|mixed|grid_5x5x5 [COUNT]");
+            eprintln!("usage: fixed_time pd_mamdani|pd_sugeno|mixed|grid_5x5x5|pid_pd_mamdani [COUNT]");
             return ExitCode::from(2);
         }
     };
-    let count = args.get(2).and_then(|c| c.parse().ok()).unwrap_or(1000);
     let rows = input_rows(controller, count);
     let mut scratch = vec![0.0f32; controller.scratch_len()];
     let mut outputs = vec![0.0f32; controller.output_count()];

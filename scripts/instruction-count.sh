@@ -9,12 +9,15 @@
 # inside that function (--toggle-collect) and writes one profile per call (--dump-after);
 # each profile's "totals" line is the instruction count of one evaluation.
 #
-# Usage: scripts/instruction-count.sh [CONTROLLER...]   (default: pd_mamdani pd_sugeno mixed)
+# `pid_pd_mamdani` counts one step of the fuzzy PD + I wrapper (function `step_once`).
+#
+# Usage: scripts/instruction-count.sh [CONTROLLER...]
+#        (default: pd_mamdani pd_sugeno mixed pid_pd_mamdani)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "valgrind not found: apt-get install -y valgrind" >&2; exit 1; }
 controllers=("$@")
-[ ${#controllers[@]} -gt 0 ] || controllers=(pd_mamdani pd_sugeno mixed)
+[ ${#controllers[@]} -gt 0 ] || controllers=(pd_mamdani pd_sugeno mixed pid_pd_mamdani)
 cargo build --quiet --release --example fixed_time
 bin=target/release/examples/fixed_time
 work=$(mktemp -d)
@@ -23,8 +26,9 @@ status=0
 printf '%-12s %8s %12s %12s\n' controller evals min max
 for c in "${controllers[@]}"; do
   mkdir -p "$work/$c"
+  case "$c" in pid_*) fn=step_once ;; *) fn=evaluate_once ;; esac
   valgrind --tool=callgrind --callgrind-out-file="$work/$c/cg.out" \
-    --toggle-collect='*evaluate_once*' --dump-after='fixed_time::evaluate_once' \
+    --toggle-collect="*$fn*" --dump-after="fixed_time::$fn" \
     "$bin" "$c" 1000 >"$work/$c/stdout" 2>"$work/$c/valgrind.log" || {
       cat "$work/$c/valgrind.log" >&2; exit 1; }
   # One file per evaluation: cg.out.1, cg.out.2, ...; the last dump (at exit) has cg.out.

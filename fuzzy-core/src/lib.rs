@@ -13,6 +13,7 @@ mod controller;
 pub mod defuzzify;
 mod error;
 mod eval;
+pub mod fuzzy_pid;
 pub mod math;
 pub mod membership;
 pub mod norm;
@@ -29,6 +30,10 @@ pub use controller::{
 };
 pub use defuzzify::{Defuzzifier, Sampling};
 pub use error::{Error, Variable};
+pub use fuzzy_pid::{
+    AntiWindup, ConfigError, ControlOutput, DerivativeOn, FuzzyPid, FuzzyPidConfig, FuzzyPidState, Parameter,
+    Structure,
+};
 pub use membership::{Membership, Term};
 pub use norm::{SNorm, TNorm};
 pub use rule::{Connective, Rule};

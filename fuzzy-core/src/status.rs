@@ -22,6 +22,9 @@ impl Status {
     /// The scratch or output buffer was too small: outputs set to their range midpoints,
     /// nothing evaluated.
     pub const BUFFER_TOO_SMALL: Status = Status(1 << 5);
+    /// [`crate::FuzzyPid::step`]: the setpoint or the measurement was NaN or infinite; the
+    /// previous output was returned and the state left as it was.
+    pub const INVALID_MEASUREMENT: Status = Status(1 << 6);
 
     /// True when no flag is set.
     pub const fn is_ok(self) -> bool {

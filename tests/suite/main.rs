@@ -5,6 +5,7 @@
 
 mod conformance;
 mod engine;
+mod fuzzy_pid;
 mod properties;
 mod util;
 mod validation;

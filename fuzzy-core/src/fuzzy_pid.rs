@@ -1,0 +1,550 @@
+//! The controller firmware calls every tick: fuzzy PD, fuzzy PI and fuzzy PD + I around a
+//! two-input inference engine.
+//!
+//! The engine sees two scaled inputs, the error `Ke·e` and its rate `Kd·ė`, and produces one
+//! value `F` (its single output). The three structures turn `F` into the control signal `u`:
+//!
+//! | [`Structure`] | control law (before limits) | integrator state `I` |
+//! |---|---|---|
+//! | `Pd` | `u = Ku·F + I` | a constant bias, set by [`FuzzyPid::reset`] |
+//! | `Pi` (incremental) | `u = I + Ku·F·Ts` | the previous `u`: `F` is a *rate of change* of `u` |
+//! | `PdPlusI` | `u = Ku·F + I + Ki·e·Ts` | `Σ Ki·e·Ts` |
+//!
+//! Then, in this order: NaN guard, output saturation to `[output_min, output_max]`, rate limit
+//! to `±rate_limit·Ts` around the previous output, anti-windup on `I` ([`AntiWindup`]).
+//!
+//! The error rate `ė` is the backward difference of the error ([`DerivativeOn::Error`]) or of
+//! the negated measurement ([`DerivativeOn::Measurement`], no kick on setpoint steps), passed
+//! through a first-order low-pass with time constant `Tf`, discretised by backward Euler:
+//! `d_k = a·d_{k-1} + (1 − a)·raw_k` with `a = Tf / (Tf + Ts)` (`Tf = 0`: no filter). The first
+//! step after [`FuzzyPid::state`] or [`FuzzyPid::reset`] has no previous sample; its raw rate
+//! is 0.
+//!
+//! **Invalid measurements.** A NaN or infinite setpoint or measurement leaves the state as it
+//! was (integrator, filter, previous samples), returns the previous output and sets
+//! [`Status::INVALID_MEASUREMENT`]. The output is never NaN: an unsaturated value that came
+//! out NaN (only possible with gains near `f32::MAX`) is replaced by the previous output, and
+//! every state value stays finite.
+//!
+//! **Fixed time.** [`FuzzyPid::step`] executes the same instructions for every setpoint and
+//! measurement: the decisions above are branch-free selects, the structure and anti-windup
+//! choices are fixed per controller, and the engine evaluation is fixed-time itself. The
+//! Cortex-M4 firmware demo counts the instructions of one step in QEMU
+//! (`scripts/firmware-instructions.sh`).
+
+use core::fmt;
+
+use crate::Controller;
+use crate::math::is_finite;
+use crate::math::rt::{clamp, select};
+use crate::status::Status;
+
+/// How the fuzzy output becomes the control signal (see the [module docs](self)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Structure {
+    /// Fuzzy PD: `u = Ku·F + bias`.
+    Pd,
+    /// Incremental fuzzy PI: the fuzzy output is a rate of change of `u`, integrated.
+    Pi,
+    /// Fuzzy PD plus a separate integral term: `u = Ku·F + Ki·∫e dt`.
+    PdPlusI,
+}
+
+/// Which signal the rate input is the derivative of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DerivativeOn {
+    /// `ė = d(setpoint − measurement)/dt`: setpoint steps reach the rate input.
+    Error,
+    /// `ė = −d(measurement)/dt`: equal to the error rate for a constant setpoint, without the
+    /// kick of a setpoint step.
+    Measurement,
+}
+
+/// How the integrator state reacts to a limited output (saturation or rate limit).
+/// Ignored by [`Structure::Pd`], which has no integrator.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AntiWindup {
+    /// Integrate regardless of the limits.
+    None,
+    /// Conditional integration: while the output is limited, an increment that would drive
+    /// it further into the limit is dropped.
+    Clamping,
+    /// Back-calculation: `I += increment + (Ts / tracking_time_s)·(u − u_unsaturated)`.
+    /// With `tracking_time_s = Ts` the integrator of [`Structure::Pi`] tracks the limited
+    /// output exactly.
+    BackCalculation {
+        /// tracking time constant, seconds (> 0)
+        tracking_time_s: f32,
+    },
+}
+
+/// Parameters of a [`FuzzyPid`]; all gains and times in engineering units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FuzzyPidConfig {
+    /// Control law.
+    pub structure: Structure,
+    /// Sample time `Ts`, seconds (> 0).
+    pub sample_time_s: f32,
+    /// `Ke`: error (engineering units) to the engine's first input.
+    pub error_gain: f32,
+    /// `Kd`: error rate (units per second) to the engine's second input.
+    pub rate_gain: f32,
+    /// `Ku`: engine output to control signal (per second for [`Structure::Pi`]).
+    pub output_gain: f32,
+    /// `Ki`: integral gain of [`Structure::PdPlusI`] (per second); unused otherwise.
+    pub integral_gain: f32,
+    /// Signal differentiated for the rate input.
+    pub derivative_on: DerivativeOn,
+    /// Time constant `Tf` of the rate filter, seconds (0 = unfiltered).
+    pub derivative_filter_s: f32,
+    /// Lowest control signal (finite).
+    pub output_min: f32,
+    /// Highest control signal (finite, > `output_min`).
+    pub output_max: f32,
+    /// Largest change of the control signal per second (> 0; `f32::INFINITY` = no limit).
+    pub rate_limit: f32,
+    /// Integrator behaviour at the limits.
+    pub anti_windup: AntiWindup,
+}
+
+impl FuzzyPidConfig {
+    /// Unit gains, no filter, no rate limit, output limits `[-1, 1]`, derivative on
+    /// measurement, conditional integration.
+    pub const fn new(structure: Structure, sample_time_s: f32) -> FuzzyPidConfig {
+        FuzzyPidConfig {
+            structure,
+            sample_time_s,
+            error_gain: 1.0,
+            rate_gain: 1.0,
+            output_gain: 1.0,
+            integral_gain: 0.0,
+            derivative_on: DerivativeOn::Measurement,
+            derivative_filter_s: 0.0,
+            output_min: -1.0,
+            output_max: 1.0,
+            rate_limit: f32::INFINITY,
+            anti_windup: AntiWindup::Clamping,
+        }
+    }
+}
+
+/// A configuration parameter, named in a [`ConfigError`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Parameter {
+    /// [`FuzzyPidConfig::sample_time_s`]
+    SampleTime,
+    /// [`FuzzyPidConfig::error_gain`]
+    ErrorGain,
+    /// [`FuzzyPidConfig::rate_gain`]
+    RateGain,
+    /// [`FuzzyPidConfig::output_gain`]
+    OutputGain,
+    /// [`FuzzyPidConfig::integral_gain`]
+    IntegralGain,
+    /// [`FuzzyPidConfig::derivative_filter_s`]
+    DerivativeFilter,
+    /// [`FuzzyPidConfig::output_min`] / [`FuzzyPidConfig::output_max`]
+    OutputLimits,
+    /// [`FuzzyPidConfig::rate_limit`]
+    RateLimit,
+    /// [`AntiWindup::BackCalculation::tracking_time_s`]
+    TrackingTime,
+}
+
+impl Parameter {
+    const fn name(self) -> &'static str {
+        match self {
+            Parameter::SampleTime => "sample_time_s",
+            Parameter::ErrorGain => "error_gain",
+            Parameter::RateGain => "rate_gain",
+            Parameter::OutputGain => "output_gain",
+            Parameter::IntegralGain => "integral_gain",
+            Parameter::DerivativeFilter => "derivative_filter_s",
+            Parameter::OutputLimits => "output_min/output_max",
+            Parameter::RateLimit => "rate_limit",
+            Parameter::TrackingTime => "tracking_time_s",
+        }
+    }
+
+    const fn allowed(self) -> &'static str {
+        match self {
+            Parameter::SampleTime | Parameter::TrackingTime => "finite and > 0",
+            Parameter::ErrorGain | Parameter::RateGain | Parameter::OutputGain | Parameter::IntegralGain => {
+                "finite"
+            }
+            Parameter::DerivativeFilter => "finite and >= 0",
+            Parameter::OutputLimits => "finite with output_min < output_max",
+            Parameter::RateLimit => "> 0 (infinity for no limit)",
+        }
+    }
+}
+
+/// Why a [`FuzzyPid`] (or its state) could not be built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConfigError {
+    /// A parameter is out of its allowed range.
+    Invalid(Parameter),
+    /// The engine must have exactly 2 inputs (error, rate) and 1 output.
+    EngineShape {
+        /// inputs of the engine given
+        inputs: u8,
+        /// outputs of the engine given
+        outputs: u8,
+    },
+    /// The state's scratch array is shorter than the engine needs.
+    ScratchTooSmall {
+        /// [`Controller::scratch_len`] of the engine
+        needed: usize,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            ConfigError::Invalid(p) => write!(f, "{} must be {}", p.name(), p.allowed()),
+            ConfigError::EngineShape { inputs, outputs } => write!(
+                f,
+                "the fuzzy PD/PI/PID needs an engine with 2 inputs (error, error rate) and 1 output, \
+                 this one has {inputs} inputs and {outputs} outputs"
+            ),
+            ConfigError::ScratchTooSmall { needed } => {
+                write!(f, "the state's scratch array needs at least {needed} values")
+            }
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for ConfigError {}
+
+/// What one [`FuzzyPid::step`] did (like the `pid` crate's `ControlOutput`): each part of the
+/// control signal, for plots, logs and tuning.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ControlOutput {
+    /// Error `setpoint − measurement` used (engineering units).
+    pub error: f32,
+    /// Scaled error fed to the engine, `Ke·e` (before the engine's range handling).
+    pub error_input: f32,
+    /// Scaled filtered rate fed to the engine, `Kd·ė`.
+    pub rate_input: f32,
+    /// The engine's output `F`.
+    pub fuzzy: f32,
+    /// The proportional-derivative part `Ku·F` (0 for [`Structure::Pi`]).
+    pub proportional: f32,
+    /// The integrator state after this step (the bias for [`Structure::Pd`]).
+    pub integral: f32,
+    /// The control signal before saturation and rate limit.
+    pub unsaturated: f32,
+    /// The control signal to apply: within the output limits, never NaN.
+    pub output: f32,
+    /// The output limits cut the signal.
+    pub saturated: bool,
+    /// The rate limit cut the signal.
+    pub rate_limited: bool,
+    /// The engine's status, plus [`Status::INVALID_MEASUREMENT`].
+    pub status: Status,
+}
+
+/// Run-time state of a [`FuzzyPid`]: integrator, filter, previous samples and the engine's
+/// scratch (`N` ≥ [`Controller::scratch_len`]). Owned by the caller; make it with
+/// [`FuzzyPid::state`]. Comparison and `Debug` leave out the scratch, whose contents are not
+/// state (the engine overwrites them before reading).
+#[derive(Clone)]
+pub struct FuzzyPidState<const N: usize> {
+    scratch: [f32; N],
+    engine_output: [f32; 1],
+    integral: f32,
+    rate: f32,
+    previous_error: f32,
+    previous_measurement: f32,
+    previous_output: f32,
+    primed: bool,
+}
+
+impl<const N: usize> PartialEq for FuzzyPidState<N> {
+    fn eq(&self, other: &Self) -> bool {
+        self.engine_output == other.engine_output
+            && self.integral == other.integral
+            && self.rate == other.rate
+            && self.previous_error == other.previous_error
+            && self.previous_measurement == other.previous_measurement
+            && self.previous_output == other.previous_output
+            && self.primed == other.primed
+    }
+}
+
+impl<const N: usize> fmt::Debug for FuzzyPidState<N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FuzzyPidState")
+            .field("engine_output", &self.engine_output[0])
+            .field("integral", &self.integral)
+            .field("rate", &self.rate)
+            .field("previous_error", &self.previous_error)
+            .field("previous_measurement", &self.previous_measurement)
+            .field("previous_output", &self.previous_output)
+            .field("primed", &self.primed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<const N: usize> FuzzyPidState<N> {
+    /// The output of the last step (or the one set by a reset).
+    pub const fn output(&self) -> f32 {
+        self.previous_output
+    }
+
+    /// The integrator state (the bias for [`Structure::Pd`]).
+    pub const fn integral(&self) -> f32 {
+        self.integral
+    }
+
+    /// The filtered error rate (units per second) of the last step.
+    pub const fn rate(&self) -> f32 {
+        self.rate
+    }
+}
+
+/// A fuzzy PD, PI or PD + I controller: a validated [`FuzzyPidConfig`] around a two-input
+/// [`Controller`]. Immutable; the state lives in a [`FuzzyPidState`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FuzzyPid<'a> {
+    engine: Controller<'a>,
+    config: FuzzyPidConfig,
+    inverse_sample_time: f32,
+    filter_keep: f32,
+    filter_take: f32,
+    /// `Ku·Ts` for [`Structure::Pi`].
+    output_gain_ts: f32,
+    /// `Ki·Ts` for [`Structure::PdPlusI`].
+    integral_gain_ts: f32,
+    /// `rate_limit·Ts`.
+    max_change: f32,
+    /// `Ts / tracking_time_s`.
+    tracking: f32,
+}
+
+const fn finite(x: f32) -> bool {
+    is_finite(x)
+}
+
+const fn positive(x: f32) -> bool {
+    is_finite(x) && x > 0.0
+}
+
+impl<'a> FuzzyPid<'a> {
+    /// Checks the configuration and the engine's shape (2 inputs, 1 output) once; a `const
+    /// fn`, so a `static` controller is checked at compile time.
+    pub const fn new(engine: Controller<'a>, config: FuzzyPidConfig) -> Result<FuzzyPid<'a>, ConfigError> {
+        if engine.input_count() != 2 || engine.output_count() != 1 {
+            return Err(ConfigError::EngineShape {
+                inputs: engine.input_count() as u8,
+                outputs: engine.output_count() as u8,
+            });
+        }
+        let c = &config;
+        let invalid = if !positive(c.sample_time_s) {
+            Some(Parameter::SampleTime)
+        } else if !finite(c.error_gain) {
+            Some(Parameter::ErrorGain)
+        } else if !finite(c.rate_gain) {
+            Some(Parameter::RateGain)
+        } else if !finite(c.output_gain) {
+            Some(Parameter::OutputGain)
+        } else if !finite(c.integral_gain) {
+            Some(Parameter::IntegralGain)
+        } else if !(finite(c.derivative_filter_s) && c.derivative_filter_s >= 0.0) {
+            Some(Parameter::DerivativeFilter)
+        } else if !(finite(c.output_min) && finite(c.output_max) && c.output_min < c.output_max) {
+            Some(Parameter::OutputLimits)
+        } else if !(c.rate_limit > 0.0) {
+            Some(Parameter::RateLimit)
+        } else if let AntiWindup::BackCalculation { tracking_time_s } = c.anti_windup
+            && !positive(tracking_time_s)
+        {
+            Some(Parameter::TrackingTime)
+        } else {
+            None
+        };
+        if let Some(parameter) = invalid {
+            return Err(ConfigError::Invalid(parameter));
+        }
+        let ts = c.sample_time_s;
+        let filter_keep = c.derivative_filter_s / (c.derivative_filter_s + ts);
+        let tracking = match c.anti_windup {
+            AntiWindup::BackCalculation { tracking_time_s } => ts / tracking_time_s,
+            _ => 0.0,
+        };
+        Ok(FuzzyPid {
+            engine,
+            config,
+            inverse_sample_time: 1.0 / ts,
+            filter_keep,
+            filter_take: 1.0 - filter_keep,
+            output_gain_ts: c.output_gain * ts,
+            integral_gain_ts: c.integral_gain * ts,
+            max_change: c.rate_limit * ts,
+            tracking,
+        })
+    }
+
+    /// The engine.
+    pub const fn engine(&self) -> &Controller<'a> {
+        &self.engine
+    }
+
+    /// The configuration.
+    pub const fn config(&self) -> &FuzzyPidConfig {
+        &self.config
+    }
+
+    /// A fresh state: output 0 clamped into the limits, integrator at that output for
+    /// [`Structure::Pi`] and 0 otherwise, no previous sample. `N` must be at least
+    /// [`Controller::scratch_len`] of the engine (a `const` item:
+    /// `const N: usize = ENGINE.scratch_len();`).
+    pub const fn state<const N: usize>(&self) -> Result<FuzzyPidState<N>, ConfigError> {
+        if N < self.engine.scratch_len() {
+            return Err(ConfigError::ScratchTooSmall {
+                needed: self.engine.scratch_len(),
+            });
+        }
+        let output = crate::math::ct::clamp(0.0, self.config.output_min, self.config.output_max);
+        Ok(FuzzyPidState {
+            scratch: [0.0; N],
+            engine_output: [0.0],
+            integral: match self.config.structure {
+                Structure::Pi => output,
+                Structure::Pd | Structure::PdPlusI => 0.0,
+            },
+            rate: 0.0,
+            previous_error: 0.0,
+            previous_measurement: 0.0,
+            previous_output: output,
+            primed: false,
+        })
+    }
+
+    /// Bumpless start or transfer: sets the state so that the next step, with this setpoint
+    /// and measurement and no change since, outputs `output` (clamped into the limits; for
+    /// [`Structure::PdPlusI`] plus one integral increment `Ki·e·Ts`). Clears the rate filter
+    /// and forgets the previous sample. A non-finite setpoint or measurement counts as zero
+    /// error.
+    pub fn reset<const N: usize>(
+        &self,
+        state: &mut FuzzyPidState<N>,
+        output: f32,
+        setpoint: f32,
+        measurement: f32,
+    ) {
+        let c = &self.config;
+        let output = clamp(select(is_finite(output), output, 0.0), c.output_min, c.output_max);
+        let error = setpoint - measurement;
+        let error = select(is_finite(error), error, 0.0);
+        self.engine.evaluate(
+            &[c.error_gain * error, 0.0],
+            &mut state.scratch,
+            &mut state.engine_output,
+        );
+        let fuzzy = state.engine_output[0];
+        state.integral = match c.structure {
+            Structure::Pi => output,
+            Structure::Pd | Structure::PdPlusI => output - c.output_gain * fuzzy,
+        };
+        state.rate = 0.0;
+        state.previous_error = error;
+        state.previous_measurement = select(is_finite(measurement), measurement, 0.0);
+        state.previous_output = output;
+        state.primed = false;
+    }
+
+    /// One control tick: reads the setpoint and the measurement, returns the control signal
+    /// and how it was made. Fixed time, never fails, never NaN (see the [module docs](self)).
+    pub fn step<const N: usize>(
+        &self,
+        state: &mut FuzzyPidState<N>,
+        setpoint: f32,
+        measurement: f32,
+    ) -> ControlOutput {
+        let c = &self.config;
+        let valid = is_finite(setpoint) & is_finite(measurement);
+        // Invalid samples are replaced by the previous ones so that everything below stays
+        // finite; their results are discarded at the end.
+        let measurement = select(valid, measurement, state.previous_measurement);
+        let error = clamp(setpoint - measurement, -f32::MAX, f32::MAX);
+        let error = select(valid, error, state.previous_error);
+        let previous_error = select(state.primed, state.previous_error, error);
+        let previous_measurement = select(state.primed, state.previous_measurement, measurement);
+        let difference = match c.derivative_on {
+            DerivativeOn::Error => error - previous_error,
+            DerivativeOn::Measurement => previous_measurement - measurement,
+        };
+        let raw_rate = clamp(difference * self.inverse_sample_time, -f32::MAX, f32::MAX);
+        let rate = clamp(
+            self.filter_keep * state.rate + self.filter_take * raw_rate,
+            -f32::MAX,
+            f32::MAX,
+        );
+
+        let error_input = c.error_gain * error;
+        let rate_input = c.rate_gain * rate;
+        let previous_fuzzy = state.engine_output[0];
+        let status = self.engine.evaluate(
+            &[error_input, rate_input],
+            &mut state.scratch,
+            &mut state.engine_output,
+        );
+        let fuzzy = state.engine_output[0];
+
+        let integral = state.integral;
+        let (proportional, increment) = match c.structure {
+            Structure::Pd => (c.output_gain * fuzzy, 0.0),
+            Structure::Pi => (0.0, self.output_gain_ts * fuzzy),
+            Structure::PdPlusI => (c.output_gain * fuzzy, self.integral_gain_ts * error),
+        };
+        let previous_output = state.previous_output;
+        let unsaturated = proportional + integral + increment;
+        let unsaturated = select(!unsaturated.is_nan(), unsaturated, previous_output);
+        let saturated_output = clamp(unsaturated, c.output_min, c.output_max);
+        let output = clamp(
+            saturated_output,
+            previous_output - self.max_change,
+            previous_output + self.max_change,
+        );
+
+        let new_integral = match (c.structure, c.anti_windup) {
+            (Structure::Pd, _) => integral,
+            (_, AntiWindup::None) => integral + increment,
+            (_, AntiWindup::Clamping) => {
+                let deeper = ((unsaturated > output) & (increment > 0.0))
+                    | ((unsaturated < output) & (increment < 0.0));
+                integral + select(deeper, 0.0, increment)
+            }
+            (_, AntiWindup::BackCalculation { .. }) => {
+                integral + increment + self.tracking * (output - unsaturated)
+            }
+        };
+        let new_integral = clamp(new_integral, -f32::MAX, f32::MAX);
+
+        // Commit only a valid sample.
+        state.integral = select(valid, new_integral, integral);
+        state.rate = select(valid, rate, state.rate);
+        state.previous_error = error;
+        state.previous_measurement = measurement;
+        state.previous_output = select(valid, output, previous_output);
+        state.engine_output[0] = select(valid, fuzzy, previous_fuzzy);
+        state.primed |= valid;
+
+        ControlOutput {
+            error,
+            error_input,
+            rate_input,
+            fuzzy,
+            proportional,
+            integral: state.integral,
+            unsaturated,
+            output: state.previous_output,
+            saturated: saturated_output != unsaturated,
+            rate_limited: output != saturated_output,
+            status: status.with_if(Status::INVALID_MEASUREMENT, !valid),
+        }
+    }
+}
