@@ -382,3 +382,23 @@ pub static GRID_5X5X5: Controller<'static> = match Controller::new(ControllerDef
     Ok(c) => c,
     Err(_) => panic!("GRID_5X5X5 is invalid"),
 };
+
+/// [`PD_MAMDANI`] as a named description: inputs `e` and `de`, output `u`, terms
+/// `NB NM NS ZE PS PM PB`.
+pub fn pd_mamdani_spec() -> fuzzy_core::ControllerSpec {
+    const NAMES: [&str; 7] = ["NB", "NM", "NS", "ZE", "PS", "PM", "PB"];
+    let mut spec = fuzzy_core::ControllerSpec::from_controller("pd", &PD_MAMDANI);
+    for (variable, name) in spec.inputs.iter_mut().zip(["e", "de"]) {
+        variable.name = name.to_string();
+        for (term, term_name) in variable.terms.iter_mut().zip(NAMES) {
+            term.name = term_name.to_string();
+        }
+    }
+    for variable in &mut spec.outputs {
+        variable.name = "u".to_string();
+        for (term, term_name) in variable.terms.iter_mut().zip(NAMES) {
+            term.name = term_name.to_string();
+        }
+    }
+    spec
+}

@@ -5,6 +5,7 @@
 
 mod conformance;
 mod engine;
+mod export;
 mod fuzzy_pid;
 mod properties;
 mod util;

@@ -1,0 +1,3 @@
+//! Writing tuned controllers as source code for firmware.
+
+pub mod rust;

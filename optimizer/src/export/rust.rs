@@ -1,0 +1,260 @@
+//! Rust source for `fuzzy-core`: a `static` controller sized exactly, for `no_std` firmware.
+//!
+//! The file holds the controller's description as `const` arrays, the two derived tables as
+//! calls of `fuzzy-core`'s `const fn`s (`rule_slots`, `sample_table`: computed by the
+//! compiler with the same `f32` arithmetic the engine uses at run time, so the firmware's
+//! tables are bit-identical to the host's), and one
+//! `pub static NAME: Controller<'static>` checked by `Controller::new` at compile time: a
+//! file edited into an invalid controller does not compile. Floats are printed with Rust's
+//! shortest round-trip formatting, so every parameter is the tuned `f32` bit for bit.
+//!
+//! Use it as a module (`mod pd;` with the file saved as `pd.rs`) or paste it into one. All
+//! item names start with the controller's name in upper case (`PD_TERMS`, …, `PD`), so
+//! several controllers can share a module.
+
+use core::fmt::Write as _;
+
+use fuzzy_core::{
+    Connective, Defuzzifier, Fallback, Inference, InputVariable, OutOfRange, OutputVariable, OwnedController,
+    SNorm, Sampling, TNorm,
+};
+
+/// The identifier used for a controller name: ASCII letters and digits in upper case, every
+/// other character an underscore, a leading underscore when it would start with a digit or
+/// be empty.
+pub fn item_name(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// An `f32` as a Rust literal that reads back to the same bits (the engine has validated
+/// that every value is finite).
+fn float(x: f32) -> String {
+    format!("{x:?}")
+}
+
+fn t_norm(norm: TNorm) -> String {
+    format!("TNorm::{norm:?}")
+}
+
+fn s_norm(norm: SNorm) -> String {
+    format!("SNorm::{norm:?}")
+}
+
+fn inference(inference: Inference) -> String {
+    match inference {
+        Inference::Mamdani {
+            implication,
+            aggregation,
+        } => format!(
+            "Inference::Mamdani {{ implication: {}, aggregation: {} }}",
+            t_norm(implication),
+            s_norm(aggregation)
+        ),
+        Inference::Sugeno => "Inference::Sugeno".to_string(),
+    }
+}
+
+fn input(variable: &InputVariable) -> String {
+    let out_of_range = match variable.out_of_range {
+        OutOfRange::Clamp => "OutOfRange::Clamp",
+        OutOfRange::Extend => "OutOfRange::Extend",
+    };
+    format!(
+        "InputVariable {{ min: {}, max: {}, terms: TermRange::new({}, {}), out_of_range: {out_of_range} }}",
+        float(variable.min),
+        float(variable.max),
+        variable.terms.start,
+        variable.terms.count
+    )
+}
+
+fn output(variable: &OutputVariable) -> String {
+    let defuzzifier = match variable.defuzzifier {
+        Defuzzifier::Centroid => "Centroid",
+        Defuzzifier::Bisector => "Bisector",
+        Defuzzifier::MeanOfMaximum => "MeanOfMaximum",
+        Defuzzifier::SmallestOfMaximum => "SmallestOfMaximum",
+        Defuzzifier::LargestOfMaximum => "LargestOfMaximum",
+        Defuzzifier::WeightedAverage => "WeightedAverage",
+        Defuzzifier::WeightedSum => "WeightedSum",
+    };
+    let sampling = match variable.sampling {
+        Sampling::Endpoints { points } => format!("Sampling::Endpoints {{ points: {points} }}"),
+        Sampling::Midpoints { intervals } => format!("Sampling::Midpoints {{ intervals: {intervals} }}"),
+    };
+    let fallback = match variable.fallback {
+        Fallback::Midpoint => "Fallback::Midpoint".to_string(),
+        Fallback::Value(v) => format!("Fallback::Value({})", float(v)),
+        Fallback::Hold => "Fallback::Hold".to_string(),
+    };
+    format!(
+        "OutputVariable {{\n        min: {},\n        max: {},\n        terms: TermRange::new({}, {}),\n        \
+         defuzzifier: Defuzzifier::{defuzzifier},\n        sampling: {sampling},\n        \
+         fallback: {fallback},\n        lock_range: {},\n    }}",
+        float(variable.min),
+        float(variable.max),
+        variable.terms.start,
+        variable.terms.count,
+        variable.lock_range
+    )
+}
+
+/// `values` as the elements of an array literal, `per_line` to a line, indented.
+fn array_body(values: &[String], per_line: usize) -> String {
+    let mut out = String::new();
+    for row in values.chunks(per_line.max(1)) {
+        let _ = writeln!(out, "    {},", row.join(", "));
+    }
+    out
+}
+
+/// Writes `controller` as a Rust module for `fuzzy-core` (see the [module docs](self)); the
+/// static is named [`item_name`] of the spec's name.
+pub fn write(controller: &OwnedController) -> String {
+    let spec = controller.spec();
+    let compiled = controller.controller();
+    let def = compiled.def();
+    let name = item_name(&spec.name);
+    let stride = def.inputs.len() + def.outputs.len();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "//! Controller `{}`, generated by fuzzyopt for fuzzy-core {}. Regenerate instead of editing.\n//!",
+        spec.name.replace('\n', " "),
+        env!("CARGO_PKG_VERSION")
+    );
+    for (kind, variables) in [
+        (
+            "input",
+            spec.inputs
+                .iter()
+                .map(|v| (&v.name, &v.terms))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "output",
+            spec.outputs.iter().map(|v| (&v.name, &v.terms)).collect(),
+        ),
+    ] {
+        for (variable, terms) in variables {
+            let names: Vec<&str> = terms.iter().map(|t| t.name.as_str()).collect();
+            let _ = writeln!(out, "//! - {kind} `{variable}`: {}", names.join(" "));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "//!\n//! Rule rows: one term number per input then per output (1-based; 0 = not used, \
+         negative = NOT).\n"
+    );
+    let _ = writeln!(
+        out,
+        "use fuzzy_core::{{\n    Connective, Controller, ControllerDef, Defuzzifier, Fallback, Inference, \
+         InputVariable, Membership, OutOfRange,\n    OutputVariable, Rule, SNorm, Sampling, TNorm, Term, \
+         TermRange, rule_slots, sample_len, sample_table,\n}};\n"
+    );
+
+    let inputs: Vec<String> = def.inputs.iter().map(input).collect();
+    let _ = writeln!(
+        out,
+        "const {name}_INPUTS: [InputVariable; {}] = [\n{}];\n",
+        inputs.len(),
+        array_body(&inputs, 1)
+    );
+    let outputs: Vec<String> = def.outputs.iter().map(output).collect();
+    let _ = writeln!(
+        out,
+        "const {name}_OUTPUTS: [OutputVariable; {}] = [\n{}];\n",
+        outputs.len(),
+        array_body(&outputs, 1)
+    );
+    let terms: Vec<String> = def
+        .terms
+        .iter()
+        .map(|t| format!("Term::new(Membership::{:?})", t.description()))
+        .collect();
+    let _ = writeln!(
+        out,
+        "const {name}_TERMS: [Term; {}] = [\n{}];\n",
+        terms.len(),
+        array_body(&terms, 1)
+    );
+    let params: Vec<String> = def.params.iter().map(|p| float(*p)).collect();
+    let _ = writeln!(
+        out,
+        "const {name}_PARAMS: [f32; {}] = [\n{}];\n",
+        params.len(),
+        array_body(&params, 8)
+    );
+    let rules: Vec<String> = def
+        .rules
+        .iter()
+        .map(|r| {
+            let connective = match r.connective {
+                Connective::And => "Connective::And",
+                Connective::Or => "Connective::Or",
+            };
+            format!("Rule {{ weight: {}, connective: {connective} }}", float(r.weight))
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "const {name}_RULES: [Rule; {}] = [\n{}];\n",
+        rules.len(),
+        array_body(&rules, 1)
+    );
+    let rule_terms: Vec<String> = def
+        .rule_terms
+        .chunks(stride.max(1))
+        .map(|row| {
+            row.iter()
+                .map(|t| format!("{t:2}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "#[rustfmt::skip]\nconst {name}_RULE_TERMS: [i8; {}] = [\n{}];\n",
+        def.rule_terms.len(),
+        array_body(&rule_terms, 1)
+    );
+    let _ = writeln!(
+        out,
+        "const {name}_RULE_SLOTS: [u16; {n}] =\n    rule_slots(&{name}_INPUTS, &{name}_OUTPUTS, {name}_TERMS.len(), \
+         &{name}_RULES, &{name}_RULE_TERMS);\n",
+        n = def.rule_terms.len()
+    );
+    let _ = writeln!(
+        out,
+        "const {name}_SAMPLES: [f32; sample_len(&{name}_OUTPUTS)] =\n    \
+         sample_table(&{name}_OUTPUTS, &{name}_TERMS, &{name}_PARAMS);\n"
+    );
+    let _ = writeln!(
+        out,
+        "/// The controller `{spec_name}`, validated at compile time.\n\
+         pub static {name}: Controller<'static> = match Controller::new(ControllerDef {{\n    \
+         inference: {inference},\n    and: {and},\n    or: {or},\n    inputs: &{name}_INPUTS,\n    \
+         outputs: &{name}_OUTPUTS,\n    terms: &{name}_TERMS,\n    params: &{name}_PARAMS,\n    \
+         rules: &{name}_RULES,\n    rule_terms: &{name}_RULE_TERMS,\n    rule_slots: &{name}_RULE_SLOTS,\n    \
+         samples: &{name}_SAMPLES,\n}}) {{\n    Ok(controller) => controller,\n    \
+         Err(_) => panic!(\"the generated controller `{spec_name}` is invalid\"),\n}};",
+        spec_name = spec.name.replace(['\n', '"', '\\', '`'], " "),
+        inference = inference(def.inference),
+        and = t_norm(def.and),
+        or = s_norm(def.or),
+    );
+    out
+}
