@@ -31,6 +31,61 @@
 //! choices are fixed per controller, and the engine evaluation is fixed-time itself. The
 //! Cortex-M4 firmware demo counts the instructions of one step in QEMU
 //! (`scripts/firmware-instructions.sh`).
+//!
+//! # Example
+//!
+//! A 2×2 Sugeno engine whose output is exactly `F(e, d) = (e + d) / 2` on `[-1, 1]²`
+//! (ramps `N = (1 − x)/2`, `P = (1 + x)/2`, product AND, outputs −1, 0, 0, 1), so the step
+//! can be checked by hand:
+//!
+//! ```
+//! use fuzzy_core::*;
+//!
+//! const TERMS: [Term; 8] = [
+//!     Term::triangle(-1.0, -1.0, 1.0), Term::triangle(-1.0, 1.0, 1.0), // e: N P
+//!     Term::triangle(-1.0, -1.0, 1.0), Term::triangle(-1.0, 1.0, 1.0), // d: N P
+//!     Term::constant(-1.0), Term::constant(0.0), Term::constant(0.0), Term::constant(1.0),
+//! ];
+//! const INPUTS: [InputVariable; 2] = [
+//!     InputVariable::new(-1.0, 1.0, TermRange::new(0, 2)),
+//!     InputVariable::new(-1.0, 1.0, TermRange::new(2, 2)),
+//! ];
+//! const OUTPUTS: [OutputVariable; 1] =
+//!     [OutputVariable::new(-1.0, 1.0, TermRange::new(4, 4), Defuzzifier::WeightedAverage)];
+//! const RULES: [Rule; 4] = [Rule::AND; 4];
+//! const TABLE: [i8; 12] = [1, 1, 1, 1, 2, 2, 2, 1, 3, 2, 2, 4];
+//! const SLOTS: [u16; 12] = rule_slots(&INPUTS, &OUTPUTS, TERMS.len(), &RULES, &TABLE);
+//!
+//! static PD: FuzzyPid<'static> = match Controller::new(ControllerDef {
+//!     inference: Inference::Sugeno, and: TNorm::Product, or: SNorm::Maximum,
+//!     inputs: &INPUTS, outputs: &OUTPUTS, terms: &TERMS, params: &[],
+//!     rules: &RULES, rule_terms: &TABLE, rule_slots: &SLOTS, samples: &[],
+//! }) {
+//!     Ok(engine) => match FuzzyPid::new(engine, FuzzyPidConfig {
+//!         error_gain: 1.0,  // 1 unit of error = full scale
+//!         rate_gain: 0.1,   // 10 units per second = full scale
+//!         output_gain: 4.0, // u = 4 F
+//!         output_min: -2.0,
+//!         output_max: 2.0,
+//!         ..FuzzyPidConfig::new(Structure::Pd, 0.01)
+//!     }) {
+//!         Ok(pid) => pid,
+//!         Err(_) => panic!("invalid configuration"),
+//!     },
+//!     Err(_) => panic!("invalid engine"),
+//! };
+//!
+//! const N: usize = 64; // at least the engine's scratch_len()
+//! let mut state = PD.state::<N>().unwrap();
+//! // Tick 1: e = 0.5, no previous sample so no rate: u = 4 · (0.5 + 0) / 2 = 1.
+//! let control = PD.step(&mut state, 0.5, 0.0);
+//! assert!((control.output - 1.0).abs() < 1e-6);
+//! // Tick 2: e = 0.49, rate on measurement −0.01 / 0.01 s = −1, scaled −0.1:
+//! // u = 4 · (0.49 − 0.1) / 2 = 0.78.
+//! let control = PD.step(&mut state, 0.5, 0.01);
+//! assert!((control.output - 0.78).abs() < 1e-6);
+//! assert!(control.status.is_ok() && !control.saturated);
+//! ```
 
 use core::fmt;
 

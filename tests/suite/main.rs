@@ -6,6 +6,7 @@
 mod conformance;
 mod engine;
 mod export;
+mod firmware;
 mod fuzzy_pid;
 mod properties;
 mod util;

@@ -40,3 +40,31 @@ pub fn tool_available(program: &str, test: &str, install: &str) -> bool {
     }
     found
 }
+
+/// True when the Rust standard library for `target` is installed (`rustup target add`);
+/// otherwise prints a SKIPPED line (or panics when [`REQUIRE_TOOLS`] is set).
+pub fn target_available(target: &str, test: &str) -> bool {
+    let sysroot = std::process::Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let found = sysroot
+        .map(|root| {
+            std::path::Path::new(&root)
+                .join("lib/rustlib")
+                .join(target)
+                .join("lib")
+                .is_dir()
+        })
+        .unwrap_or(false);
+    if !found {
+        if std::env::var_os(REQUIRE_TOOLS).is_some() {
+            panic!(
+                "{test}: Rust target {target} not installed and {REQUIRE_TOOLS} is set (install: rustup target add {target})"
+            );
+        }
+        println!("SKIPPED {test}: Rust target {target} not installed (install: rustup target add {target})");
+    }
+    found
+}
