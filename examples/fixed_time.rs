@@ -34,7 +34,7 @@ fn evaluate_once(
 #[inline(never)]
 fn step_once<const N: usize>(
     pid: &FuzzyPid<'_>,
-    state: &mut FuzzyPidState<N>,
+    state: &mut FuzzyPidState<[f32; N]>,
     setpoint: f32,
     measurement: f32,
 ) -> f32 {

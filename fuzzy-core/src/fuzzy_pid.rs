@@ -301,12 +301,13 @@ pub struct ControlOutput {
 }
 
 /// Run-time state of a [`FuzzyPid`]: integrator, filter, previous samples and the engine's
-/// scratch (`N` ≥ [`Controller::scratch_len`]). Owned by the caller; make it with
-/// [`FuzzyPid::state`]. Comparison and `Debug` leave out the scratch, whose contents are not
-/// state (the engine overwrites them before reading).
+/// scratch `S`, at least [`Controller::scratch_len`] values: a `[f32; N]` in firmware
+/// ([`FuzzyPid::state`]), any buffer such as a `Vec<f32>` on a host
+/// ([`FuzzyPid::state_with`]). Owned by the caller. Comparison and `Debug` leave out the
+/// scratch, whose contents are not state (the engine overwrites them before reading).
 #[derive(Clone)]
-pub struct FuzzyPidState<const N: usize> {
-    scratch: [f32; N],
+pub struct FuzzyPidState<S> {
+    scratch: S,
     engine_output: [f32; 1],
     integral: f32,
     rate: f32,
@@ -316,7 +317,7 @@ pub struct FuzzyPidState<const N: usize> {
     primed: bool,
 }
 
-impl<const N: usize> PartialEq for FuzzyPidState<N> {
+impl<S> PartialEq for FuzzyPidState<S> {
     fn eq(&self, other: &Self) -> bool {
         self.engine_output == other.engine_output
             && self.integral == other.integral
@@ -328,7 +329,7 @@ impl<const N: usize> PartialEq for FuzzyPidState<N> {
     }
 }
 
-impl<const N: usize> fmt::Debug for FuzzyPidState<N> {
+impl<S> fmt::Debug for FuzzyPidState<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FuzzyPidState")
             .field("engine_output", &self.engine_output[0])
@@ -342,7 +343,7 @@ impl<const N: usize> fmt::Debug for FuzzyPidState<N> {
     }
 }
 
-impl<const N: usize> FuzzyPidState<N> {
+impl<S> FuzzyPidState<S> {
     /// The output of the last step (or the one set by a reset).
     pub const fn output(&self) -> f32 {
         self.previous_output
@@ -456,15 +457,30 @@ impl<'a> FuzzyPid<'a> {
     /// [`Structure::Pi`] and 0 otherwise, no previous sample. `N` must be at least
     /// [`Controller::scratch_len`] of the engine (a `const` item:
     /// `const N: usize = ENGINE.scratch_len();`).
-    pub const fn state<const N: usize>(&self) -> Result<FuzzyPidState<N>, ConfigError> {
+    pub const fn state<const N: usize>(&self) -> Result<FuzzyPidState<[f32; N]>, ConfigError> {
         if N < self.engine.scratch_len() {
             return Err(ConfigError::ScratchTooSmall {
                 needed: self.engine.scratch_len(),
             });
         }
+        Ok(self.initial_state([0.0; N]))
+    }
+
+    /// A fresh state (as [`FuzzyPid::state`]) around a caller-provided scratch buffer of at
+    /// least [`Controller::scratch_len`] values, e.g. `vec![0.0; engine.scratch_len()]`.
+    pub fn state_with<S: AsMut<[f32]>>(&self, mut scratch: S) -> Result<FuzzyPidState<S>, ConfigError> {
+        if scratch.as_mut().len() < self.engine.scratch_len() {
+            return Err(ConfigError::ScratchTooSmall {
+                needed: self.engine.scratch_len(),
+            });
+        }
+        Ok(self.initial_state(scratch))
+    }
+
+    const fn initial_state<S>(&self, scratch: S) -> FuzzyPidState<S> {
         let output = crate::math::ct::clamp(0.0, self.config.output_min, self.config.output_max);
-        Ok(FuzzyPidState {
-            scratch: [0.0; N],
+        FuzzyPidState {
+            scratch,
             engine_output: [0.0],
             integral: match self.config.structure {
                 Structure::Pi => output,
@@ -475,7 +491,7 @@ impl<'a> FuzzyPid<'a> {
             previous_measurement: 0.0,
             previous_output: output,
             primed: false,
-        })
+        }
     }
 
     /// Bumpless start or transfer: sets the state so that the next step, with this setpoint
@@ -483,9 +499,9 @@ impl<'a> FuzzyPid<'a> {
     /// [`Structure::PdPlusI`] plus one integral increment `Ki·e·Ts`). Clears the rate filter
     /// and forgets the previous sample. A non-finite setpoint or measurement counts as zero
     /// error.
-    pub fn reset<const N: usize>(
+    pub fn reset<S: AsMut<[f32]>>(
         &self,
-        state: &mut FuzzyPidState<N>,
+        state: &mut FuzzyPidState<S>,
         output: f32,
         setpoint: f32,
         measurement: f32,
@@ -496,7 +512,7 @@ impl<'a> FuzzyPid<'a> {
         let error = select(is_finite(error), error, 0.0);
         self.engine.evaluate(
             &[c.error_gain * error, 0.0],
-            &mut state.scratch,
+            state.scratch.as_mut(),
             &mut state.engine_output,
         );
         let fuzzy = state.engine_output[0];
@@ -513,9 +529,9 @@ impl<'a> FuzzyPid<'a> {
 
     /// One control tick: reads the setpoint and the measurement, returns the control signal
     /// and how it was made. Fixed time, never fails, never NaN (see the [module docs](self)).
-    pub fn step<const N: usize>(
+    pub fn step<S: AsMut<[f32]>>(
         &self,
-        state: &mut FuzzyPidState<N>,
+        state: &mut FuzzyPidState<S>,
         setpoint: f32,
         measurement: f32,
     ) -> ControlOutput {
@@ -544,7 +560,7 @@ impl<'a> FuzzyPid<'a> {
         let previous_fuzzy = state.engine_output[0];
         let status = self.engine.evaluate(
             &[error_input, rate_input],
-            &mut state.scratch,
+            state.scratch.as_mut(),
             &mut state.engine_output,
         );
         let fuzzy = state.engine_output[0];

@@ -11,7 +11,10 @@ use crate::util::{assert_close, evaluate};
 
 const N: usize = PD_MAMDANI.scratch_len();
 
-fn controller(engine: Controller<'static>, config: FuzzyPidConfig) -> (FuzzyPid<'static>, FuzzyPidState<N>) {
+fn controller(
+    engine: Controller<'static>,
+    config: FuzzyPidConfig,
+) -> (FuzzyPid<'static>, FuzzyPidState<[f32; N]>) {
     let pid = FuzzyPid::new(engine, config).unwrap();
     let state = pid.state::<N>().unwrap();
     (pid, state)
@@ -432,4 +435,26 @@ proptest! {
             previous = out.output;
         }
     }
+}
+
+#[test]
+fn a_heap_scratch_gives_the_same_steps_as_an_array() {
+    let config = FuzzyPidConfig {
+        integral_gain: 0.5,
+        derivative_filter_s: 0.03,
+        ..FuzzyPidConfig::new(Structure::PdPlusI, 0.01)
+    };
+    let (pid, mut array_state) = controller(PD_MAMDANI, config);
+    let mut vec_state = pid.state_with(vec![0.0f32; PD_MAMDANI.scratch_len()]).unwrap();
+    for k in 0..50 {
+        let measurement = (k as f32 * 0.1).sin();
+        assert_eq!(
+            pid.step(&mut array_state, 0.3, measurement),
+            pid.step(&mut vec_state, 0.3, measurement)
+        );
+    }
+    assert_eq!(
+        pid.state_with(vec![0.0f32; 3]).unwrap_err(),
+        ConfigError::ScratchTooSmall { needed: N }
+    );
 }

@@ -54,7 +54,7 @@ const PID: FuzzyPid<'static> = match FuzzyPid::new(
 };
 
 /// A fresh controller state (built at compile time; each use is a new copy).
-pub const INITIAL_STATE: FuzzyPidState<SCRATCH> = match PID.state::<SCRATCH>() {
+pub const INITIAL_STATE: FuzzyPidState<[f32; SCRATCH]> = match PID.state::<SCRATCH>() {
     Ok(state) => state,
     Err(_) => panic!("scratch too small"),
 };
@@ -107,7 +107,7 @@ pub struct Tick {
 
 /// Runs the closed loop for [`STEPS`] ticks, handing every tick to `emit`.
 pub fn run(
-    mut step: impl FnMut(&mut FuzzyPidState<SCRATCH>, f32, f32) -> ControlOutput,
+    mut step: impl FnMut(&mut FuzzyPidState<[f32; SCRATCH]>, f32, f32) -> ControlOutput,
     mut emit: impl FnMut(&Tick),
 ) {
     let mut state = INITIAL_STATE;

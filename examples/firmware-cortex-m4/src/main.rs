@@ -26,7 +26,11 @@ use fuzzy_core::{ControlOutput, FuzzyPidState};
 /// entry and return in the trace.
 #[inline(never)]
 #[unsafe(no_mangle)]
-pub fn measured_step(state: &mut FuzzyPidState<SCRATCH>, setpoint: f32, measurement: f32) -> ControlOutput {
+pub fn measured_step(
+    state: &mut FuzzyPidState<[f32; SCRATCH]>,
+    setpoint: f32,
+    measurement: f32,
+) -> ControlOutput {
     CONTROLLER.step(state, setpoint, measurement)
 }
 
@@ -91,7 +95,7 @@ fn main() -> ! {
         ));
     });
     hprintln!("stack {}", used);
-    hprintln!("state {}", core::mem::size_of::<FuzzyPidState<SCRATCH>>());
+    hprintln!("state {}", core::mem::size_of::<FuzzyPidState<[f32; SCRATCH]>>());
     debug::exit(debug::EXIT_SUCCESS);
     loop {
         cortex_m::asm::wfi();
