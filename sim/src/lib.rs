@@ -1,6 +1,23 @@
-//! Plant models, closed-loop simulation, metrics, PID baselines and plots for `fuzzy-core`
-//! controllers.
+//! Plant models, closed-loop simulation, metrics and classical baselines for `fuzzy-core`
+//! controllers; the optimizer tunes against what this crate simulates.
 //!
-//! This crate is the home of the simulation side of the workspace (see the project README's
-//! layout); its plant library and closed loop arrive with the simulation issue. It has no
-//! public items yet.
+//! - [`plant`]: the [`Plant`] trait, eleven built-in plants, user transfer functions and
+//!   state-space models (exact zero-order-hold discretisation, RK4 for nonlinear plants,
+//!   dead time as an input buffer).
+//! - [`control`]: the [`Controller`] trait with the fuzzy controller, PID and open loop.
+//! - [`closed_loop`]: scenarios (setpoint profiles, load disturbances, measurement noise,
+//!   actuator limits) and the sampled closed loop.
+//! - [`metrics`]: IAE, ISE, ITAE, ITSE, overshoot, rise and settling time, steady-state error,
+//!   control energy and total variation, disturbance peak and recovery.
+//! - [`baseline`]: first-order-plus-dead-time models (half rule, step-response fit) and PID
+//!   tuning by SIMC and AMIGO.
+
+pub mod baseline;
+pub mod closed_loop;
+pub mod control;
+pub mod metrics;
+pub mod plant;
+
+pub use closed_loop::{Scenario, Trajectory, simulate};
+pub use control::Controller;
+pub use plant::{Plant, PlantError, PlantSpec};

@@ -8,6 +8,7 @@ mod engine;
 mod export;
 mod firmware;
 mod fuzzy_pid;
+mod plants;
 mod properties;
 mod util;
 mod validation;
