@@ -177,7 +177,8 @@ impl Scenario {
         if self.samples() > 100_000_000 {
             return bad("horizon_s", "gives more than 1e8 samples");
         }
-        if self.actuator.min.is_nan() || self.actuator.max.is_nan() || self.actuator.min >= self.actuator.max {
+        if self.actuator.min.is_nan() || self.actuator.max.is_nan() || self.actuator.min >= self.actuator.max
+        {
             return bad("actuator", "needs min < max");
         }
         if self.actuator.rate_limit.is_nan() || self.actuator.rate_limit <= 0.0 {

@@ -3,6 +3,8 @@
 // Tests may panic on unexpected errors: that is how they fail.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod baselines;
+mod closed_loop;
 mod conformance;
 mod engine;
 mod export;
