@@ -11,12 +11,16 @@
 //!   control energy and total variation, disturbance peak and recovery.
 //! - [`baseline`]: first-order-plus-dead-time models (half rule, step-response fit) and PID
 //!   tuning by SIMC and AMIGO.
+//! - [`plot`]: step responses, control surfaces, membership functions and time series as SVG
+//!   and PNG (embedded font, no system fonts needed).
 
 pub mod baseline;
 pub mod closed_loop;
 pub mod control;
+pub mod files;
 pub mod metrics;
 pub mod plant;
+pub mod plot;
 
 pub use closed_loop::{Scenario, Trajectory, simulate};
 pub use control::Controller;

@@ -11,6 +11,7 @@ mod export;
 mod firmware;
 mod fuzzy_pid;
 mod plants;
+mod plots;
 mod properties;
 mod util;
 mod validation;
