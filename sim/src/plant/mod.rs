@@ -113,6 +113,8 @@ pub struct LinearPlant {
     delay: InputDelay,
     x: nalgebra::DVector<f64>,
     x0: nalgebra::DVector<f64>,
+    /// Work vector for the next state (no allocation per sample).
+    next: nalgebra::DVector<f64>,
     /// The input currently held (reaches the output through `D`).
     held: f64,
     sample_time_s: f64,
@@ -127,6 +129,7 @@ impl LinearPlant {
             discrete,
             delay: InputDelay::new(delay_s, sample_time_s),
             x0: x.clone(),
+            next: x.clone(),
             x,
             model,
             held: 0.0,
@@ -159,7 +162,10 @@ impl Plant for LinearPlant {
 
     fn advance(&mut self, u: f64) {
         let u = self.delay.push(u);
-        self.x = &self.discrete.phi * &self.x + &self.discrete.gamma * u;
+        // next = Φ x + Γ u, in place.
+        self.next.gemv(1.0, &self.discrete.phi, &self.x, 0.0);
+        self.next.axpy(u, &self.discrete.gamma, 1.0);
+        std::mem::swap(&mut self.x, &mut self.next);
         self.held = u;
     }
 
