@@ -8,8 +8,9 @@
 //! - `cart_pole_rk4`: 10 s at 1 kHz of the nonlinear cart-pole (RK4, 4 substeps per sample)
 //!   under a PD on the angle; target ≤ 5 ms.
 
-// criterion's macros generate undocumented functions.
-#![allow(missing_docs)]
+// criterion's macros generate undocumented functions; a benchmark whose setup fails should
+// stop loudly.
+#![allow(missing_docs, clippy::expect_used)]
 
 use std::hint::black_box;
 

@@ -10,6 +10,7 @@ mod engine;
 mod export;
 mod firmware;
 mod fuzzy_pid;
+mod optimizer;
 mod plants;
 mod plots;
 mod properties;

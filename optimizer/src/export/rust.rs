@@ -258,3 +258,58 @@ pub fn write(controller: &OwnedController) -> String {
     );
     out
 }
+
+/// [`write()`] plus the wrapper firmware calls every tick: `NAME_PID`, a `FuzzyPid` static with
+/// the tuned gains, and `NAME_SCRATCH`, the scratch length for
+/// `FuzzyPidState<[f32; NAME_SCRATCH]>` (`NAME_PID.state()` makes one).
+pub fn write_tuned(controller: &OwnedController, wrapper: &crate::encoding::WrapperSpec) -> String {
+    let mut out = write(controller);
+    let name = item_name(&controller.spec().name);
+    let c = wrapper.config();
+    let structure = match c.structure {
+        fuzzy_core::Structure::Pd => "Pd",
+        fuzzy_core::Structure::Pi => "Pi",
+        fuzzy_core::Structure::PdPlusI => "PdPlusI",
+    };
+    let derivative_on = match c.derivative_on {
+        fuzzy_core::DerivativeOn::Error => "Error",
+        fuzzy_core::DerivativeOn::Measurement => "Measurement",
+    };
+    let rate_limit = if c.rate_limit.is_finite() {
+        float(c.rate_limit)
+    } else {
+        "f32::INFINITY".to_string()
+    };
+    let anti_windup = match c.anti_windup {
+        fuzzy_core::AntiWindup::None => "AntiWindup::None".to_string(),
+        fuzzy_core::AntiWindup::Clamping => "AntiWindup::Clamping".to_string(),
+        fuzzy_core::AntiWindup::BackCalculation { tracking_time_s } => format!(
+            "AntiWindup::BackCalculation {{ tracking_time_s: {} }}",
+            float(tracking_time_s)
+        ),
+    };
+    let _ = write!(
+        out,
+        "\nuse fuzzy_core::{{AntiWindup, DerivativeOn, FuzzyPid, FuzzyPidConfig, Structure}};\n\n\
+         /// Scratch length of `{name}`: the state is `FuzzyPidState<[f32; {name}_SCRATCH]>`.\n\
+         pub const {name}_SCRATCH: usize = {name}.scratch_len();\n\n\
+         /// The tuned controller: call `{name}_PID.step(&mut state, setpoint, measurement)` every\n\
+         /// {ts} s, with `let mut state = {name}_PID.state::<{name}_SCRATCH>()`.\n\
+         pub static {name}_PID: FuzzyPid<'static> = match FuzzyPid::new(\n    {name},\n    FuzzyPidConfig {{\n        \
+         structure: Structure::{structure},\n        sample_time_s: {ts},\n        error_gain: {ke},\n        \
+         rate_gain: {kd},\n        output_gain: {ku},\n        integral_gain: {ki},\n        \
+         derivative_on: DerivativeOn::{derivative_on},\n        derivative_filter_s: {tf},\n        \
+         output_min: {lo},\n        output_max: {hi},\n        rate_limit: {rate_limit},\n        \
+         anti_windup: {anti_windup},\n    }},\n) {{\n    Ok(controller) => controller,\n    \
+         Err(_) => panic!(\"the generated controller settings are invalid\"),\n}};\n",
+        ts = float(c.sample_time_s),
+        ke = float(c.error_gain),
+        kd = float(c.rate_gain),
+        ku = float(c.output_gain),
+        ki = float(c.integral_gain),
+        tf = float(c.derivative_filter_s),
+        lo = float(c.output_min),
+        hi = float(c.output_max),
+    );
+    out
+}

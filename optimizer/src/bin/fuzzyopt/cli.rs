@@ -1,0 +1,82 @@
+//! Command-line options (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Tune fuzzy controllers against plant simulations, and export them for firmware.
+#[derive(Debug, Parser)]
+#[command(name = "fuzzyopt", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// the controller file (engine + wrapper), pretty JSON
+    Json,
+    /// Rust source for fuzzy-core (no_std statics)
+    Rust,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the built-in plants with their equations, signals and default parameters.
+    Plants,
+    /// Write a commented starter job file.
+    Init {
+        /// where to write it
+        #[arg(default_value = "job.toml")]
+        path: PathBuf,
+        /// overwrite an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Tune the controller a job file describes; writes everything into an output folder.
+    Tune {
+        /// the job file (TOML)
+        job: PathBuf,
+        /// output folder (default: out/<job file name>)
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// worker threads for fitness evaluation (overrides the job; 0 = all cores)
+        #[arg(long)]
+        threads: Option<usize>,
+        /// override the job's seed
+        #[arg(long)]
+        seed: Option<u64>,
+        /// override the job's iteration budget
+        #[arg(long)]
+        iterations: Option<u64>,
+        /// no progress bar
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Evaluate a controller file's engine: input values on the command line or a CSV file
+    /// with a header of input names; prints inputs and outputs as CSV (round-trip f32).
+    Eval {
+        /// controller file (controller.json from a tuning run, or a bare engine spec)
+        controller: PathBuf,
+        /// one value per input, in order
+        #[arg(allow_negative_numbers = true)]
+        values: Vec<f32>,
+        /// CSV file with a header of input names
+        #[arg(long)]
+        inputs: Option<PathBuf>,
+    },
+    /// Convert a controller file to another format.
+    Export {
+        /// controller file (controller.json, or a bare engine spec)
+        controller: PathBuf,
+        /// output format
+        #[arg(short, long, value_enum)]
+        format: Format,
+        /// output file (default: stdout)
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}

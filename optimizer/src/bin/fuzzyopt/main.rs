@@ -1,0 +1,280 @@
+//! `fuzzyopt`: the command-line front end. Thin: options are parsed and checked here, the
+//! work is one library call per subcommand. User mistakes print one error (file, line, field)
+//! and exit with code 2; no backtraces.
+
+mod cli;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use fuzzy_core::ControllerSpec;
+use optimizer::encoding::TunedController;
+use optimizer::job::Job;
+use optimizer::report::{mean_itae, write_folder};
+use optimizer::run::{RunOptions, tune};
+
+use cli::{Cli, Command, Format};
+
+/// The starter job `fuzzyopt init` writes (also `examples/jobs/second-order.toml`).
+const STARTER_JOB: &str = include_str!("../../../../examples/jobs/second-order.toml");
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("fuzzyopt: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Plants => plants(),
+        Command::Init { path, force } => init(&path, force),
+        Command::Tune {
+            job,
+            output,
+            threads,
+            seed,
+            iterations,
+            quiet,
+        } => tune_command(&job, output, threads, seed, iterations, quiet),
+        Command::Eval {
+            controller,
+            values,
+            inputs,
+        } => eval(&controller, &values, inputs.as_deref()),
+        Command::Export {
+            controller,
+            format,
+            output,
+        } => export(&controller, format, output.as_deref()),
+    }
+}
+
+fn plants() -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for info in sim::plant::catalogue() {
+        writeln!(
+            out,
+            "{}\n  model:   {}\n  signals: {}\n  source:  {}",
+            info.name, info.equation, info.signals, info.source
+        )?;
+        if !info.defaults.is_empty() {
+            writeln!(out, "  defaults:")?;
+            for line in info.defaults.lines() {
+                writeln!(out, "    {line}")?;
+            }
+        }
+        writeln!(out)?;
+    }
+    writeln!(
+        out,
+        "transfer_function\n  model:   numerator(s)/denominator(s) e^(-delay s); fields numerator, denominator, delay\n\n\
+         state_space\n  model:   x' = A x + B u, y = C x + D u, input delay; fields a (rows), b, c, d, delay, initial_state"
+    )?;
+    Ok(())
+}
+
+fn init(path: &Path, force: bool) -> Result<()> {
+    if path.exists() && !force {
+        bail!("{} exists; use --force to overwrite it", path.display());
+    }
+    sim::files::write_atomically(path, STARTER_JOB.as_bytes())?;
+    println!(
+        "wrote {} (run it with `fuzzyopt tune {}`)",
+        path.display(),
+        path.display()
+    );
+    Ok(())
+}
+
+fn tune_command(
+    path: &Path,
+    output: Option<PathBuf>,
+    threads: Option<usize>,
+    seed: Option<u64>,
+    iterations: Option<u64>,
+    quiet: bool,
+) -> Result<()> {
+    let mut job = Job::load(path)?;
+    if let Some(seed) = seed {
+        job.seed = seed;
+    }
+    if let Some(iterations) = iterations {
+        if iterations == 0 {
+            bail!("--iterations must be at least 1");
+        }
+        job.optimizer.iterations = iterations;
+    }
+    let dir = output.unwrap_or_else(|| {
+        let stem = path
+            .file_stem()
+            .map_or_else(|| "job".into(), |s| s.to_string_lossy().into_owned());
+        PathBuf::from("out").join(stem)
+    });
+    let outcome = tune(&job, &RunOptions { quiet, threads })?;
+    let written = write_folder(&outcome, &dir).with_context(|| format!("writing {}", dir.display()))?;
+
+    println!("\n{}: {} files in {}", job.name, written.len(), dir.display());
+    println!("{:<16} {:>12} {:>12}", "controller", "cost", "mean ITAE");
+    for c in &outcome.contenders {
+        println!("{:<16} {:>12.6} {:>12.6}", c.label, c.cost, mean_itae(c));
+    }
+    let itae = |label: &str| {
+        outcome
+            .contenders
+            .iter()
+            .find(|c| c.label == label)
+            .map(mean_itae)
+    };
+    if let (Some(initial), Some(tuned)) = (itae("initial fuzzy"), itae("tuned fuzzy")) {
+        println!(
+            "tuned fuzzy ITAE is {:.1} % below the initial table's{}",
+            100.0 * (1.0 - tuned / initial),
+            match itae("PID (SIMC)") {
+                Some(simc) => format!(" and {:.1} % below SIMC PID's", 100.0 * (1.0 - tuned / simc)),
+                None => String::new(),
+            }
+        );
+    }
+    println!("report: {}", dir.join("report.html").display());
+    println!("({:.1} s)", outcome.elapsed_s);
+    Ok(())
+}
+
+/// Reads a controller file: a tuning run's `controller.json` or a bare engine spec.
+fn load_controller(path: &Path) -> Result<(ControllerSpec, Option<TunedController>)> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    if let Ok(tuned) = serde_json::from_str::<TunedController>(&text) {
+        return Ok((tuned.controller.clone(), Some(tuned)));
+    }
+    let spec: ControllerSpec = serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: line {}, column {}: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    Ok((spec, None))
+}
+
+fn eval(path: &Path, values: &[f32], inputs: Option<&Path>) -> Result<()> {
+    let (spec, _) = load_controller(path)?;
+    let owned = spec
+        .compile()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let names: Vec<&str> = spec.inputs.iter().map(|v| v.name.as_str()).collect();
+    let rows: Vec<Vec<f32>> = match inputs {
+        Some(csv) => read_csv(csv, &names)?,
+        None => {
+            if values.len() != names.len() {
+                bail!(
+                    "{} has {} inputs ({}); got {} values",
+                    path.display(),
+                    names.len(),
+                    names.join(", "),
+                    values.len()
+                );
+            }
+            vec![values.to_vec()]
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let header: Vec<&str> = names
+        .iter()
+        .copied()
+        .chain(spec.outputs.iter().map(|v| v.name.as_str()))
+        .collect();
+    writeln!(out, "{}", header.join(","))?;
+    for row in rows {
+        let (outputs, _) = owned.evaluate(&row);
+        let cells: Vec<String> = row.iter().chain(&outputs).map(|v| format!("{v:?}")).collect();
+        writeln!(out, "{}", cells.join(","))?;
+    }
+    Ok(())
+}
+
+/// A CSV file with a header naming the inputs (any order; extra columns are an error).
+fn read_csv(path: &Path, names: &[&str]) -> Result<Vec<Vec<f32>>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let Some((_, header)) = lines.next() else {
+        bail!(
+            "{}: empty file (expected a header of input names: {})",
+            path.display(),
+            names.join(",")
+        );
+    };
+    let columns: Vec<&str> = header.split(',').map(str::trim).collect();
+    let mut order = Vec::new();
+    for name in names {
+        let Some(index) = columns.iter().position(|c| c == name) else {
+            bail!(
+                "{}: line 1: no column `{name}` (columns: {})",
+                path.display(),
+                columns.join(", ")
+            );
+        };
+        order.push(index);
+    }
+    if let Some(extra) = columns.iter().find(|c| !names.contains(c)) {
+        bail!(
+            "{}: line 1: unknown column `{extra}` (inputs: {})",
+            path.display(),
+            names.join(", ")
+        );
+    }
+    lines
+        .map(|(number, line)| {
+            let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+            if cells.len() != columns.len() {
+                bail!(
+                    "{}: line {}: {} values, expected {}",
+                    path.display(),
+                    number + 1,
+                    cells.len(),
+                    columns.len()
+                );
+            }
+            order
+                .iter()
+                .map(|&i| {
+                    cells[i].parse::<f32>().map_err(|_| {
+                        anyhow::anyhow!(
+                            "{}: line {}, column `{}`: not a number: `{}`",
+                            path.display(),
+                            number + 1,
+                            columns[i],
+                            cells[i]
+                        )
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn export(path: &Path, format: Format, output: Option<&Path>) -> Result<()> {
+    let (spec, tuned) = load_controller(path)?;
+    let owned = spec
+        .compile()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let text = match (format, &tuned) {
+        (Format::Json, Some(tuned)) => serde_json::to_string_pretty(tuned)?,
+        (Format::Json, None) => serde_json::to_string_pretty(&spec)?,
+        (Format::Rust, Some(tuned)) => optimizer::export::rust::write_tuned(&owned, &tuned.wrapper),
+        (Format::Rust, None) => optimizer::export::rust::write(&owned),
+    };
+    match output {
+        Some(out) => sim::files::write_atomically(out, text.as_bytes())?,
+        None => print!("{text}"),
+    }
+    Ok(())
+}

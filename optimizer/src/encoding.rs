@@ -1,0 +1,430 @@
+//! Genome ↔ controller: every genome inside its bounds decodes to a valid controller (no
+//! repair step).
+//!
+//! Genes, in order (each present only when `[tune]` frees it):
+//! 1. **gains** `Ke`, `Kd`, `Ku`, `Ki`: `log10` of the gain, bounds `log10` of `[low, high]`;
+//! 2. **membership functions**, per variable (`e`, `de`, and `u`): relative widths in
+//!    [0.2, 1] of the gaps between consecutive term peaks; the peaks are their normalised
+//!    cumulative sums over [−1, 1], so they stay ordered, the first and last peaks sit on the
+//!    range ends (shoulders) and the triangles always cover the range with degrees summing to
+//!    1. Symmetric: only the gaps right of zero, mirrored (`(n − 1)/2` genes instead of
+//!       `n − 1`). For a Sugeno controller the output's "peaks" are its constant consequents;
+//! 3. **rule consequents**, one per cell of the `n × n` table: an integer gene in `[0, n)`
+//!    (decoded by `floor`), the output term the cell concludes;
+//! 4. **rule weights** in [0, 1].
+//!
+//! The initial genome is the template itself: its gains, evenly spaced terms and the classic
+//! diagonal table `u = clamp(i + j − (n − 1)/2, 0, n − 1)`.
+
+use fuzzy_core::{
+    AntiWindup, Connective, ControllerSpec, Defuzzifier, DerivativeOn, Fallback, FuzzyPidConfig, Inference,
+    InputSpec, OutOfRange, OutputSpec, RuleSpec, SNorm, Sampling, Shape, Structure, TNorm, TermSpec,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::job::{Bounds, InferenceName, Job, StructureName};
+
+/// One gene: bounds and whether it is an integer (a rule consequent).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Gene {
+    /// what it encodes, for logs (`Ke`, `e.gap2`, `rule(3,4)`, …)
+    pub name: String,
+    /// lower bound
+    pub low: f64,
+    /// upper bound (integer genes: exclusive after `floor`)
+    pub high: f64,
+    /// decoded by `floor`
+    pub integer: bool,
+}
+
+/// The fuzzy PD/PI/PID wrapper's settings as files hold them (serde form of
+/// [`FuzzyPidConfig`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WrapperSpec {
+    /// `pd`, `pi` or `pd_plus_i`
+    pub structure: StructureName,
+    /// sample time, s
+    pub sample_time_s: f64,
+    /// Ke
+    pub error_gain: f64,
+    /// Kd
+    pub rate_gain: f64,
+    /// Ku
+    pub output_gain: f64,
+    /// Ki
+    pub integral_gain: f64,
+    /// `error` or `measurement`
+    pub derivative_on: String,
+    /// rate filter time constant, s
+    pub derivative_filter_s: f64,
+    /// lowest output
+    pub output_min: f64,
+    /// highest output
+    pub output_max: f64,
+    /// largest change per second (absent: none)
+    #[serde(default)]
+    pub rate_limit: Option<f64>,
+}
+
+impl WrapperSpec {
+    /// The engine-side configuration (f32).
+    pub fn config(&self) -> FuzzyPidConfig {
+        FuzzyPidConfig {
+            structure: match self.structure {
+                StructureName::Pd => Structure::Pd,
+                StructureName::Pi => Structure::Pi,
+                StructureName::PdPlusI => Structure::PdPlusI,
+            },
+            sample_time_s: self.sample_time_s as f32,
+            error_gain: self.error_gain as f32,
+            rate_gain: self.rate_gain as f32,
+            output_gain: self.output_gain as f32,
+            integral_gain: self.integral_gain as f32,
+            derivative_on: if self.derivative_on == "error" {
+                DerivativeOn::Error
+            } else {
+                DerivativeOn::Measurement
+            },
+            derivative_filter_s: self.derivative_filter_s as f32,
+            output_min: self.output_min as f32,
+            output_max: self.output_max as f32,
+            rate_limit: self.rate_limit.map_or(f32::INFINITY, |r| r as f32),
+            anti_windup: AntiWindup::Clamping,
+        }
+    }
+}
+
+/// A tuned controller as `fuzzyopt` writes it (`controller.json`): the engine and the wrapper.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TunedController {
+    /// the fuzzy engine
+    pub controller: ControllerSpec,
+    /// how firmware calls it every tick
+    pub wrapper: WrapperSpec,
+}
+
+/// The genome layout of a job (see the [module docs](self)).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Encoding {
+    job: Job,
+    genes: Vec<Gene>,
+    gains: Vec<(usize, Bounds)>,
+    membership: Option<usize>,
+    rules: Option<usize>,
+    weights: Option<usize>,
+}
+
+/// Smallest relative gap between neighbouring peaks.
+const MIN_GAP: f64 = 0.2;
+
+impl Encoding {
+    /// The layout for `job`.
+    pub fn new(job: &Job) -> Encoding {
+        let mut genes = Vec::new();
+        let mut gains = Vec::new();
+        let t = &job.tune;
+        for (index, name, bounds) in [
+            (0, "Ke", t.error_gain),
+            (1, "Kd", t.rate_gain),
+            (2, "Ku", t.output_gain),
+            (3, "Ki", t.integral_gain),
+        ] {
+            let Some(bounds) = bounds else { continue };
+            if index == 3 && job.controller.structure != StructureName::PdPlusI {
+                continue;
+            }
+            gains.push((index, bounds));
+            genes.push(Gene {
+                name: name.to_string(),
+                low: bounds[0].log10(),
+                high: bounds[1].log10(),
+                integer: false,
+            });
+        }
+        let n = job.controller.terms as usize;
+        let membership = t.membership.then(|| {
+            let start = genes.len();
+            for variable in ["e", "de", "u"] {
+                for g in 0..Self::gaps(n, t.symmetric) {
+                    genes.push(Gene {
+                        name: format!("{variable}.gap{}", g + 1),
+                        low: MIN_GAP,
+                        high: 1.0,
+                        integer: false,
+                    });
+                }
+            }
+            start
+        });
+        let rules = t.rules.then(|| {
+            let start = genes.len();
+            for i in 0..n {
+                for j in 0..n {
+                    genes.push(Gene {
+                        name: format!("rule({},{})", i + 1, j + 1),
+                        low: 0.0,
+                        high: n as f64,
+                        integer: true,
+                    });
+                }
+            }
+            start
+        });
+        let weights = t.weights.then(|| {
+            let start = genes.len();
+            for i in 0..n * n {
+                genes.push(Gene {
+                    name: format!("weight{}", i + 1),
+                    low: 0.0,
+                    high: 1.0,
+                    integer: false,
+                });
+            }
+            start
+        });
+        Encoding {
+            job: job.clone(),
+            genes,
+            gains,
+            membership,
+            rules,
+            weights,
+        }
+    }
+
+    fn gaps(n: usize, symmetric: bool) -> usize {
+        if symmetric { (n - 1) / 2 } else { n - 1 }
+    }
+
+    /// The genes.
+    pub fn genes(&self) -> &[Gene] {
+        &self.genes
+    }
+
+    /// Lower and upper bounds of every gene.
+    pub fn bounds(&self) -> (Vec<f64>, Vec<f64>) {
+        (
+            self.genes.iter().map(|g| g.low).collect(),
+            self.genes.iter().map(|g| g.high).collect(),
+        )
+    }
+
+    /// Which genes are integers.
+    pub fn integer_mask(&self) -> Vec<bool> {
+        self.genes.iter().map(|g| g.integer).collect()
+    }
+
+    /// The template's own genome (see the [module docs](self)).
+    pub fn initial(&self) -> Vec<f64> {
+        let c = &self.job.controller;
+        let n = c.terms as usize;
+        let initial_gains = [c.error_gain, c.rate_gain, c.output_gain, c.integral_gain];
+        let mut genome: Vec<f64> = self
+            .gains
+            .iter()
+            .map(|(index, [lo, hi])| initial_gains[*index].max(*lo).min(*hi).log10())
+            .collect();
+        if self.membership.is_some() {
+            genome.extend(std::iter::repeat_n(
+                1.0,
+                3 * Self::gaps(n, self.job.tune.symmetric),
+            ));
+        }
+        if self.rules.is_some() {
+            for i in 0..n {
+                for j in 0..n {
+                    genome.push(Self::diagonal(i, j, n) as f64 + 0.5);
+                }
+            }
+        }
+        if self.weights.is_some() {
+            genome.extend(std::iter::repeat_n(1.0, n * n));
+        }
+        genome
+    }
+
+    /// The classic diagonal table: `clamp(i + j − (n − 1)/2, 0, n − 1)`.
+    pub fn diagonal(i: usize, j: usize, n: usize) -> usize {
+        (i + j).saturating_sub((n - 1) / 2).min(n - 1)
+    }
+
+    /// Term peaks on [−1, 1] of variable `v` (0 = e, 1 = de, 2 = u) for `genome`.
+    fn peaks(&self, genome: &[f64], v: usize) -> Vec<f64> {
+        let n = self.job.controller.terms as usize;
+        let symmetric = self.job.tune.symmetric;
+        let count = Self::gaps(n, symmetric);
+        let gaps: Vec<f64> = match self.membership {
+            Some(start) => (0..count)
+                .map(|g| {
+                    genome
+                        .get(start + v * count + g)
+                        .copied()
+                        .unwrap_or(1.0)
+                        .clamp(MIN_GAP, 1.0)
+                })
+                .collect(),
+            None => vec![1.0; count],
+        };
+        let total: f64 = gaps.iter().sum();
+        let mut cumulative = 0.0;
+        let positions: Vec<f64> = gaps
+            .iter()
+            .map(|g| {
+                cumulative += g;
+                cumulative / total
+            })
+            .collect();
+        let mut peaks = Vec::with_capacity(n);
+        if symmetric {
+            peaks.extend(positions.iter().rev().map(|p| -p));
+            peaks.push(0.0);
+            peaks.extend(positions.iter().copied());
+        } else {
+            peaks.push(-1.0);
+            peaks.extend(positions.iter().map(|p| -1.0 + 2.0 * p));
+        }
+        // Exact ends (rounding of the cumulative sums).
+        if let Some(first) = peaks.first_mut() {
+            *first = -1.0;
+        }
+        if let Some(last) = peaks.last_mut() {
+            *last = 1.0;
+        }
+        peaks
+    }
+
+    /// Triangles with shoulders through `peaks`.
+    fn triangles(peaks: &[f64], names: &[String]) -> Vec<TermSpec> {
+        let n = peaks.len();
+        (0..n)
+            .map(|k| {
+                let a = peaks[k.saturating_sub(1)];
+                let c = peaks[(k + 1).min(n - 1)];
+                TermSpec {
+                    name: names[k].clone(),
+                    shape: Shape::Triangle([a as f32, peaks[k] as f32, c as f32]),
+                }
+            })
+            .collect()
+    }
+
+    /// Term names: `NB NM NS ZE PS PM PB` for 7, and the like for 3 to 9.
+    pub fn term_names(n: usize) -> Vec<String> {
+        let side: &[&str] = match n {
+            3 => &["N"],
+            5 => &["NB", "NS"],
+            7 => &["NB", "NM", "NS"],
+            _ => &["NH", "NB", "NM", "NS"],
+        };
+        let side = &side[side.len() - (n - 1) / 2..];
+        let mut names: Vec<String> = side.iter().map(|s| s.to_string()).collect();
+        names.push("ZE".to_string());
+        names.extend(side.iter().rev().map(|s| s.replacen('N', "P", 1)));
+        names
+    }
+
+    /// The controller and wrapper `genome` encodes (every value clamped into its bounds).
+    pub fn decode(&self, genome: &[f64]) -> TunedController {
+        let c = &self.job.controller;
+        let n = c.terms as usize;
+        let gene = |i: usize| -> f64 {
+            let g = &self.genes[i];
+            genome
+                .get(i)
+                .copied()
+                .filter(|v| v.is_finite())
+                .unwrap_or(g.low)
+                .clamp(g.low, g.high)
+        };
+        let mut gains = [c.error_gain, c.rate_gain, c.output_gain, c.integral_gain];
+        for (k, (index, _)) in self.gains.iter().enumerate() {
+            gains[*index] = 10f64.powf(gene(k));
+        }
+        let names = Self::term_names(n);
+        let sugeno = c.inference == InferenceName::Sugeno;
+        let input = |v: usize, name: &str| InputSpec {
+            name: name.to_string(),
+            min: -1.0,
+            max: 1.0,
+            out_of_range: OutOfRange::Clamp,
+            terms: Self::triangles(&self.peaks(genome, v), &names),
+        };
+        let output_peaks = self.peaks(genome, 2);
+        let output_terms = if sugeno {
+            output_peaks
+                .iter()
+                .zip(&names)
+                .map(|(p, name)| TermSpec {
+                    name: name.clone(),
+                    shape: Shape::Constant(*p as f32),
+                })
+                .collect()
+        } else {
+            Self::triangles(&output_peaks, &names)
+        };
+        let rules = (0..n)
+            .flat_map(|i| (0..n).map(move |j| (i, j)))
+            .map(|(i, j)| {
+                let cell = i * n + j;
+                let consequent = match self.rules {
+                    Some(start) => (gene(start + cell).floor() as usize).min(n - 1),
+                    None => Self::diagonal(i, j, n),
+                };
+                let weight = self.weights.map_or(1.0, |start| gene(start + cell) as f32);
+                RuleSpec {
+                    antecedent: vec![i as i32 + 1, j as i32 + 1],
+                    consequent: vec![consequent as i32 + 1],
+                    weight,
+                    connective: Connective::And,
+                }
+            })
+            .collect();
+        let controller = ControllerSpec {
+            name: self.job.name.clone(),
+            inference: if sugeno {
+                Inference::Sugeno
+            } else {
+                Inference::Mamdani {
+                    implication: TNorm::Minimum,
+                    aggregation: SNorm::Maximum,
+                }
+            },
+            and: if sugeno { TNorm::Product } else { TNorm::Minimum },
+            or: SNorm::Maximum,
+            inputs: vec![input(0, "e"), input(1, "de")],
+            outputs: vec![OutputSpec {
+                name: "u".to_string(),
+                min: -1.0,
+                max: 1.0,
+                defuzzifier: if sugeno {
+                    Defuzzifier::WeightedAverage
+                } else {
+                    Defuzzifier::Centroid
+                },
+                sampling: Sampling::MATLAB,
+                fallback: Fallback::Midpoint,
+                lock_range: false,
+                terms: output_terms,
+            }],
+            rules,
+        };
+        let actuator = &self.job.simulation.actuator;
+        let limit = |v: f64, default: f64| if v.is_finite() { v } else { default };
+        let wrapper = WrapperSpec {
+            structure: c.structure,
+            sample_time_s: self.job.simulation.sample_time_s,
+            error_gain: gains[0],
+            rate_gain: gains[1],
+            output_gain: gains[2],
+            integral_gain: gains[3],
+            derivative_on: c.derivative_on.clone(),
+            derivative_filter_s: c.derivative_filter_s,
+            output_min: limit(actuator.min, -1e6),
+            output_max: limit(actuator.max, 1e6),
+            rate_limit: actuator.rate_limit.is_finite().then_some(actuator.rate_limit),
+        };
+        TunedController { controller, wrapper }
+    }
+}

@@ -1,0 +1,500 @@
+//! The job file: what to tune, on which plant, against which objective (TOML).
+//!
+//! Every section and field is documented in the README ("Job file"); `fuzzyopt init` writes a
+//! commented example. Parsing rejects unknown fields and names the line and column;
+//! [`Job::validate`] names the section and field of a value out of range.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sim::closed_loop::{Actuator, LoadDisturbance, Noise, Scenario, SetpointProfile};
+use sim::plant::PlantSpec;
+
+/// A job file that could not be used: the file and what is wrong, with the line and column
+/// or the section and field, and what is allowed.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct JobError {
+    /// the job file
+    pub file: String,
+    /// what is wrong
+    pub message: String,
+}
+
+/// A complete job.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Job {
+    /// Name of the run (used in titles and the exported controller's name).
+    #[serde(default = "default_name")]
+    pub name: String,
+    /// Seed of every random choice (same job and seed: bit-identical results).
+    #[serde(default)]
+    pub seed: u64,
+    /// The plant.
+    pub plant: PlantSpec,
+    /// Sampling, horizon and actuator.
+    pub simulation: Simulation,
+    /// The scenarios the cost is computed over (at least one).
+    #[serde(rename = "scenario")]
+    pub scenarios: Vec<ScenarioSpec>,
+    /// The controller template and its initial values.
+    pub controller: Template,
+    /// What is free, with bounds.
+    #[serde(default)]
+    pub tune: Tune,
+    /// Cost weights and penalties.
+    #[serde(default)]
+    pub objective: Objective,
+    /// Algorithm and budget.
+    #[serde(default)]
+    pub optimizer: OptimizerSettings,
+}
+
+fn default_name() -> String {
+    "controller".to_string()
+}
+
+/// `[simulation]`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Simulation {
+    /// Controller sample time, s.
+    pub sample_time_s: f64,
+    /// Simulated time per scenario, s.
+    pub horizon_s: f64,
+    /// RK4 substeps per sample for nonlinear plants.
+    #[serde(default = "default_substeps")]
+    pub substeps: u32,
+    /// Actuator saturation and rate limit (shared by all scenarios).
+    #[serde(default)]
+    pub actuator: Actuator,
+}
+
+fn default_substeps() -> u32 {
+    4
+}
+
+/// `[[scenario]]`: one closed-loop experiment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSpec {
+    /// Label in tables and plots.
+    #[serde(default)]
+    pub name: String,
+    /// Setpoint profile.
+    pub setpoint: SetpointProfile,
+    /// Step load disturbances at the plant input.
+    #[serde(default)]
+    pub disturbances: Vec<LoadDisturbance>,
+    /// Measurement noise.
+    #[serde(default)]
+    pub noise: Option<Noise>,
+    /// Initial plant state.
+    #[serde(default)]
+    pub initial_state: Option<Vec<f64>>,
+    /// Plant parameter variations for robust tuning: the scenario is run once per factor,
+    /// with every gain-like parameter of the plant multiplied by it (see
+    /// [`crate::objective::vary_plant`]); empty = the nominal plant only.
+    #[serde(default)]
+    pub plant_gain_factors: Vec<f64>,
+}
+
+impl ScenarioSpec {
+    /// The `sim` scenario.
+    pub fn scenario(&self, simulation: &Simulation) -> Scenario {
+        Scenario {
+            sample_time_s: simulation.sample_time_s,
+            horizon_s: simulation.horizon_s,
+            setpoint: self.setpoint.clone(),
+            disturbances: self.disturbances.clone(),
+            noise: self.noise,
+            actuator: simulation.actuator,
+            initial_state: self.initial_state.clone(),
+        }
+    }
+}
+
+/// Fuzzy controller structure in job files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StructureName {
+    /// fuzzy PD
+    Pd,
+    /// incremental fuzzy PI
+    Pi,
+    /// fuzzy PD + integral
+    PdPlusI,
+}
+
+/// Inference in job files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InferenceName {
+    /// Mamdani, min/max, centroid over 101 points
+    Mamdani,
+    /// zero-order Sugeno, product AND, weighted average
+    Sugeno,
+}
+
+/// `[controller]`: the template. Inputs `e` and `de` and output `u` each span [−1, 1] with
+/// `terms` triangles (shoulders at the ends); the gains scale engineering units to that range.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    /// `pd`, `pi` or `pd_plus_i`
+    pub structure: StructureName,
+    /// `mamdani` or `sugeno`
+    #[serde(default = "default_inference")]
+    pub inference: InferenceName,
+    /// Terms per variable: odd, 3 to 9.
+    #[serde(default = "default_terms")]
+    pub terms: u32,
+    /// Initial `Ke`.
+    pub error_gain: f64,
+    /// Initial `Kd`.
+    pub rate_gain: f64,
+    /// Initial `Ku`.
+    pub output_gain: f64,
+    /// Initial `Ki` (PD + I only).
+    #[serde(default)]
+    pub integral_gain: f64,
+    /// Rate filter time constant, s.
+    #[serde(default)]
+    pub derivative_filter_s: f64,
+    /// Derivative on `error` or `measurement`.
+    #[serde(default = "default_derivative_on")]
+    pub derivative_on: String,
+}
+
+fn default_inference() -> InferenceName {
+    InferenceName::Mamdani
+}
+
+fn default_terms() -> u32 {
+    7
+}
+
+fn default_derivative_on() -> String {
+    "measurement".to_string()
+}
+
+/// Bounds `[low, high]` of a gain, searched on a log scale (both > 0).
+pub type Bounds = [f64; 2];
+
+/// `[tune]`: what is free.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Tune {
+    /// Bounds of `Ke` (absent: fixed at its initial value).
+    pub error_gain: Option<Bounds>,
+    /// Bounds of `Kd`.
+    pub rate_gain: Option<Bounds>,
+    /// Bounds of `Ku`.
+    pub output_gain: Option<Bounds>,
+    /// Bounds of `Ki`.
+    pub integral_gain: Option<Bounds>,
+    /// Tune the term peaks of every variable (ordered, covering the range).
+    pub membership: bool,
+    /// Keep the terms symmetric about zero.
+    pub symmetric: bool,
+    /// Tune the rule consequents.
+    pub rules: bool,
+    /// Tune the rule weights in [0, 1].
+    pub weights: bool,
+}
+
+impl Default for Tune {
+    fn default() -> Self {
+        Tune {
+            error_gain: Some([0.1, 10.0]),
+            rate_gain: Some([0.01, 10.0]),
+            output_gain: Some([0.1, 100.0]),
+            integral_gain: None,
+            membership: true,
+            symmetric: true,
+            rules: true,
+            weights: false,
+        }
+    }
+}
+
+/// How scenario costs combine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Robust {
+    /// mean over scenarios
+    Mean,
+    /// worst scenario
+    Worst,
+}
+
+/// `[objective]`: cost = Σ weight·metric + penalties, per scenario, then mean or worst.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Objective {
+    /// weight of ITAE
+    pub itae: f64,
+    /// weight of IAE
+    pub iae: f64,
+    /// weight of ISE
+    pub ise: f64,
+    /// weight per % of overshoot
+    pub overshoot: f64,
+    /// weight per second of settling time (the horizon when never settled)
+    pub settling_time: f64,
+    /// weight of the control energy Σu²·Ts
+    pub control_energy: f64,
+    /// weight of the control signal's total variation Σ|Δu| (penalises chattering)
+    pub total_variation: f64,
+    /// overshoot allowed before the penalty, %
+    pub overshoot_limit_percent: f64,
+    /// fraction of the run allowed at the actuator limits before the penalty
+    pub saturation_limit: f64,
+    /// penalty per unit of violation
+    pub penalty: f64,
+    /// `mean` or `worst` over scenarios
+    pub robust: Robust,
+}
+
+impl Default for Objective {
+    fn default() -> Self {
+        Objective {
+            itae: 1.0,
+            iae: 0.0,
+            ise: 0.0,
+            overshoot: 0.0,
+            settling_time: 0.0,
+            control_energy: 0.0,
+            total_variation: 0.0,
+            overshoot_limit_percent: f64::INFINITY,
+            saturation_limit: 1.0,
+            penalty: 10.0,
+            robust: Robust::Mean,
+        }
+    }
+}
+
+/// Search algorithm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Algorithm {
+    /// real-coded genetic algorithm
+    Ga,
+    /// particle swarm (argmin)
+    Pso,
+}
+
+/// `[optimizer]`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OptimizerSettings {
+    /// `ga` or `pso`
+    pub algorithm: Algorithm,
+    /// individuals or particles
+    pub population: usize,
+    /// generations or iterations
+    pub iterations: u64,
+    /// worker threads for fitness evaluation (0 = all cores)
+    pub threads: usize,
+    /// also tune a PID with the same algorithm and budget (the fair baseline)
+    pub tune_pid: bool,
+}
+
+impl Default for OptimizerSettings {
+    fn default() -> Self {
+        OptimizerSettings {
+            algorithm: Algorithm::Ga,
+            population: 40,
+            iterations: 50,
+            threads: 0,
+            tune_pid: true,
+        }
+    }
+}
+
+fn check(ok: bool, file: &str, field: &str, allowed: &str) -> Result<(), JobError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(JobError {
+            file: file.to_string(),
+            message: format!("{field} must be {allowed}"),
+        })
+    }
+}
+
+fn check_bounds(bounds: Option<Bounds>, file: &str, field: &str) -> Result<(), JobError> {
+    match bounds {
+        None => Ok(()),
+        Some([lo, hi]) => check(
+            lo.is_finite() && hi.is_finite() && lo > 0.0 && lo < hi,
+            file,
+            field,
+            "[low, high] with 0 < low < high (searched on a log scale)",
+        ),
+    }
+}
+
+impl Job {
+    /// Parses a job from TOML text; `file` names it in errors (TOML errors carry line and
+    /// column).
+    pub fn parse(text: &str, file: &str) -> Result<Job, JobError> {
+        let job: Job = toml::from_str(text).map_err(|e| JobError {
+            file: file.to_string(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        job.validate(file)?;
+        Ok(job)
+    }
+
+    /// Reads and parses a job file.
+    pub fn load(path: &Path) -> Result<Job, JobError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| JobError {
+            file: file.clone(),
+            message: format!("cannot read: {e}"),
+        })?;
+        Job::parse(&text, &file)
+    }
+
+    /// Checks every value that parsing alone does not (names section and field).
+    pub fn validate(&self, file: &str) -> Result<(), JobError> {
+        let err = |message: String| JobError {
+            file: file.to_string(),
+            message,
+        };
+        self.plant.validate().map_err(|e| err(format!("[plant] {e}")))?;
+        let s = &self.simulation;
+        check(
+            s.sample_time_s.is_finite() && s.sample_time_s > 0.0,
+            file,
+            "[simulation] sample_time_s",
+            "a number > 0",
+        )?;
+        check(
+            s.horizon_s.is_finite() && s.horizon_s >= 10.0 * s.sample_time_s,
+            file,
+            "[simulation] horizon_s",
+            "at least 10 sample times",
+        )?;
+        check(
+            (1..=1000).contains(&s.substeps),
+            file,
+            "[simulation] substeps",
+            "1 to 1000",
+        )?;
+        check(
+            !self.scenarios.is_empty(),
+            file,
+            "[[scenario]]",
+            "given at least once",
+        )?;
+        for (i, scenario) in self.scenarios.iter().enumerate() {
+            scenario
+                .scenario(s)
+                .validate()
+                .map_err(|e| err(format!("[[scenario]] number {}: {e}", i + 1)))?;
+            for f in &scenario.plant_gain_factors {
+                check(
+                    f.is_finite() && *f > 0.0,
+                    file,
+                    &format!("[[scenario]] number {}: plant_gain_factors", i + 1),
+                    "numbers > 0",
+                )?;
+            }
+        }
+        let c = &self.controller;
+        check(
+            c.terms % 2 == 1 && (3..=9).contains(&c.terms),
+            file,
+            "[controller] terms",
+            "odd, 3 to 9",
+        )?;
+        for (field, value) in [
+            ("error_gain", c.error_gain),
+            ("rate_gain", c.rate_gain),
+            ("output_gain", c.output_gain),
+        ] {
+            check(
+                value.is_finite() && value > 0.0,
+                file,
+                &format!("[controller] {field}"),
+                "a number > 0",
+            )?;
+        }
+        check(
+            c.integral_gain.is_finite() && c.integral_gain >= 0.0,
+            file,
+            "[controller] integral_gain",
+            "a number >= 0",
+        )?;
+        check(
+            c.derivative_filter_s.is_finite() && c.derivative_filter_s >= 0.0,
+            file,
+            "[controller] derivative_filter_s",
+            "a number >= 0",
+        )?;
+        check(
+            c.derivative_on == "error" || c.derivative_on == "measurement",
+            file,
+            "[controller] derivative_on",
+            "\"error\" or \"measurement\"",
+        )?;
+        let t = &self.tune;
+        check_bounds(t.error_gain, file, "[tune] error_gain")?;
+        check_bounds(t.rate_gain, file, "[tune] rate_gain")?;
+        check_bounds(t.output_gain, file, "[tune] output_gain")?;
+        check_bounds(t.integral_gain, file, "[tune] integral_gain")?;
+        let o = &self.objective;
+        for (field, value) in [
+            ("itae", o.itae),
+            ("iae", o.iae),
+            ("ise", o.ise),
+            ("overshoot", o.overshoot),
+            ("settling_time", o.settling_time),
+            ("control_energy", o.control_energy),
+            ("total_variation", o.total_variation),
+            ("penalty", o.penalty),
+        ] {
+            check(
+                value.is_finite() && value >= 0.0,
+                file,
+                &format!("[objective] {field}"),
+                "a number >= 0",
+            )?;
+        }
+        check(
+            o.overshoot_limit_percent >= 0.0,
+            file,
+            "[objective] overshoot_limit_percent",
+            ">= 0",
+        )?;
+        check(
+            (0.0..=1.0).contains(&o.saturation_limit),
+            file,
+            "[objective] saturation_limit",
+            "between 0 and 1",
+        )?;
+        let p = &self.optimizer;
+        check(
+            (4..=10_000).contains(&p.population),
+            file,
+            "[optimizer] population",
+            "4 to 10000",
+        )?;
+        check(
+            (1..=100_000).contains(&p.iterations),
+            file,
+            "[optimizer] iterations",
+            "1 to 100000",
+        )?;
+        check(
+            p.threads <= 1024,
+            file,
+            "[optimizer] threads",
+            "0 (all cores) to 1024",
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,374 @@
+//! The output folder of a tuning run.
+//!
+//! | file | content |
+//! |---|---|
+//! | `controller.json` | the tuned controller (engine + wrapper), loadable by `fuzzyopt eval` / `export` |
+//! | `initial-controller.json` | the template's controller, same format |
+//! | `controller.rs` | Rust source for `fuzzy-core` (`no_std` statics: engine and `FuzzyPid`) |
+//! | `metrics.md`, `metrics.json` | every measure per controller and scenario |
+//! | `convergence.csv` | best cost per iteration of the fuzzy and PID searches |
+//! | `step-N.svg/png` | step responses of all controllers for scenario N, control below |
+//! | `surface.svg/png` | control surface of the tuned controller |
+//! | `membership-initial.svg/png`, `membership-tuned.svg/png` | terms before and after |
+//! | `convergence.svg/png` | best cost per iteration (log scale) |
+//! | `report.html` | one page with all of the above |
+//!
+//! Every file is written atomically (temporary file, then rename).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sim::files::write_atomically;
+use sim::metrics::Metrics;
+use sim::plot::{Curve, Series, control_surface, membership_functions, step_response, time_series};
+
+use crate::run::{Contender, Outcome, Progress};
+
+/// Why the output folder could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A file could not be written.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// A plot failed.
+    #[error("{0}")]
+    Plot(#[from] sim::plot::PlotError),
+    /// Serialisation failed.
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Mean ITAE of a contender over its runs.
+pub fn mean_itae(contender: &Contender) -> f64 {
+    if contender.runs.is_empty() {
+        return f64::INFINITY;
+    }
+    contender.runs.iter().map(|r| r.metrics.itae).sum::<f64>() / contender.runs.len() as f64
+}
+
+#[derive(Serialize)]
+struct RunRecord<'a> {
+    scenario: &'a str,
+    cost: f64,
+    metrics: &'a Metrics,
+}
+
+#[derive(Serialize)]
+struct ContenderRecord<'a> {
+    controller: &'a str,
+    cost: f64,
+    mean_itae: f64,
+    pid_gains: Option<[f64; 4]>,
+    runs: Vec<RunRecord<'a>>,
+}
+
+fn option(v: Option<f64>, digits: usize) -> String {
+    v.map_or_else(|| "—".to_string(), |v| format!("{v:.digits$}"))
+}
+
+/// The metrics table as Markdown.
+pub fn metrics_markdown(outcome: &Outcome) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}: metrics\n", outcome.job.name);
+    let _ = writeln!(
+        out,
+        "Cost = the job's objective (lower is better), combined over scenarios by its `robust` \
+         setting. Times in seconds.\n"
+    );
+    let _ = writeln!(out, "| controller | cost | mean ITAE |\n| --- | ---: | ---: |");
+    for c in &outcome.contenders {
+        let _ = writeln!(out, "| {} | {:.6} | {:.6} |", c.label, c.cost, mean_itae(c));
+    }
+    let labels: Vec<&str> = outcome
+        .contenders
+        .first()
+        .map(|c| c.runs.iter().map(|r| r.label.as_str()).collect())
+        .unwrap_or_default();
+    for (i, label) in labels.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "\n## {label}\n\n| controller | ITAE | IAE | ISE | overshoot % | rise | settling (2 %) | \
+             steady-state error | control energy | total variation | peak deviation | recovery | diverged |\n\
+             | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+        );
+        for c in &outcome.contenders {
+            if let Some(run) = c.runs.get(i) {
+                let m = &run.metrics;
+                let _ = writeln!(
+                    out,
+                    "| {} | {:.5} | {:.5} | {:.5} | {} | {} | {} | {} | {:.4} | {:.4} | {} | {} | {} |",
+                    c.label,
+                    m.itae,
+                    m.iae,
+                    m.ise,
+                    option(m.overshoot_percent, 2),
+                    option(m.rise_time_s, 3),
+                    option(m.settling_time_s, 3),
+                    option(m.steady_state_error, 5),
+                    m.control_energy,
+                    m.total_variation,
+                    option(m.peak_deviation, 4),
+                    option(m.recovery_time_s, 3),
+                    if m.diverged { "yes" } else { "no" }
+                );
+            }
+        }
+    }
+    if let Some(note) = &outcome.simc_note {
+        let _ = writeln!(out, "\nNo SIMC PID: {note}");
+    }
+    for c in &outcome.contenders {
+        if let Some(p) = c.pid {
+            let _ = writeln!(
+                out,
+                "\n{}: Kp = {:.6}, Ki = {:.6}, Kd = {:.6}, Tf = {:.6} s",
+                c.label, p.kp, p.ki, p.kd, p.derivative_filter_s
+            );
+        }
+    }
+    let w = &outcome.tuned.wrapper;
+    let _ = writeln!(
+        out,
+        "\nTuned fuzzy gains: Ke = {:.6}, Kd = {:.6}, Ku = {:.6}, Ki = {:.6}",
+        w.error_gain, w.rate_gain, w.output_gain, w.integral_gain
+    );
+    out
+}
+
+fn convergence_csv(outcome: &Outcome) -> String {
+    let mut out = String::from("search,iteration,best_cost,evaluations,elapsed_s\n");
+    for (name, history) in [("fuzzy", &outcome.history), ("pid", &outcome.pid_history)] {
+        for p in history {
+            let _ = writeln!(
+                out,
+                "{name},{},{:e},{},{:.6}",
+                p.iteration, p.best_cost, p.evaluations, p.elapsed_s
+            );
+        }
+    }
+    out
+}
+
+fn curve(label: &str, history: &[Progress]) -> Curve {
+    Curve {
+        label: label.to_string(),
+        points: history
+            .iter()
+            .map(|p| (p.iteration as f64, p.best_cost.max(1e-12)))
+            .collect(),
+    }
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A small Markdown-table-to-HTML converter for `metrics.md` (tables, headings, paragraphs).
+fn markdown_to_html(markdown: &str) -> String {
+    let mut out = String::new();
+    let mut in_table = false;
+    for line in markdown.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('|') {
+            let cells: Vec<&str> = trimmed.trim_matches('|').split('|').map(str::trim).collect();
+            if cells
+                .iter()
+                .all(|c| c.chars().all(|ch| ch == '-' || ch == ':') && !c.is_empty())
+            {
+                continue;
+            }
+            if !in_table {
+                out.push_str("<table>\n<tr>");
+                for c in &cells {
+                    let _ = write!(out, "<th>{}</th>", html_escape(c));
+                }
+                out.push_str("</tr>\n");
+                in_table = true;
+            } else {
+                out.push_str("<tr>");
+                for c in &cells {
+                    let _ = write!(out, "<td>{}</td>", html_escape(c));
+                }
+                out.push_str("</tr>\n");
+            }
+            continue;
+        }
+        if in_table {
+            out.push_str("</table>\n");
+            in_table = false;
+        }
+        if let Some(h) = trimmed.strip_prefix("## ") {
+            let _ = writeln!(out, "<h3>{}</h3>", html_escape(h));
+        } else if let Some(h) = trimmed.strip_prefix("# ") {
+            let _ = writeln!(out, "<h2>{}</h2>", html_escape(h));
+        } else if !trimmed.is_empty() {
+            let _ = writeln!(out, "<p>{}</p>", html_escape(trimmed));
+        }
+    }
+    if in_table {
+        out.push_str("</table>\n");
+    }
+    out
+}
+
+/// `report.html`: the metrics and every plot of the folder, self-contained apart from the
+/// SVG files beside it.
+pub fn report_html(outcome: &Outcome, steps: &[String]) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{name}: tuning report</title>\n\
+         <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}\
+         table{{border-collapse:collapse;margin:1em 0;font-size:0.9em}}td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}\
+         th{{background:#f2f2f2}}td:first-child,th:first-child{{text-align:left}}img{{max-width:100%;border:1px solid #eee;margin:0.5em 0}}\
+         code{{background:#f6f6f6;padding:1px 4px}}</style>\n</head>\n<body>\n<h1>{name}: tuning report</h1>\n",
+        name = html_escape(&outcome.job.name)
+    );
+    let best = outcome.contenders.iter().find(|c| c.label == "tuned fuzzy");
+    let initial = outcome.contenders.iter().find(|c| c.label == "initial fuzzy");
+    if let (Some(best), Some(initial)) = (best, initial) {
+        let _ = writeln!(
+            out,
+            "<p>Plant <code>{}</code>, sample time {} s, horizon {} s, {} scenario run(s); {:?} with population {} \
+             for {} iterations, seed {}; {:.1} s. Mean ITAE: initial {:.5}, tuned {:.5} ({:+.1} %).</p>",
+            outcome.job.plant.type_name(),
+            outcome.job.simulation.sample_time_s,
+            outcome.job.simulation.horizon_s,
+            best.runs.len(),
+            outcome.job.optimizer.algorithm,
+            outcome.job.optimizer.population,
+            outcome.job.optimizer.iterations,
+            outcome.job.seed,
+            outcome.elapsed_s,
+            mean_itae(initial),
+            mean_itae(best),
+            100.0 * (mean_itae(best) / mean_itae(initial) - 1.0)
+        );
+    }
+    out.push_str(
+        "<p>Files: <a href=\"controller.json\">controller.json</a>, <a href=\"controller.rs\">controller.rs</a>, \
+         <a href=\"metrics.md\">metrics.md</a>, <a href=\"metrics.json\">metrics.json</a>, \
+         <a href=\"convergence.csv\">convergence.csv</a>.</p>\n",
+    );
+    out.push_str("<h2>Step responses</h2>\n");
+    for stem in steps {
+        let _ = writeln!(out, "<img src=\"{stem}.svg\" alt=\"{stem}\">");
+    }
+    out.push_str(&markdown_to_html(&metrics_markdown(outcome)));
+    out.push_str(
+        "<h2>Tuned controller</h2>\n<img src=\"surface.svg\" alt=\"control surface\">\n\
+         <h2>Membership functions</h2>\n<h3>Before</h3>\n<img src=\"membership-initial.svg\" alt=\"initial terms\">\n\
+         <h3>After</h3>\n<img src=\"membership-tuned.svg\" alt=\"tuned terms\">\n\
+         <h2>Convergence</h2>\n<img src=\"convergence.svg\" alt=\"convergence\">\n</body>\n</html>\n",
+    );
+    out
+}
+
+/// Writes the whole output folder (see the [module docs](self)); returns the files written.
+pub fn write_folder(outcome: &Outcome, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
+    let mut written = Vec::new();
+    let mut write = |name: &str, bytes: &[u8]| -> Result<(), ReportError> {
+        let path = dir.join(name);
+        write_atomically(&path, bytes)?;
+        written.push(path);
+        Ok(())
+    };
+    write(
+        "controller.json",
+        serde_json::to_string_pretty(&outcome.tuned)?.as_bytes(),
+    )?;
+    write(
+        "initial-controller.json",
+        serde_json::to_string_pretty(&outcome.initial)?.as_bytes(),
+    )?;
+    write(
+        "controller.rs",
+        crate::export::rust::write_tuned(&outcome.tuned_compiled, &outcome.tuned.wrapper).as_bytes(),
+    )?;
+    write("metrics.md", metrics_markdown(outcome).as_bytes())?;
+    let records: Vec<ContenderRecord<'_>> = outcome
+        .contenders
+        .iter()
+        .map(|c| ContenderRecord {
+            controller: &c.label,
+            cost: c.cost,
+            mean_itae: mean_itae(c),
+            pid_gains: c.pid.map(|p| [p.kp, p.ki, p.kd, p.derivative_filter_s]),
+            runs: c
+                .runs
+                .iter()
+                .map(|r| RunRecord {
+                    scenario: &r.label,
+                    cost: r.cost,
+                    metrics: &r.metrics,
+                })
+                .collect(),
+        })
+        .collect();
+    write("metrics.json", serde_json::to_string_pretty(&records)?.as_bytes())?;
+    write("convergence.csv", convergence_csv(outcome).as_bytes())?;
+
+    let mut steps = Vec::new();
+    let scenario_count = outcome.contenders.first().map_or(0, |c| c.runs.len());
+    for i in 0..scenario_count {
+        let series: Vec<Series<'_>> = outcome
+            .contenders
+            .iter()
+            .filter_map(|c| {
+                c.runs.get(i).map(|r| Series {
+                    label: &c.label,
+                    trajectory: &r.trajectory,
+                })
+            })
+            .collect();
+        let title = outcome.contenders[0].runs[i].label.clone();
+        let stem = format!("step-{}", i + 1);
+        written.extend(step_response(
+            &dir.join(&stem),
+            &format!("{} — {}", outcome.job.name, title),
+            &series,
+            "plant output y",
+            "control u",
+        )?);
+        steps.push(stem);
+    }
+    written.extend(control_surface(
+        &dir.join("surface"),
+        &format!("{}: tuned u(e, de) (normalised inputs)", outcome.job.name),
+        &outcome.tuned_compiled.controller(),
+        ["e (normalised)", "de (normalised)", "u"],
+        101,
+    )?);
+    written.extend(membership_functions(
+        &dir.join("membership-initial"),
+        "Initial membership functions",
+        &outcome.initial_compiled,
+    )?);
+    written.extend(membership_functions(
+        &dir.join("membership-tuned"),
+        "Tuned membership functions",
+        &outcome.tuned_compiled,
+    )?);
+    let mut curves = vec![curve("fuzzy controller", &outcome.history)];
+    if !outcome.pid_history.is_empty() {
+        curves.push(curve("PID", &outcome.pid_history));
+    }
+    written.extend(time_series(
+        &dir.join("convergence"),
+        "Best cost per iteration",
+        "iteration",
+        "best cost",
+        &curves,
+        true,
+    )?);
+    let html = report_html(outcome, &steps);
+    let path = dir.join("report.html");
+    write_atomically(&path, html.as_bytes())?;
+    written.push(path);
+    Ok(written)
+}

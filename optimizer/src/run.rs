@@ -1,0 +1,396 @@
+//! A tuning run: the search (GA or PSO through argmin's `Executor`), the baselines, and the
+//! comparison of initial, tuned and PID controllers.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use argmin::core::observers::{Observe, ObserverMode};
+use argmin::core::{CostFunction, Error, Executor, KV, PopulationState, State};
+use argmin::solver::particleswarm::ParticleSwarm;
+use fuzzy_core::OwnedController;
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use sim::baseline::{process_models, simc};
+use sim::control::{Pid, PidConfig};
+
+use crate::encoding::{Encoding, TunedController};
+use crate::ga::{GeneticAlgorithm, Individual};
+use crate::job::{Algorithm, Job};
+use crate::objective::{FuzzyProblem, PidProblem, Run, combine, decode_pid, evaluate_fuzzy, run_all};
+
+/// One point of the convergence history.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    /// iteration (0 = initial population)
+    pub iteration: u64,
+    /// best cost so far
+    pub best_cost: f64,
+    /// cost evaluations so far
+    pub evaluations: u64,
+    /// seconds since the start of the search
+    pub elapsed_s: f64,
+}
+
+/// Options that are not part of the job.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// no progress bar
+    pub quiet: bool,
+    /// override the job's thread count (0 = all cores)
+    pub threads: Option<usize>,
+}
+
+/// Records the history and drives the progress bar.
+struct Recorder {
+    history: Arc<Mutex<Vec<Progress>>>,
+    bar: Option<ProgressBar>,
+    start: Instant,
+}
+
+impl<P: Clone> Observe<PopulationState<P, f64>> for Recorder {
+    fn observe_init(&mut self, _name: &str, state: &PopulationState<P, f64>, _kv: &KV) -> Result<(), Error> {
+        self.record(state, 0);
+        Ok(())
+    }
+
+    fn observe_iter(&mut self, state: &PopulationState<P, f64>, _kv: &KV) -> Result<(), Error> {
+        // argmin calls the observers before it increments the iteration counter.
+        self.record(state, 1);
+        Ok(())
+    }
+}
+
+impl Recorder {
+    fn record<P: Clone>(&mut self, state: &PopulationState<P, f64>, offset: u64) {
+        let evaluations = state.get_func_counts().get("cost_count").copied().unwrap_or(0);
+        let elapsed_s = self.start.elapsed().as_secs_f64();
+        let point = Progress {
+            iteration: state.get_iter() + offset,
+            best_cost: state.get_best_cost().min(state.get_cost()),
+            evaluations,
+            elapsed_s,
+        };
+        if let Ok(mut history) = self.history.lock() {
+            history.push(point);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(point.iteration);
+            bar.set_message(format!(
+                "best cost {:.6}  {:.0} evals/s",
+                point.best_cost,
+                evaluations as f64 / elapsed_s.max(1e-9)
+            ));
+        }
+    }
+}
+
+fn progress_bar(quiet: bool, iterations: u64, what: &str) -> Option<ProgressBar> {
+    if quiet {
+        return None;
+    }
+    let bar = ProgressBar::new(iterations);
+    let style = ProgressStyle::with_template(&format!(
+        "{what:>12} [{{bar:30}}] {{pos}}/{{len}} {{msg}} (ETA {{eta}})"
+    ))
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    bar.set_style(style);
+    Some(bar)
+}
+
+/// Minimises `problem` over the box with the job's algorithm and budget; returns the best
+/// genome and the convergence history.
+/// The box a search runs in.
+struct SearchSpace {
+    bounds: (Vec<f64>, Vec<f64>),
+    integer: Vec<bool>,
+    /// genomes put into the first generation (GA)
+    seeds: Vec<Vec<f64>>,
+}
+
+fn search<O>(
+    problem: O,
+    job: &Job,
+    space: SearchSpace,
+    seed: u64,
+    options: &RunOptions,
+    what: &str,
+) -> Result<(Vec<f64>, Vec<Progress>), Error>
+where
+    O: CostFunction<Param = Vec<f64>, Output = f64> + Send + Sync + 'static,
+{
+    let SearchSpace {
+        bounds,
+        integer,
+        seeds,
+    } = space;
+    let settings = &job.optimizer;
+    let history = Arc::new(Mutex::new(Vec::new()));
+    let bar = progress_bar(options.quiet, settings.iterations, what);
+    let recorder = Recorder {
+        history: Arc::clone(&history),
+        bar: bar.clone(),
+        start: Instant::now(),
+    };
+    let best = match settings.algorithm {
+        Algorithm::Ga => {
+            let solver = GeneticAlgorithm::new(bounds.0, bounds.1, integer, settings.population, seed)
+                .map_err(|e| Error::msg(e.to_string()))?
+                .with_seeds(seeds);
+            let result = Executor::new(problem, solver)
+                .configure(|state| state.max_iters(settings.iterations).counting(true))
+                .add_observer(recorder, ObserverMode::Always)
+                .timer(false)
+                .run()?;
+            result
+                .state()
+                .get_best_param()
+                .map(|best: &Individual| best.genes.clone())
+                .unwrap_or_default()
+        }
+        Algorithm::Pso => {
+            let solver = ParticleSwarm::new(bounds, settings.population)
+                .with_rng_generator(Xoshiro256PlusPlus::seed_from_u64(seed));
+            let result = Executor::new(problem, solver)
+                .configure(|state| state.max_iters(settings.iterations).counting(true))
+                .add_observer(recorder, ObserverMode::Always)
+                .timer(false)
+                .run()?;
+            result
+                .state()
+                .get_best_param()
+                .map(|best| best.position.clone())
+                .unwrap_or_default()
+        }
+    };
+    if let Some(bar) = bar {
+        bar.finish();
+    }
+    let history = history.lock().map(|h| h.clone()).unwrap_or_default();
+    Ok((best, history))
+}
+
+/// One controller compared in the final table.
+#[derive(Clone, Debug)]
+pub struct Contender {
+    /// label (`initial fuzzy`, `tuned fuzzy`, `PID (SIMC)`, `PID (tuned)`)
+    pub label: String,
+    /// its runs through the job's scenarios
+    pub runs: Vec<Run>,
+    /// combined cost
+    pub cost: f64,
+    /// PID gains, for PID contenders
+    pub pid: Option<PidConfig>,
+}
+
+/// Everything a tuning run produced.
+pub struct Outcome {
+    /// the job
+    pub job: Job,
+    /// the template's controller
+    pub initial: TunedController,
+    /// the tuned controller
+    pub tuned: TunedController,
+    /// compiled tuned controller
+    pub tuned_compiled: OwnedController,
+    /// compiled initial controller
+    pub initial_compiled: OwnedController,
+    /// initial fuzzy, tuned fuzzy, then the PIDs that could be made
+    pub contenders: Vec<Contender>,
+    /// convergence of the fuzzy search
+    pub history: Vec<Progress>,
+    /// convergence of the PID search
+    pub pid_history: Vec<Progress>,
+    /// why the SIMC baseline is missing, if it is
+    pub simc_note: Option<String>,
+    /// wall time of the whole run, s
+    pub elapsed_s: f64,
+}
+
+/// Errors of a tuning run.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The optimizer failed.
+    #[error("optimizer: {0}")]
+    Optimizer(String),
+    /// The initial or tuned controller could not be built or simulated.
+    #[error("{0}")]
+    Controller(String),
+}
+
+fn fuzzy_contender(
+    job: &Job,
+    label: &str,
+    tuned: &TunedController,
+) -> Result<(OwnedController, Contender), RunError> {
+    let (owned, runs) = evaluate_fuzzy(job, tuned).ok_or_else(|| {
+        RunError::Controller(format!("the {label} controller cannot be built or simulated"))
+    })?;
+    let cost = combine(&runs, job.objective.robust);
+    Ok((
+        owned,
+        Contender {
+            label: label.to_string(),
+            runs,
+            cost,
+            pid: None,
+        },
+    ))
+}
+
+fn pid_contender(job: &Job, label: &str, config: PidConfig) -> Option<Contender> {
+    let mut pid = Pid::new(config, job.simulation.sample_time_s);
+    let runs = run_all(job, &mut pid).ok()?;
+    let cost = combine(&runs, job.objective.robust);
+    Some(Contender {
+        label: label.to_string(),
+        runs,
+        cost,
+        pid: Some(config),
+    })
+}
+
+/// Runs a whole tuning job.
+pub fn tune(job: &Job, options: &RunOptions) -> Result<Outcome, RunError> {
+    let start = Instant::now();
+    let threads = options.threads.unwrap_or(job.optimizer.threads);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| RunError::Optimizer(e.to_string()))?;
+    pool.install(|| tune_in_pool(job, options, start))
+}
+
+fn tune_in_pool(job: &Job, options: &RunOptions, start: Instant) -> Result<Outcome, RunError> {
+    let encoding = Encoding::new(job);
+    let initial = encoding.decode(&encoding.initial());
+    let (initial_compiled, initial_contender) = fuzzy_contender(job, "initial fuzzy", &initial)?;
+
+    let problem = FuzzyProblem {
+        job: job.clone(),
+        encoding: encoding.clone(),
+    };
+    let (best, history) = search(
+        problem,
+        job,
+        SearchSpace {
+            bounds: encoding.bounds(),
+            integer: encoding.integer_mask(),
+            seeds: vec![encoding.initial()],
+        },
+        job.seed,
+        options,
+        "fuzzy",
+    )
+    .map_err(|e| RunError::Optimizer(e.to_string()))?;
+    let tuned = encoding.decode(&best);
+    let (tuned_compiled, tuned_contender) = fuzzy_contender(job, "tuned fuzzy", &tuned)?;
+
+    let ts = job.simulation.sample_time_s;
+    let horizon = job.simulation.horizon_s;
+    let (simc_config, simc_note) =
+        match process_models(&job.plant, ts, job.simulation.substeps, 0.0, 1.0, 4.0 * horizon) {
+            Ok((_, second)) => {
+                let mut config = simc(&second, ts);
+                config.output_min = job.simulation.actuator.min;
+                config.output_max = job.simulation.actuator.max;
+                (Some(config), None)
+            }
+            Err(e) => (None, Some(e.to_string())),
+        };
+    let fuzzy = Fuzzy {
+        initial,
+        tuned,
+        initial_compiled,
+        tuned_compiled,
+        contenders: vec![initial_contender, tuned_contender],
+        history,
+    };
+    finish(job, options, start, fuzzy, simc_note, simc_config)
+}
+
+/// The fuzzy half of a run's results.
+struct Fuzzy {
+    initial: TunedController,
+    tuned: TunedController,
+    initial_compiled: OwnedController,
+    tuned_compiled: OwnedController,
+    contenders: Vec<Contender>,
+    history: Vec<Progress>,
+}
+
+fn finish(
+    job: &Job,
+    options: &RunOptions,
+    start: Instant,
+    fuzzy: Fuzzy,
+    simc_note: Option<String>,
+    simc_config: Option<PidConfig>,
+) -> Result<Outcome, RunError> {
+    let mut contenders = fuzzy.contenders;
+    if let Some(config) = simc_config
+        && let Some(c) = pid_contender(job, "PID (SIMC)", config)
+    {
+        contenders.push(c);
+    }
+    let mut pid_history = Vec::new();
+    if job.optimizer.tune_pid {
+        // Bounds: a decade around SIMC's gains when there are any, else 1e-3 … 1e3.
+        let around = |v: f64| {
+            if v > 0.0 && v.is_finite() {
+                [v / 30.0, v * 30.0]
+            } else {
+                [1e-3, 1e3]
+            }
+        };
+        let (kp, ki, kd) = match simc_config {
+            Some(c) => (
+                around(c.kp),
+                around(c.ki),
+                around(if c.kd > 0.0 { c.kd } else { c.kp * 0.1 }),
+            ),
+            None => ([1e-3, 1e3], [1e-3, 1e3], [1e-4, 1e2]),
+        };
+        let low = vec![kp[0].log10(), ki[0].log10(), kd[0].log10()];
+        let high = vec![kp[1].log10(), ki[1].log10(), kd[1].log10()];
+        let seeds = simc_config
+            .map(|c| {
+                vec![vec![
+                    c.kp.log10(),
+                    c.ki.max(ki[0]).log10(),
+                    c.kd.max(kd[0]).log10(),
+                ]]
+            })
+            .unwrap_or_default();
+        let (best, h) = search(
+            PidProblem { job: job.clone() },
+            job,
+            SearchSpace {
+                bounds: (low, high),
+                integer: vec![false; 3],
+                seeds,
+            },
+            job.seed.wrapping_add(1),
+            options,
+            "PID",
+        )
+        .map_err(|e| RunError::Optimizer(e.to_string()))?;
+        pid_history = h;
+        if let Some(c) = pid_contender(job, "PID (tuned)", decode_pid(&best, job)) {
+            contenders.push(c);
+        }
+    }
+    Ok(Outcome {
+        job: job.clone(),
+        initial: fuzzy.initial,
+        tuned: fuzzy.tuned,
+        tuned_compiled: fuzzy.tuned_compiled,
+        initial_compiled: fuzzy.initial_compiled,
+        contenders,
+        history: fuzzy.history,
+        pid_history,
+        simc_note,
+        elapsed_s: start.elapsed().as_secs_f64(),
+    })
+}

@@ -1,0 +1,186 @@
+//! The `fuzzyopt` binary as a user runs it: outputs, files and exit codes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const MAIN_JOB: &str = include_str!("../../examples/jobs/second-order.toml");
+
+fn fuzzyopt(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fuzzyopt"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("fuzzyopt runs")
+}
+
+fn temporary_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("fuzzyopt-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The main job, shrunk so that a debug build finishes in seconds.
+const SMALL: &[(&str, &str)] = &[
+    ("population = 60", "population = 6"),
+    ("iterations = 200", "iterations = 2"),
+    ("horizon_s = 8.0", "horizon_s = 2.0"),
+    ("at = 4.0", "at = 1.0"),
+];
+
+fn small_job(dir: &Path) -> PathBuf {
+    let mut text = MAIN_JOB.to_string();
+    for (from, to) in SMALL {
+        assert!(text.contains(from), "{from}");
+        text = text.replace(from, to);
+    }
+    let path = dir.join("small.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let dir = temporary_dir("help");
+    for sub in ["plants", "init", "tune", "eval", "export"] {
+        let out = fuzzyopt(&[sub, "--help"], &dir);
+        assert!(out.status.success(), "{sub} --help");
+        assert!(stdout(&out).contains("Usage: fuzzyopt"), "{sub}");
+    }
+}
+
+#[test]
+fn plants_lists_the_catalogue() {
+    let out = fuzzyopt(&["plants"], &temporary_dir("plants"));
+    assert!(out.status.success());
+    let text = stdout(&out);
+    for name in [
+        "first_order",
+        "cart_pole",
+        "water_tank",
+        "thermal",
+        "transfer_function",
+        "state_space",
+    ] {
+        assert!(text.contains(name), "{name}");
+    }
+    assert!(text.contains("natural_frequency = 1.0"));
+}
+
+#[test]
+fn init_writes_the_starter_job_and_never_overwrites_silently() {
+    let dir = temporary_dir("init");
+    let out = fuzzyopt(&["init", "job.toml"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(dir.join("job.toml")).unwrap(), MAIN_JOB);
+    let again = fuzzyopt(&["init", "job.toml"], &dir);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(
+        stderr(&again),
+        "fuzzyopt: error: job.toml exists; use --force to overwrite it\n"
+    );
+}
+
+#[test]
+fn user_mistakes_exit_with_code_2_and_one_message() {
+    let dir = temporary_dir("errors");
+    std::fs::write(
+        dir.join("bad.toml"),
+        MAIN_JOB.replace("seed = 1", "seed = \"one\""),
+    )
+    .unwrap();
+    let out = fuzzyopt(&["tune", "bad.toml", "--quiet"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    let message = stderr(&out);
+    assert!(
+        message.starts_with("fuzzyopt: error: bad.toml: TOML parse error at line 6, column 8"),
+        "{message}"
+    );
+    assert!(!message.contains("panicked"), "{message}");
+    let missing = fuzzyopt(&["tune", "missing.toml"], &dir);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("missing.toml: cannot read"));
+}
+
+#[test]
+fn tune_writes_the_folder_then_eval_and_export_read_it() {
+    let dir = temporary_dir("tune");
+    let job = small_job(&dir);
+    let out = fuzzyopt(
+        &[
+            "tune",
+            job.to_str().unwrap(),
+            "-o",
+            "run",
+            "--quiet",
+            "--threads",
+            "1",
+        ],
+        &dir,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("tuned fuzzy")
+            && text.contains("PID (SIMC)")
+            && text.contains("report: run/report.html"),
+        "{text}"
+    );
+    assert!(dir.join("run/controller.json").exists() && dir.join("run/step-2.png").exists());
+
+    let out = fuzzyopt(&["eval", "run/controller.json", "0.5", "-0.25"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<String> = stdout(&out).lines().map(str::to_string).collect();
+    assert_eq!(lines[0], "e,de,u");
+    assert!(lines[1].starts_with("0.5,-0.25,"), "{}", lines[1]);
+    let u: f32 = lines[1].rsplit(',').next().unwrap().parse().unwrap();
+    assert!((-1.0..=1.0).contains(&u));
+
+    std::fs::write(dir.join("inputs.csv"), "de,e\n0.1,0.2\n-1,1\n").unwrap();
+    let out = fuzzyopt(&["eval", "run/controller.json", "--inputs", "inputs.csv"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 3);
+    assert!(stdout(&out).lines().nth(1).unwrap().starts_with("0.2,0.1,"));
+
+    std::fs::write(dir.join("bad.csv"), "e,de\n0.1,x\n").unwrap();
+    let out = fuzzyopt(&["eval", "run/controller.json", "--inputs", "bad.csv"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("bad.csv: line 2, column `de`: not a number: `x`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = fuzzyopt(&["eval", "run/controller.json", "0.5"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("has 2 inputs (e, de); got 1 values"));
+
+    let out = fuzzyopt(&["export", "run/controller.json", "--format", "rust"], &dir);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("pub static SECOND_ORDER_PID: FuzzyPid<'static>"));
+    let out = fuzzyopt(
+        &[
+            "export",
+            "run/controller.json",
+            "--format",
+            "json",
+            "-o",
+            "copy.json",
+        ],
+        &dir,
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("copy.json")).unwrap(),
+        std::fs::read_to_string(dir.join("run/controller.json")).unwrap()
+    );
+}

@@ -1,0 +1,258 @@
+//! The optimizer: job files, the genome encoding, the searches and the output folder.
+
+use fuzzy_core::Shape;
+use fuzzy_suite::reference::PD_MAMDANI;
+use optimizer::encoding::{Encoding, TunedController};
+use optimizer::job::{Algorithm, Job};
+use optimizer::objective::{FuzzyProblem, combine, evaluate_fuzzy};
+use optimizer::run::{RunOptions, tune};
+use proptest::prelude::*;
+
+const MAIN_JOB: &str = include_str!("../../examples/jobs/second-order.toml");
+
+/// The README's main job with a small budget.
+fn small_job(algorithm: Algorithm) -> Job {
+    let mut job = Job::parse(MAIN_JOB, "second-order.toml").unwrap();
+    job.optimizer.population = 10;
+    job.optimizer.iterations = 4;
+    job.optimizer.algorithm = algorithm;
+    job.simulation.horizon_s = 3.0;
+    job.scenarios[1].disturbances[0].at = 1.5;
+    job
+}
+
+#[test]
+fn job_errors_name_the_line_or_the_field() {
+    let typo = MAIN_JOB.replace("damping = 0.6", "dampnig = 0.6");
+    let error = Job::parse(&typo, "job.toml").unwrap_err().to_string();
+    assert!(error.starts_with("job.toml: "), "{error}");
+    // The plant table is internally tagged: TOML points at its header, the message names the field.
+    assert!(
+        error.contains("line 10") && error.contains("unknown field `dampnig`"),
+        "{error}"
+    );
+
+    let even = MAIN_JOB.replace("terms = 7", "terms = 6");
+    let error = Job::parse(&even, "job.toml").unwrap_err().to_string();
+    assert_eq!(error, "job.toml: [controller] terms must be odd, 3 to 9");
+
+    let bounds = MAIN_JOB.replace("rate_gain = [0.02, 5.0]", "rate_gain = [0.0, 5.0]");
+    let error = Job::parse(&bounds, "job.toml").unwrap_err().to_string();
+    assert!(
+        error.contains("[tune] rate_gain must be [low, high] with 0 < low < high"),
+        "{error}"
+    );
+
+    let plant = MAIN_JOB.replace("natural_frequency = 2.0", "natural_frequency = -2.0");
+    let error = Job::parse(&plant, "job.toml").unwrap_err().to_string();
+    assert!(
+        error.contains("[plant] plant second_order: natural_frequency must be"),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_initial_genome_is_the_classic_7x7_controller() {
+    let job = Job::parse(MAIN_JOB, "job.toml").unwrap();
+    let encoding = Encoding::new(&job);
+    let initial = encoding.decode(&encoding.initial());
+    let owned = initial.controller.compile().unwrap();
+    let (ours, reference) = (owned.controller(), PD_MAMDANI);
+    // Evenly spaced triangles and the diagonal table: the reference controller, term for
+    // term and rule for rule.
+    assert_eq!(ours.def().terms, reference.def().terms);
+    assert_eq!(ours.def().rule_terms, reference.def().rule_terms);
+    assert_eq!(initial.wrapper.error_gain, 1.0);
+    assert_eq!(initial.wrapper.output_gain, 2.0);
+    assert_eq!(Encoding::term_names(7).join(" "), "NB NM NS ZE PS PM PB");
+    assert_eq!(Encoding::term_names(9).join(" "), "NH NB NM NS ZE PS PM PB PH");
+}
+
+fn peaks(tuned: &TunedController) -> Vec<Vec<f32>> {
+    tuned
+        .controller
+        .inputs
+        .iter()
+        .map(|v| &v.terms)
+        .chain(tuned.controller.outputs.iter().map(|v| &v.terms))
+        .map(|terms| {
+            terms
+                .iter()
+                .map(|t| match t.shape {
+                    Shape::Triangle([_, b, _]) => b,
+                    Shape::Constant(c) => c,
+                    _ => f32::NAN,
+                })
+                .collect()
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn every_genome_decodes_to_a_valid_controller(
+        raw in prop::collection::vec(-3.0f64..3.0, 80),
+        symmetric in any::<bool>(),
+        weights in any::<bool>(),
+        terms in prop_oneof![Just(3u32), Just(5), Just(7), Just(9)],
+    ) {
+        let mut job = Job::parse(MAIN_JOB, "job.toml").unwrap();
+        job.tune.symmetric = symmetric;
+        job.tune.weights = weights;
+        job.controller.terms = terms;
+        let encoding = Encoding::new(&job);
+        let (low, high) = encoding.bounds();
+        // Genes anywhere (even outside their bounds: decoding clamps).
+        let genome: Vec<f64> = (0..low.len())
+            .map(|i| low[i] + (high[i] - low[i]) * raw[i % raw.len()])
+            .collect();
+        let tuned = encoding.decode(&genome);
+        prop_assert!(tuned.controller.compile().is_ok());
+        for p in peaks(&tuned) {
+            prop_assert_eq!(p.len(), terms as usize);
+            prop_assert!(p.windows(2).all(|w| w[0] < w[1]), "{:?}", p);
+            prop_assert_eq!(p[0], -1.0);
+            prop_assert_eq!(p[p.len() - 1], 1.0);
+            if symmetric {
+                for k in 0..p.len() {
+                    prop_assert!((p[k] + p[p.len() - 1 - k]).abs() < 1e-6);
+                }
+            }
+        }
+        prop_assert!(tuned.wrapper.config().output_gain > 0.0);
+    }
+}
+
+#[test]
+fn tuning_is_identical_with_one_thread_or_two() {
+    for algorithm in [Algorithm::Ga, Algorithm::Pso] {
+        let job = small_job(algorithm);
+        let quiet = |threads| RunOptions {
+            quiet: true,
+            threads: Some(threads),
+        };
+        let one = tune(&job, &quiet(1)).unwrap();
+        let two = tune(&job, &quiet(2)).unwrap();
+        assert_eq!(one.tuned, two.tuned, "{algorithm:?}");
+        let costs = |o: &optimizer::run::Outcome| o.history.iter().map(|p| p.best_cost).collect::<Vec<_>>();
+        assert_eq!(costs(&one), costs(&two), "{algorithm:?}");
+        let pid = |o: &optimizer::run::Outcome| {
+            o.contenders
+                .iter()
+                .find_map(|c| c.pid.filter(|_| c.label == "PID (tuned)"))
+        };
+        assert_eq!(pid(&one), pid(&two));
+    }
+}
+
+#[test]
+fn the_ga_never_loses_the_initial_controller_and_improves_on_it() {
+    let job = small_job(Algorithm::Ga);
+    let outcome = tune(
+        &job,
+        &RunOptions {
+            quiet: true,
+            threads: None,
+        },
+    )
+    .unwrap();
+    let cost = |label: &str| outcome.contenders.iter().find(|c| c.label == label).unwrap().cost;
+    assert!(cost("tuned fuzzy") < cost("initial fuzzy"));
+    // The recorded history is the best so far: never increasing.
+    assert!(
+        outcome
+            .history
+            .windows(2)
+            .all(|w| w[1].best_cost <= w[0].best_cost)
+    );
+    assert_eq!(
+        outcome.history.last().unwrap().iteration,
+        job.optimizer.iterations
+    );
+    // The reported cost is the objective's value for the tuned controller.
+    let problem = FuzzyProblem {
+        job: job.clone(),
+        encoding: Encoding::new(&job),
+    };
+    let (_, runs) = evaluate_fuzzy(&problem.job, &outcome.tuned).unwrap();
+    assert_eq!(combine(&runs, job.objective.robust), cost("tuned fuzzy"));
+}
+
+#[test]
+fn the_output_folder_holds_every_file() {
+    let job = small_job(Algorithm::Ga);
+    let outcome = tune(
+        &job,
+        &RunOptions {
+            quiet: true,
+            threads: None,
+        },
+    )
+    .unwrap();
+    let dir = std::env::temp_dir().join(format!("fuzzyopt-out-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    optimizer::report::write_folder(&outcome, &dir).unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    let expected = [
+        "controller.json",
+        "controller.rs",
+        "convergence.csv",
+        "convergence.png",
+        "convergence.svg",
+        "initial-controller.json",
+        "membership-initial.png",
+        "membership-initial.svg",
+        "membership-tuned.png",
+        "membership-tuned.svg",
+        "metrics.json",
+        "metrics.md",
+        "report.html",
+        "step-1.png",
+        "step-1.svg",
+        "step-2.png",
+        "step-2.svg",
+        "surface.png",
+        "surface.svg",
+    ];
+    assert_eq!(names, expected);
+    let tuned: TunedController =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("controller.json")).unwrap()).unwrap();
+    assert_eq!(tuned, outcome.tuned);
+    let metrics: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("metrics.json")).unwrap()).unwrap();
+    assert_eq!(metrics.as_array().unwrap().len(), outcome.contenders.len());
+    let csv = std::fs::read_to_string(dir.join("convergence.csv")).unwrap();
+    assert!(csv.starts_with("search,iteration,best_cost,evaluations,elapsed_s\nfuzzy,0,"));
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    for link in [
+        "step-1.svg",
+        "surface.svg",
+        "membership-tuned.svg",
+        "convergence.svg",
+        "<table>",
+    ] {
+        assert!(html.contains(link), "report lacks {link}");
+    }
+    let rust = std::fs::read_to_string(dir.join("controller.rs")).unwrap();
+    assert!(rust.contains("pub static SECOND_ORDER_PID: FuzzyPid<'static>"));
+}
+
+#[test]
+fn the_readme_shows_the_main_job_verbatim() {
+    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let section = &readme[readme
+        .find("### Job file")
+        .expect("README has a Job file section")..];
+    let start = section.find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    assert_eq!(
+        block, MAIN_JOB,
+        "README's job file differs from examples/jobs/second-order.toml"
+    );
+}
