@@ -40,7 +40,7 @@ pub enum Command {
     Tune {
         /// the job file (TOML)
         job: PathBuf,
-        /// output folder (default: out/<job file name>)
+        /// output folder (default: `out/JOB-FILE-STEM`)
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// worker threads for fitness evaluation (overrides the job; 0 = all cores)
