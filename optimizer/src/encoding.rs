@@ -417,7 +417,10 @@ impl Encoding {
             sample_time_s: self.job.simulation.sample_time_s,
             error_gain: gains[0],
             rate_gain: gains[1],
-            output_gain: gains[2],
+            output_gain: match c.action {
+                crate::job::Action::Direct => gains[2],
+                crate::job::Action::Reverse => -gains[2],
+            },
             integral_gain: gains[3],
             derivative_on: c.derivative_on.clone(),
             derivative_filter_s: c.derivative_filter_s,

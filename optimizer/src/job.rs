@@ -165,6 +165,21 @@ pub struct Template {
     /// Derivative on `error` or `measurement`.
     #[serde(default = "default_derivative_on")]
     pub derivative_on: String,
+    /// `direct` (a positive error raises the output) or `reverse` (it lowers it: the output
+    /// gain is negated, e.g. a cart-pole pushed towards the side the pole leans to).
+    #[serde(default)]
+    pub action: Action,
+}
+
+/// Controller action.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// `u` grows with the error
+    #[default]
+    Direct,
+    /// `u` falls with the error (negated output gain)
+    Reverse,
 }
 
 fn default_inference() -> InferenceName {

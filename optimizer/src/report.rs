@@ -232,13 +232,16 @@ pub fn report_html(outcome: &Outcome, steps: &[String]) -> String {
     if let (Some(best), Some(initial)) = (best, initial) {
         let _ = writeln!(
             out,
-            "<p>Plant <code>{}</code>, sample time {} s, horizon {} s, {} scenario run(s); {:?} with population {} \
+            "<p>Plant <code>{}</code>, sample time {} s, horizon {} s, {} scenario run(s); {} with population {} \
              for {} iterations, seed {}; {:.1} s. Mean ITAE: initial {:.5}, tuned {:.5} ({:+.1} %).</p>",
             outcome.job.plant.type_name(),
             outcome.job.simulation.sample_time_s,
             outcome.job.simulation.horizon_s,
             best.runs.len(),
-            outcome.job.optimizer.algorithm,
+            match outcome.job.optimizer.algorithm {
+                crate::job::Algorithm::Ga => "genetic algorithm",
+                crate::job::Algorithm::Pso => "particle swarm",
+            },
             outcome.job.optimizer.population,
             outcome.job.optimizer.iterations,
             outcome.job.seed,

@@ -15,8 +15,9 @@
 //! - steady-state error: mean of `r − y` over the last 10 % of the window.
 //!
 //! Disturbance measures refer to the first load disturbance: peak deviation `max |r − y|`
-//! after it (within the window up to the next event), and recovery time from the
-//! disturbance until `|r − y|` stays within `band ×` the peak deviation.
+//! after it (up to the next setpoint step or the end; later disturbances, such as the second
+//! edge of a pulse, stay in the window), and recovery time from the disturbance until
+//! `|r − y|` stays within `band ×` the peak deviation.
 
 use serde::Serialize;
 
@@ -131,7 +132,13 @@ pub fn measure(trajectory: &Trajectory, scenario: &Scenario, options: MetricOpti
     }
     if let Some(first) = scenario.disturbances.iter().map(|d| d.at).min_by(f64::total_cmp) {
         let start = index_at(trajectory, first);
-        let end = window_end(first);
+        let end = scenario
+            .setpoint
+            .step_times()
+            .into_iter()
+            .filter(|&t| t > first + 1e-9)
+            .min_by(f64::total_cmp)
+            .map_or(n, |t| index_at(trajectory, t).min(n));
         if start < end && start < n {
             disturbance_measures(trajectory, start, end, options.settling_band, &mut m);
         }

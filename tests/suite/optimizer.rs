@@ -256,3 +256,31 @@ fn the_readme_shows_the_main_job_verbatim() {
         "README's job file differs from examples/jobs/second-order.toml"
     );
 }
+
+#[test]
+fn every_example_job_is_valid() {
+    let dir = format!("{}/examples/jobs", env!("CARGO_MANIFEST_DIR"));
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let job = Job::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        let tuned = Encoding::new(&job).decode(&Encoding::new(&job).initial());
+        tuned.controller.compile().unwrap();
+        if job.name == "cart-pole-balance" {
+            // Reverse action: the output gain is negated.
+            assert!(tuned.wrapper.output_gain < 0.0);
+        }
+        names.push(path.file_name().unwrap().to_string_lossy().into_owned());
+    }
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "cart-pole-balance.toml",
+            "dc-motor-position.toml",
+            "dead-time-transfer-function.toml",
+            "second-order.toml",
+            "water-tank-level.toml"
+        ]
+    );
+}

@@ -133,12 +133,20 @@ fn tune_command(
             .find(|c| c.label == label)
             .map(mean_itae)
     };
+    let compare = |tuned: f64, other: f64| {
+        let change = 100.0 * (1.0 - tuned / other);
+        if change >= 0.0 {
+            format!("{change:.1} % below")
+        } else {
+            format!("{:.1} % above", -change)
+        }
+    };
     if let (Some(initial), Some(tuned)) = (itae("initial fuzzy"), itae("tuned fuzzy")) {
         println!(
-            "tuned fuzzy ITAE is {:.1} % below the initial table's{}",
-            100.0 * (1.0 - tuned / initial),
+            "tuned fuzzy ITAE is {} the initial table's{}",
+            compare(tuned, initial),
             match itae("PID (SIMC)") {
-                Some(simc) => format!(" and {:.1} % below SIMC PID's", 100.0 * (1.0 - tuned / simc)),
+                Some(simc) => format!(" and {} SIMC PID's", compare(tuned, simc)),
                 None => String::new(),
             }
         );
