@@ -1,9 +1,12 @@
 //! A tuning run: the search (GA or PSO through argmin's `Executor`), the baselines, and the
 //! comparison of initial, tuned and PID controllers.
 
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use argmin::core::checkpointing::{Checkpoint, CheckpointingFrequency};
 use argmin::core::observers::{Observe, ObserverMode};
 use argmin::core::{CostFunction, Error, Executor, KV, PopulationState, State};
 use argmin::solver::particleswarm::ParticleSwarm;
@@ -11,6 +14,8 @@ use fuzzy_core::OwnedController;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use sim::baseline::{process_models, simc};
 use sim::control::{Pid, PidConfig};
 
@@ -20,7 +25,7 @@ use crate::job::{Algorithm, Job};
 use crate::objective::{FuzzyProblem, PidProblem, Run, combine, decode_pid, evaluate_fuzzy, run_all};
 
 /// One point of the convergence history.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
     /// iteration (0 = initial population)
     pub iteration: u64,
@@ -39,11 +44,91 @@ pub struct RunOptions {
     pub quiet: bool,
     /// override the job's thread count (0 = all cores)
     pub threads: Option<usize>,
+    /// save the searches' state to resume an interrupted run
+    pub checkpoint: Option<Checkpointing>,
+}
+
+/// Where and how often a run saves its searches' state.
+#[derive(Clone, Debug)]
+pub struct Checkpointing {
+    /// folder of the checkpoint files (`fuzzy.cbor`, `pid.cbor`)
+    pub dir: PathBuf,
+    /// save every this many iterations (at least 1)
+    pub every: u64,
+    /// continue from the files found there; otherwise they are removed first
+    pub resume: bool,
+}
+
+/// A saved search: solver, state and the history so far (CBOR, written atomically).
+#[derive(Serialize)]
+struct SnapshotRef<'a, S, I> {
+    solver: &'a S,
+    state: &'a I,
+    history: &'a [Progress],
+}
+
+#[derive(Deserialize)]
+struct Snapshot<S, I> {
+    solver: S,
+    state: I,
+    history: Vec<Progress>,
+}
+
+/// argmin checkpoint to one file, sharing the recorder's history.
+struct FileCheckpoint {
+    path: PathBuf,
+    every: u64,
+    history: Arc<Mutex<Vec<Progress>>>,
+    /// evaluations made before a resume (the resumed problem counts from 0 again)
+    evaluations_before: Arc<AtomicU64>,
+}
+
+impl<S: Serialize + DeserializeOwned, I: Serialize + DeserializeOwned> Checkpoint<S, I> for FileCheckpoint {
+    fn save(&self, solver: &S, state: &I) -> Result<(), Error> {
+        let history = self.history.lock().map(|h| h.clone()).unwrap_or_default();
+        let mut bytes = Vec::new();
+        ciborium::into_writer(
+            &SnapshotRef {
+                solver,
+                state,
+                history: &history,
+            },
+            &mut bytes,
+        )
+        .map_err(|e| Error::msg(format!("{}: {e}", self.path.display())))?;
+        sim::files::write_atomically(&self.path, &bytes)?;
+        Ok(())
+    }
+
+    fn load(&self) -> Result<Option<(S, I)>, Error> {
+        if !self.path.exists() {
+            return Ok(None);
+        }
+        let bytes =
+            std::fs::read(&self.path).map_err(|e| Error::msg(format!("{}: {e}", self.path.display())))?;
+        let snapshot: Snapshot<S, I> = ciborium::from_reader(bytes.as_slice()).map_err(|e| {
+            Error::msg(format!(
+                "{}: not a checkpoint of this job's search ({e}); delete it or run without --resume",
+                self.path.display()
+            ))
+        })?;
+        let before = snapshot.history.last().map_or(0, |p| p.evaluations);
+        self.evaluations_before.store(before, Ordering::Relaxed);
+        if let Ok(mut history) = self.history.lock() {
+            *history = snapshot.history;
+        }
+        Ok(Some((snapshot.solver, snapshot.state)))
+    }
+
+    fn frequency(&self) -> CheckpointingFrequency {
+        CheckpointingFrequency::Every(self.every.max(1))
+    }
 }
 
 /// Records the history and drives the progress bar.
 struct Recorder {
     history: Arc<Mutex<Vec<Progress>>>,
+    evaluations_before: Arc<AtomicU64>,
     bar: Option<ProgressBar>,
     start: Instant,
 }
@@ -63,7 +148,9 @@ impl<P: Clone> Observe<PopulationState<P, f64>> for Recorder {
 
 impl Recorder {
     fn record<P: Clone>(&mut self, state: &PopulationState<P, f64>, offset: u64) {
-        let evaluations = state.get_func_counts().get("cost_count").copied().unwrap_or(0);
+        let evaluations = state.get_func_counts().get("cost_count").copied().unwrap_or(0)
+            + self.evaluations_before.load(Ordering::Relaxed);
+        // Seconds since this process started the search (a resumed run starts again at 0).
         let elapsed_s = self.start.elapsed().as_secs_f64();
         let point = Progress {
             iteration: state.get_iter() + offset,
@@ -128,21 +215,42 @@ where
     let settings = &job.optimizer;
     let history = Arc::new(Mutex::new(Vec::new()));
     let bar = progress_bar(options.quiet, settings.iterations, what);
+    let evaluations_before = Arc::new(AtomicU64::new(0));
     let recorder = Recorder {
         history: Arc::clone(&history),
+        evaluations_before: Arc::clone(&evaluations_before),
         bar: bar.clone(),
         start: Instant::now(),
+    };
+    let checkpoint = match &options.checkpoint {
+        Some(c) => {
+            std::fs::create_dir_all(&c.dir).map_err(|e| Error::msg(format!("{}: {e}", c.dir.display())))?;
+            let path = c.dir.join(format!("{}.cbor", what.to_lowercase()));
+            if !c.resume && path.exists() {
+                std::fs::remove_file(&path).map_err(|e| Error::msg(format!("{}: {e}", path.display())))?;
+            }
+            Some(FileCheckpoint {
+                path,
+                every: c.every,
+                history: Arc::clone(&history),
+                evaluations_before: Arc::clone(&evaluations_before),
+            })
+        }
+        None => None,
     };
     let best = match settings.algorithm {
         Algorithm::Ga => {
             let solver = GeneticAlgorithm::new(bounds.0, bounds.1, integer, settings.population, seed)
                 .map_err(|e| Error::msg(e.to_string()))?
                 .with_seeds(seeds);
-            let result = Executor::new(problem, solver)
+            let mut executor = Executor::new(problem, solver)
                 .configure(|state| state.max_iters(settings.iterations).counting(true))
                 .add_observer(recorder, ObserverMode::Always)
-                .timer(false)
-                .run()?;
+                .timer(false);
+            if let Some(checkpoint) = checkpoint {
+                executor = executor.checkpointing(checkpoint);
+            }
+            let result = executor.run()?;
             result
                 .state()
                 .get_best_param()
@@ -152,11 +260,14 @@ where
         Algorithm::Pso => {
             let solver = ParticleSwarm::new(bounds, settings.population)
                 .with_rng_generator(Xoshiro256PlusPlus::seed_from_u64(seed));
-            let result = Executor::new(problem, solver)
+            let mut executor = Executor::new(problem, solver)
                 .configure(|state| state.max_iters(settings.iterations).counting(true))
                 .add_observer(recorder, ObserverMode::Always)
-                .timer(false)
-                .run()?;
+                .timer(false);
+            if let Some(checkpoint) = checkpoint {
+                executor = executor.checkpointing(checkpoint);
+            }
+            let result = executor.run()?;
             result
                 .state()
                 .get_best_param()

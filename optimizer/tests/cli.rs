@@ -184,3 +184,82 @@ fn tune_writes_the_folder_then_eval_and_export_read_it() {
         std::fs::read_to_string(dir.join("run/controller.json")).unwrap()
     );
 }
+
+#[test]
+fn a_killed_run_resumes_to_the_same_result() {
+    let dir = temporary_dir("resume");
+    let mut text = MAIN_JOB.to_string();
+    for (from, to) in [
+        ("population = 60", "population = 8"),
+        ("iterations = 200", "iterations = 12"),
+        ("horizon_s = 8.0", "horizon_s = 2.0"),
+        ("at = 4.0", "at = 1.0"),
+    ] {
+        text = text.replace(from, to);
+    }
+    std::fs::write(dir.join("job.toml"), text).unwrap();
+    let args = |out: &str| -> Vec<String> {
+        [
+            "tune",
+            "job.toml",
+            "-o",
+            out,
+            "--quiet",
+            "--threads",
+            "1",
+            "--checkpoint-every",
+            "1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let full = fuzzyopt(&args("full").iter().map(String::as_str).collect::<Vec<_>>(), &dir);
+    assert!(full.status.success(), "{}", stderr(&full));
+
+    // Start the same run and kill it as soon as its first checkpoint exists.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fuzzyopt"))
+        .args(args("killed"))
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let checkpoint = dir.join("killed/checkpoint/fuzzy.cbor");
+    let started = std::time::Instant::now();
+    while !checkpoint.exists() && started.elapsed() < std::time::Duration::from_secs(120) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(checkpoint.exists(), "no checkpoint was written");
+    assert!(
+        !dir.join("killed/controller.json").exists(),
+        "the run finished before it was killed"
+    );
+
+    let mut resume = args("killed");
+    resume.push("--resume".to_string());
+    let resumed = fuzzyopt(&resume.iter().map(String::as_str).collect::<Vec<_>>(), &dir);
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    for file in ["controller.json", "metrics.json"] {
+        assert_eq!(
+            std::fs::read(dir.join("full").join(file)).unwrap(),
+            std::fs::read(dir.join("killed").join(file)).unwrap(),
+            "{file} differs after resuming"
+        );
+    }
+    // The best-cost history (without the wall-clock column) is the same too.
+    let history = |run: &str| -> Vec<String> {
+        std::fs::read_to_string(dir.join(run).join("convergence.csv"))
+            .unwrap()
+            .lines()
+            .map(|l| l.rsplit_once(',').map_or("", |(head, _)| head).to_string())
+            .collect()
+    };
+    assert_eq!(history("full"), history("killed"));
+
+    let missing = fuzzyopt(&["tune", "job.toml", "-o", "nowhere", "--resume"], &dir);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("--resume: no checkpoint in nowhere/checkpoint"));
+}

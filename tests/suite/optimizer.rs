@@ -132,6 +132,7 @@ fn tuning_is_identical_with_one_thread_or_two() {
         let quiet = |threads| RunOptions {
             quiet: true,
             threads: Some(threads),
+            checkpoint: None,
         };
         let one = tune(&job, &quiet(1)).unwrap();
         let two = tune(&job, &quiet(2)).unwrap();
@@ -154,7 +155,7 @@ fn the_ga_never_loses_the_initial_controller_and_improves_on_it() {
         &job,
         &RunOptions {
             quiet: true,
-            threads: None,
+            ..RunOptions::default()
         },
     )
     .unwrap();
@@ -187,7 +188,7 @@ fn the_output_folder_holds_every_file() {
         &job,
         &RunOptions {
             quiet: true,
-            threads: None,
+            ..RunOptions::default()
         },
     )
     .unwrap();

@@ -55,6 +55,13 @@ pub enum Command {
         /// no progress bar
         #[arg(short, long)]
         quiet: bool,
+        /// save the searches' state every N iterations into OUTPUT/checkpoint (0 = never)
+        #[arg(long, default_value_t = 10)]
+        checkpoint_every: u64,
+        /// continue an interrupted run from OUTPUT/checkpoint (same job file and options);
+        /// the result equals that of an uninterrupted run
+        #[arg(long)]
+        resume: bool,
     },
     /// Evaluate a controller file's engine: input values on the command line or a CSV file
     /// with a header of input names; prints inputs and outputs as CSV (round-trip f32).

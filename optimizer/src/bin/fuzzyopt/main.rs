@@ -14,7 +14,7 @@ use fuzzy_core::ControllerSpec;
 use optimizer::encoding::TunedController;
 use optimizer::job::Job;
 use optimizer::report::{mean_itae, write_folder};
-use optimizer::run::{RunOptions, tune};
+use optimizer::run::{Checkpointing, RunOptions, tune};
 
 use cli::{Cli, Command, Format};
 
@@ -43,7 +43,20 @@ fn run(cli: Cli) -> Result<()> {
             seed,
             iterations,
             quiet,
-        } => tune_command(&job, output, threads, seed, iterations, quiet),
+            checkpoint_every,
+            resume,
+        } => tune_command(
+            &job,
+            output,
+            TuneFlags {
+                threads,
+                seed,
+                iterations,
+                quiet,
+                checkpoint_every,
+                resume,
+            },
+        ),
         Command::Eval {
             controller,
             values,
@@ -94,19 +107,22 @@ fn init(path: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
-fn tune_command(
-    path: &Path,
-    output: Option<PathBuf>,
+/// `tune`'s options besides the job and the output folder.
+struct TuneFlags {
     threads: Option<usize>,
     seed: Option<u64>,
     iterations: Option<u64>,
     quiet: bool,
-) -> Result<()> {
+    checkpoint_every: u64,
+    resume: bool,
+}
+
+fn tune_command(path: &Path, output: Option<PathBuf>, flags: TuneFlags) -> Result<()> {
     let mut job = Job::load(path)?;
-    if let Some(seed) = seed {
+    if let Some(seed) = flags.seed {
         job.seed = seed;
     }
-    if let Some(iterations) = iterations {
+    if let Some(iterations) = flags.iterations {
         if iterations == 0 {
             bail!("--iterations must be at least 1");
         }
@@ -118,7 +134,26 @@ fn tune_command(
             .map_or_else(|| "job".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from("out").join(stem)
     });
-    let outcome = tune(&job, &RunOptions { quiet, threads })?;
+    let checkpoint_dir = dir.join("checkpoint");
+    if flags.resume && !checkpoint_dir.exists() {
+        bail!(
+            "--resume: no checkpoint in {} (run without --resume first)",
+            checkpoint_dir.display()
+        );
+    }
+    if flags.resume && flags.checkpoint_every == 0 {
+        bail!("--resume needs checkpoints (--checkpoint-every must be at least 1)");
+    }
+    let options = RunOptions {
+        quiet: flags.quiet,
+        threads: flags.threads,
+        checkpoint: (flags.checkpoint_every > 0).then_some(Checkpointing {
+            dir: checkpoint_dir,
+            every: flags.checkpoint_every,
+            resume: flags.resume,
+        }),
+    };
+    let outcome = tune(&job, &options)?;
     let written = write_folder(&outcome, &dir).with_context(|| format!("writing {}", dir.display()))?;
 
     println!("\n{}: {} files in {}", job.name, written.len(), dir.display());
