@@ -5,6 +5,7 @@
 //! | `controller.json` | the tuned controller (engine + wrapper), loadable by `fuzzyopt eval` / `export` |
 //! | `initial-controller.json` | the template's controller, same format |
 //! | `controller.rs` | Rust source for `fuzzy-core` (`no_std` statics: engine and `FuzzyPid`) |
+//! | `NAME.h`, `NAME.c` | C99 pair: engine and the tick function (`NAME` from the job's name) |
 //! | `metrics.md`, `metrics.json` | every measure per controller and scenario |
 //! | `convergence.csv` | best cost per iteration of the fuzzy and PID searches |
 //! | `step-N.svg/png` | step responses of all controllers for scenario N, control below |
@@ -253,7 +254,7 @@ pub fn report_html(outcome: &Outcome, steps: &[String]) -> String {
     }
     out.push_str(
         "<p>Files: <a href=\"controller.json\">controller.json</a>, <a href=\"controller.rs\">controller.rs</a>, \
-         <a href=\"metrics.md\">metrics.md</a>, <a href=\"metrics.json\">metrics.json</a>, \
+         the C99 pair, <a href=\"metrics.md\">metrics.md</a>, <a href=\"metrics.json\">metrics.json</a>, \
          <a href=\"convergence.csv\">convergence.csv</a>.</p>\n",
     );
     out.push_str("<h2>Step responses</h2>\n");
@@ -293,6 +294,15 @@ pub fn write_folder(outcome: &Outcome, dir: &Path) -> Result<Vec<PathBuf>, Repor
         "controller.rs",
         crate::export::rust::write_tuned(&outcome.tuned_compiled, &outcome.tuned.wrapper).as_bytes(),
     )?;
+    // C99 pair, when the controller uses only what the C exporter supports (always true for
+    // fuzzyopt's templates); otherwise the reason goes into metrics.md's notes.
+    match crate::export::c::write(&outcome.tuned_compiled, Some(&outcome.tuned.wrapper)) {
+        Ok(c) => {
+            write(&format!("{}.h", c.stem), c.header.as_bytes())?;
+            write(&format!("{}.c", c.stem), c.source.as_bytes())?;
+        }
+        Err(e) => write("c-export-skipped.txt", e.to_string().as_bytes())?,
+    }
     write("metrics.md", metrics_markdown(outcome).as_bytes())?;
     let records: Vec<ContenderRecord<'_>> = outcome
         .contenders

@@ -51,3 +51,256 @@ fn item_names_are_identifiers() {
     assert_eq!(item_name(""), "_");
     assert_eq!(item_name("Ωmega"), "_MEGA");
 }
+
+mod c99 {
+    //! The C99 exporter: the generated pair compiles warning-free as strict C99 and computes
+    //! what the Rust engine computes.
+
+    use std::io::Write as _;
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Stdio};
+
+    use fuzzy_core::{ControllerSpec, FuzzyPid, OwnedController};
+    use fuzzy_suite::XorShift;
+    use fuzzy_suite::reference::{MIXED, PD_SUGENO, pd_mamdani_spec};
+    use optimizer::encoding::{Encoding, WrapperSpec};
+    use optimizer::export::c;
+    use optimizer::job::Job;
+
+    use crate::util::{evaluate, tool_available};
+
+    const EVAL_DRIVER: &str = r#"
+#include <stdio.h>
+#include "HEADER"
+int main(void) {
+    float in[PREFIX_INPUTS];
+    float out[PREFIX_OUTPUTS] = {0};
+    for (;;) {
+        int i, o;
+        for (i = 0; i < PREFIX_INPUTS; ++i) if (scanf("%f", &in[i]) != 1) return 0;
+        for (o = 0; o < PREFIX_OUTPUTS; ++o) out[o] = 0.0f;
+        {
+            unsigned status = NAME_evaluate(in, out);
+            for (o = 0; o < PREFIX_OUTPUTS; ++o) printf("%.9g ", out[o]);
+            printf("%u\n", status);
+        }
+    }
+}
+"#;
+
+    const PID_DRIVER: &str = r#"
+#include <stdio.h>
+#include "HEADER"
+int main(void) {
+    NAME_pid_state state;
+    float setpoint, measurement;
+    NAME_pid_init(&state);
+    while (scanf("%f %f", &setpoint, &measurement) == 2) {
+        uint8_t status = 0;
+        float u = NAME_pid_step(&state, setpoint, measurement, &status);
+        printf("%.9g %u\n", u, status);
+    }
+    return 0;
+}
+"#;
+
+    fn temporary_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("fuzzy-c-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// Writes the pair and a driver, compiles them strictly, returns the program.
+    fn build(source: &c::CSource, driver: &str, dir: &Path) -> PathBuf {
+        let upper = source
+            .header
+            .lines()
+            .find_map(|l| l.strip_prefix("#ifndef ")?.strip_suffix("_H"))
+            .unwrap()
+            .to_string();
+        let name = upper.to_lowercase();
+        std::fs::write(dir.join(format!("{}.h", source.stem)), &source.header).unwrap();
+        std::fs::write(dir.join(format!("{}.c", source.stem)), &source.source).unwrap();
+        let driver = driver
+            .replace("HEADER", &format!("{}.h", source.stem))
+            .replace("PREFIX", &upper)
+            .replace("NAME", &name);
+        std::fs::write(dir.join("driver.c"), driver).unwrap();
+        let program = dir.join("driver");
+        let output = Command::new("cc")
+            .args([
+                "-std=c99",
+                "-O2",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-pedantic",
+                "-o",
+            ])
+            .arg(&program)
+            .arg(dir.join("driver.c"))
+            .arg(dir.join(format!("{}.c", source.stem)))
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "cc failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        program
+    }
+
+    fn run(program: &Path, input: &str) -> Vec<Vec<f64>> {
+        let mut child = Command::new(program)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let output = child.wait_with_output().unwrap();
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.split_whitespace().map(|v| v.parse().unwrap()).collect())
+            .collect()
+    }
+
+    /// 1000 input rows: range ends, out of range, NaN, then random values over 1.5× the range.
+    fn rows(owned: &OwnedController) -> Vec<Vec<f32>> {
+        let def = owned.controller();
+        let ranges: Vec<(f32, f32)> = def.def().inputs.iter().map(|v| (v.min, v.max)).collect();
+        let mut rng = XorShift(0x2545_f491);
+        let mut rows: Vec<Vec<f32>> = Vec::new();
+        for special in [f32::NAN, f32::INFINITY, -1e30] {
+            rows.push(ranges.iter().map(|_| special).collect());
+        }
+        while rows.len() < 1000 {
+            rows.push(
+                ranges
+                    .iter()
+                    .map(|&(lo, hi)| lo + (hi - lo) * (1.5 * rng.unit() - 0.25))
+                    .collect(),
+            );
+        }
+        rows.push(ranges.iter().map(|r| r.0).collect());
+        rows.push(ranges.iter().map(|r| r.1).collect());
+        rows
+    }
+
+    fn compare_engine(owned: &OwnedController, name: &str) {
+        let dir = temporary_dir(name);
+        let source = c::write(owned, None).unwrap();
+        let program = build(&source, EVAL_DRIVER, &dir);
+        let rows = rows(owned);
+        let input: String = rows
+            .iter()
+            .map(|r| r.iter().map(|x| format!("{x:e} ")).collect::<String>() + "\n")
+            .collect();
+        let results = run(&program, &input);
+        assert_eq!(results.len(), rows.len(), "{name}: the C program stopped early");
+        let controller = owned.controller();
+        let mut worst = 0.0f64;
+        for (row, c_row) in rows.iter().zip(&results) {
+            let (expected, status) = evaluate(&controller, row);
+            for ((c_value, rust), variable) in c_row.iter().zip(&expected).zip(controller.def().outputs) {
+                let range = f64::from(variable.max - variable.min);
+                let error = (c_value - f64::from(*rust)).abs() / range;
+                worst = worst.max(error);
+                assert!(error <= 1e-6, "{name}: inputs {row:?}: C {c_value}, Rust {rust}");
+            }
+            assert_eq!(
+                *c_row.last().unwrap() as u8,
+                status.bits() & 0x0f,
+                "{name}: status for {row:?}"
+            );
+        }
+        println!(
+            "C export {name}: worst error {worst:.1e} of the output range over {} inputs",
+            rows.len()
+        );
+    }
+
+    #[test]
+    fn c_export_matches_the_rust_engine() {
+        if !tool_available("cc", "c_export_matches_the_rust_engine", "apt-get install -y gcc") {
+            return;
+        }
+        compare_engine(&pd_mamdani_spec().compile().unwrap(), "pd_mamdani");
+        compare_engine(
+            &ControllerSpec::from_controller("pd_sugeno", &PD_SUGENO)
+                .compile()
+                .unwrap(),
+            "pd_sugeno",
+        );
+        // A tuned-looking controller: uneven peaks, a shuffled table, weights.
+        let job = Job::parse(include_str!("../../examples/jobs/second-order.toml"), "job.toml").unwrap();
+        let mut job = job;
+        job.tune.weights = true;
+        job.tune.symmetric = false;
+        let encoding = Encoding::new(&job);
+        let (low, high) = encoding.bounds();
+        let mut rng = XorShift(7);
+        let genome: Vec<f64> = low
+            .iter()
+            .zip(&high)
+            .map(|(l, h)| l + (h - l) * f64::from(rng.unit()))
+            .collect();
+        compare_engine(&encoding.decode(&genome).controller.compile().unwrap(), "tuned");
+    }
+
+    #[test]
+    fn c_export_refuses_what_it_cannot_express() {
+        let mixed = ControllerSpec::from_controller("mixed", &MIXED)
+            .compile()
+            .unwrap();
+        let error = c::write(&mixed, None).unwrap_err().to_string();
+        assert!(
+            error.starts_with("C export: input 1, term 1: only triangles and trapezoids"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn c_wrapper_steps_like_fuzzy_pid() {
+        if !tool_available("cc", "c_wrapper_steps_like_fuzzy_pid", "apt-get install -y gcc") {
+            return;
+        }
+        let owned = pd_mamdani_spec().compile().unwrap();
+        let wrapper: WrapperSpec = serde_json::from_str(
+            r#"{"structure": "pd_plus_i", "sample_time_s": 0.01, "error_gain": 1.5, "rate_gain": 0.2,
+                "output_gain": 3.0, "integral_gain": 2.0, "derivative_on": "measurement",
+                "derivative_filter_s": 0.03, "output_min": -2.0, "output_max": 2.5, "rate_limit": 40.0}"#,
+        )
+        .unwrap();
+        let dir = temporary_dir("pid");
+        let source = c::write(&owned, Some(&wrapper)).unwrap();
+        let program = build(&source, PID_DRIVER, &dir);
+        let pid = FuzzyPid::new(owned.controller(), wrapper.config()).unwrap();
+        let mut state = pid
+            .state_with(vec![0.0f32; owned.controller().scratch_len()])
+            .unwrap();
+        let mut samples = Vec::new();
+        let mut y = 0.0f32;
+        let mut rng = XorShift(99);
+        for k in 0..1000 {
+            let setpoint = if k < 500 { 1.0 } else { -0.5 };
+            let measurement = if k % 97 == 13 { f32::NAN } else { y };
+            samples.push((setpoint, measurement));
+            y += 0.02 * (setpoint - y) + 0.01 * (rng.unit() - 0.5);
+        }
+        let input: String = samples.iter().map(|(s, m)| format!("{s:e} {m:e}\n")).collect();
+        let results = run(&program, &input);
+        assert_eq!(results.len(), samples.len());
+        for ((setpoint, measurement), c_row) in samples.iter().zip(&results) {
+            let step = pid.step(&mut state, *setpoint, *measurement);
+            assert!(
+                (c_row[0] - f64::from(step.output)).abs() <= 1e-6 * 4.5,
+                "C {} vs Rust {} at ({setpoint}, {measurement})",
+                c_row[0],
+                step.output
+            );
+            assert_eq!(c_row[1] as u8, step.status.bits() & 0x4f);
+        }
+    }
+}

@@ -214,6 +214,8 @@ fn the_output_folder_holds_every_file() {
         "metrics.json",
         "metrics.md",
         "report.html",
+        "second_order.c",
+        "second_order.h",
         "step-1.png",
         "step-1.svg",
         "step-2.png",
@@ -242,6 +244,19 @@ fn the_output_folder_holds_every_file() {
     }
     let rust = std::fs::read_to_string(dir.join("controller.rs")).unwrap();
     assert!(rust.contains("pub static SECOND_ORDER_PID: FuzzyPid<'static>"));
+    if crate::util::tool_available(
+        "cc",
+        "the_output_folder_holds_every_file (C part)",
+        "apt-get install -y gcc",
+    ) {
+        let status = std::process::Command::new("cc")
+            .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-c", "-o"])
+            .arg(dir.join("second_order.o"))
+            .arg(dir.join("second_order.c"))
+            .status()
+            .unwrap();
+        assert!(status.success(), "the folder's C pair does not compile");
+    }
 }
 
 #[test]

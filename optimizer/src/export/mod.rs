@@ -1,3 +1,4 @@
 //! Writing tuned controllers as source code for firmware.
 
+pub mod c;
 pub mod rust;

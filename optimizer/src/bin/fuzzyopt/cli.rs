@@ -20,6 +20,8 @@ pub enum Format {
     Json,
     /// Rust source for fuzzy-core (no_std statics)
     Rust,
+    /// C99 header and source (-o names a folder for NAME.h and NAME.c)
+    C,
 }
 
 /// The subcommands.

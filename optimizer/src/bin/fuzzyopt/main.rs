@@ -309,11 +309,32 @@ fn export(path: &Path, format: Format, output: Option<&Path>) -> Result<()> {
     let owned = spec
         .compile()
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let text = match (format, &tuned) {
-        (Format::Json, Some(tuned)) => serde_json::to_string_pretty(tuned)?,
-        (Format::Json, None) => serde_json::to_string_pretty(&spec)?,
-        (Format::Rust, Some(tuned)) => optimizer::export::rust::write_tuned(&owned, &tuned.wrapper),
-        (Format::Rust, None) => optimizer::export::rust::write(&owned),
+    let wrapper = tuned.as_ref().map(|t| &t.wrapper);
+    let text = match format {
+        Format::Json => match &tuned {
+            Some(tuned) => serde_json::to_string_pretty(tuned)?,
+            None => serde_json::to_string_pretty(&spec)?,
+        },
+        Format::Rust => match wrapper {
+            Some(wrapper) => optimizer::export::rust::write_tuned(&owned, wrapper),
+            None => optimizer::export::rust::write(&owned),
+        },
+        Format::C => {
+            let pair = optimizer::export::c::write(&owned, wrapper)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            if let Some(dir) = output {
+                std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+                sim::files::write_atomically(&dir.join(format!("{}.h", pair.stem)), pair.header.as_bytes())?;
+                sim::files::write_atomically(&dir.join(format!("{}.c", pair.stem)), pair.source.as_bytes())?;
+                return Ok(());
+            }
+            format!(
+                "/* ---- {stem}.h ---- */\n{}\n/* ---- {stem}.c ---- */\n{}",
+                pair.header,
+                pair.source,
+                stem = pair.stem
+            )
+        }
     };
     match output {
         Some(out) => sim::files::write_atomically(out, text.as_bytes())?,

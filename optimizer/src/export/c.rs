@@ -1,0 +1,527 @@
+//! C99 source for firmware without Rust: a self-contained `.h`/`.c` pair, no heap, no libm.
+//!
+//! The generated code does what `fuzzy-core` does, with the same `f32` operations in the same
+//! order where it matters (fuzzification by precomputed edges, rule firing through the
+//! compiled rule table, combination into term activations, aggregation over the sampled
+//! output terms exported from the Rust tables, centroid, fallbacks, status bits) and the
+//! fuzzy PD/PI/PID wrapper's step. Every loop runs a fixed number of times; min, max and
+//! selects are written as conditional expressions, which optimising compilers turn into
+//! `minss`/`vsel`-style instructions, but unlike the Rust engine the C output's fixed timing
+//! is up to the compiler (check it with your toolchain). `tests/suite/export.rs` compiles the
+//! output with `cc -std=c99 -Wall -Wextra -Werror -pedantic` and compares it with the Rust
+//! engine over 1000 inputs.
+//!
+//! Supported (what `fuzzyopt` templates produce, and more): inputs with triangle or
+//! trapezoid terms; AND minimum or product, OR maximum or probabilistic sum, NOT, weights;
+//! Mamdani with minimum or product implication, maximum aggregation and centroid (any output
+//! term shape: the output terms travel as sampled tables); Sugeno with constant outputs and
+//! weighted average or sum. Anything else is refused with an error naming the item.
+
+use core::fmt::Write as _;
+
+use fuzzy_core::{
+    Controller, Defuzzifier, Fallback, Inference, Membership, OutOfRange, OwnedController, SAMPLE_BLOCK,
+    SNorm, TNorm,
+};
+
+use crate::encoding::WrapperSpec;
+
+/// Why a controller cannot be written as C.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("C export: {0}")]
+pub struct CExportError(pub String);
+
+/// The generated pair.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CSource {
+    /// `NAME.h`
+    pub header: String,
+    /// `NAME.c`
+    pub source: String,
+    /// the file stem and C prefix (lower-case identifier)
+    pub stem: String,
+}
+
+fn float(x: f32) -> String {
+    // Infinite settings (no rate limit) act like the largest float: prev ± FLT_MAX clamps
+    // nothing, as prev ± inf does in the engine.
+    if x == f32::INFINITY {
+        return "3.40282347e38f".to_string();
+    }
+    if x == f32::NEG_INFINITY {
+        return "-3.40282347e38f".to_string();
+    }
+    // `{:e}` is the shortest round-trip form; C reads it back to the same float.
+    format!("{x:e}f")
+}
+
+/// The next float towards +inf (as the engine's shoulders use).
+fn next_up(x: f32) -> f32 {
+    let bits = x.to_bits();
+    if x == 0.0 {
+        f32::from_bits(1)
+    } else if x > 0.0 {
+        f32::from_bits(bits + 1)
+    } else {
+        f32::from_bits(bits - 1)
+    }
+}
+
+/// `(at, slope)` of an edge exactly as `fuzzy-core` compiles it.
+fn edge(foot: f32, shoulder: f32, rising: bool) -> (f32, f32) {
+    let width = shoulder - foot;
+    if width.abs() > 0.0 && (1.0 / width).is_finite() {
+        return (foot, 1.0 / width);
+    }
+    let at = if rising {
+        -next_up(-shoulder)
+    } else {
+        next_up(shoulder)
+    };
+    (at, 1.0 / (shoulder - at))
+}
+
+fn array<T>(values: impl IntoIterator<Item = T>, format: impl Fn(T) -> String, per_line: usize) -> String {
+    let items: Vec<String> = values.into_iter().map(format).collect();
+    if items.is_empty() {
+        return "0".to_string();
+    }
+    items
+        .chunks(per_line)
+        .map(|c| format!("    {}", c.join(", ")))
+        .collect::<Vec<_>>()
+        .join(",\n")
+}
+
+fn check(controller: &Controller<'_>) -> Result<(), CExportError> {
+    let def = controller.def();
+    let fail = |m: String| Err(CExportError(m));
+    for (i, v) in def.inputs.iter().enumerate() {
+        for t in v.terms.start as usize..v.terms.end() {
+            if !matches!(
+                def.terms[t].description(),
+                Membership::Triangle { .. } | Membership::Trapezoid { .. }
+            ) {
+                return fail(format!(
+                    "input {}, term {}: only triangles and trapezoids are supported on inputs",
+                    i + 1,
+                    t - v.terms.start as usize + 1
+                ));
+            }
+        }
+    }
+    if !matches!(def.and, TNorm::Minimum | TNorm::Product) {
+        return fail(format!(
+            "AND {:?}: only minimum and product are supported",
+            def.and
+        ));
+    }
+    if !matches!(def.or, SNorm::Maximum | SNorm::ProbabilisticSum) {
+        return fail(format!(
+            "OR {:?}: only maximum and probabilistic sum are supported",
+            def.or
+        ));
+    }
+    match def.inference {
+        Inference::Mamdani {
+            implication,
+            aggregation,
+        } => {
+            if !matches!(implication, TNorm::Minimum | TNorm::Product) || aggregation != SNorm::Maximum {
+                return fail(
+                    "Mamdani: only minimum/product implication with maximum aggregation".to_string(),
+                );
+            }
+            for (o, v) in def.outputs.iter().enumerate() {
+                if v.defuzzifier != Defuzzifier::Centroid {
+                    return fail(format!(
+                        "output {}: only the centroid is supported for Mamdani",
+                        o + 1
+                    ));
+                }
+            }
+        }
+        Inference::Sugeno => {
+            for (o, v) in def.outputs.iter().enumerate() {
+                if !matches!(
+                    v.defuzzifier,
+                    Defuzzifier::WeightedAverage | Defuzzifier::WeightedSum
+                ) {
+                    return fail(format!("output {}: only weighted average or sum", o + 1));
+                }
+                for t in v.terms.start as usize..v.terms.end() {
+                    if !matches!(def.terms[t].description(), Membership::Constant { .. }) {
+                        return fail(format!(
+                            "output {}: only constant Sugeno terms are supported",
+                            o + 1
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes `controller` (and its wrapper, when given) as C99 (see the [module docs](self)).
+pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Result<CSource, CExportError> {
+    let compiled = controller.controller();
+    check(&compiled)?;
+    let def = compiled.def();
+    let stem = crate::export::rust::item_name(&controller.spec().name).to_lowercase();
+    let p = stem.trim_start_matches('_').to_string();
+    let p = if p.is_empty() || p.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("fz{p}")
+    } else {
+        p
+    };
+    let upper = p.to_uppercase();
+    let n_in = def.inputs.len();
+    let n_out = def.outputs.len();
+    let n_terms = def.terms.len();
+    let n_rules = def.rules.len();
+    let slots = 2 * n_terms + 3;
+
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "/* Controller `{name}`, generated by fuzzyopt (C99, no heap, no libm). Regenerate instead of editing. */\n\
+         #ifndef {upper}_H\n#define {upper}_H\n\n#include <stdint.h>\n\n\
+         #define {upper}_INPUTS {n_in}\n#define {upper}_OUTPUTS {n_out}\n\n\
+         /* Status bits (as fuzzy_core::Status). */\n\
+         #define {upper}_NAN_INPUT 0x01u\n#define {upper}_INPUT_OUT_OF_RANGE 0x02u\n#define {upper}_NO_RULE_FIRED 0x04u\n\
+         #define {upper}_FALLBACK 0x08u\n#define {upper}_INVALID_MEASUREMENT 0x40u\n\n\
+         /* Evaluates the engine. `outputs` holds the previous outputs on entry (for the hold\n   \
+         fallback) and the new ones on return: never NaN. Returns the status bits. */\n\
+         uint8_t {p}_evaluate(const float inputs[{upper}_INPUTS], float outputs[{upper}_OUTPUTS]);\n",
+        name = controller.spec().name.replace("*/", "* /"),
+    );
+    if wrapper.is_some() {
+        let _ = write!(
+            h,
+            "\n/* The tuned controller's state; initialise with {p}_pid_init. */\n\
+             typedef struct {{\n    float integral;\n    float rate;\n    float previous_error;\n    \
+             float previous_measurement;\n    float previous_output;\n    float engine_output;\n    int primed;\n}} {p}_pid_state;\n\n\
+             void {p}_pid_init({p}_pid_state *state);\n\n\
+             /* One control tick: returns u (inside the output limits, never NaN); *status gets the\n   \
+             engine's status bits plus {upper}_INVALID_MEASUREMENT (may be NULL). */\n\
+             float {p}_pid_step({p}_pid_state *state, float setpoint, float measurement, uint8_t *status);\n"
+        );
+    }
+    h.push_str(&format!("\n#endif /* {upper}_H */\n"));
+
+    let mut c = String::new();
+    let _ = write!(
+        c,
+        "/* Controller `{name}`, generated by fuzzyopt. See {stem}.h. */\n#include \"{stem}.h\"\n\n\
+         static float fz_min(float a, float b) {{ return a < b ? a : b; }}\n\
+         static float fz_max(float a, float b) {{ return a > b ? a : b; }}\n\
+         /* NaN maps to lo, as in fuzzy-core. */\n\
+         static float fz_clamp(float x, float lo, float hi) {{ return fz_min(fz_max(x, lo), hi); }}\n\
+         static int fz_finite(float x) {{ return x == x && x - x == 0.0f; }}\n\n",
+        name = controller.spec().name.replace("*/", "* /"),
+    );
+    // Input terms: edges (rise at/slope, fall at/slope).
+    let mut edges = Vec::new();
+    for term in def.terms.iter() {
+        let (rise, fall) = match term.description() {
+            Membership::Triangle { a, b, c } => (edge(a, b, true), edge(c, b, false)),
+            Membership::Trapezoid { a, b, c, d } => (edge(a, b, true), edge(d, c, false)),
+            _ => ((0.0, 0.0), (0.0, 0.0)),
+        };
+        edges.push([rise.0, rise.1, fall.0, fall.1]);
+    }
+    let _ = writeln!(
+        c,
+        "/* Per term: rising edge (at, slope), falling edge (at, slope); degree = min of the two\n   \
+         ramps clamp01((x - at) * slope). Output terms are unused here. */\n\
+         static const float EDGES[{n_terms}][4] = {{\n{}\n}};\n",
+        array(
+            edges.iter(),
+            |e| format!(
+                "{{{}, {}, {}, {}}}",
+                float(e[0]),
+                float(e[1]),
+                float(e[2]),
+                float(e[3])
+            ),
+            1
+        )
+    );
+    let _ = writeln!(
+        c,
+        "static const float INPUT_RANGE[{n_in}][2] = {{ {} }};\nstatic const int INPUT_EXTEND[{n_in}] = {{ {} }};\n\
+         static const int INPUT_TERMS[{n_in}][2] = {{ {} }};\n",
+        def.inputs
+            .iter()
+            .map(|v| format!("{{{}, {}}}", float(v.min), float(v.max)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        def.inputs
+            .iter()
+            .map(|v| if v.out_of_range == OutOfRange::Extend {
+                "1"
+            } else {
+                "0"
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        def.inputs
+            .iter()
+            .map(|v| format!("{{{}, {}}}", v.terms.start, v.terms.count))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let _ = writeln!(
+        c,
+        "/* Compiled rule table, column by column: entry v * {n_rules} + r is the working-array\n   \
+         position of variable v in rule r (0 = constant 0, 1 = constant 1, 2 + t = degree of\n   \
+         term t, 2 + {n_terms} + t = its complement, {sink} = not concluded). */\n\
+         static const uint16_t RULE_SLOTS[{len}] = {{\n{}\n}};\n\
+         static const float RULE_WEIGHT[{n_rules}] = {{\n{}\n}};\n\
+         static const uint8_t RULE_OR[{n_rules}] = {{\n{}\n}};\n",
+        array(def.rule_slots.iter(), |s| s.to_string(), 16),
+        array(def.rules.iter(), |r| float(r.weight), 8),
+        array(
+            def.rules.iter(),
+            |r| if r.connective == fuzzy_core::Connective::Or {
+                "1".into()
+            } else {
+                "0".into()
+            },
+            24
+        ),
+        sink = slots - 1,
+        len = def.rule_slots.len(),
+    );
+
+    // Outputs.
+    let mut sample_offset = 0usize;
+    let mut output_code = String::new();
+    for (o, v) in def.outputs.iter().enumerate() {
+        let terms = v.terms.count as usize;
+        let first = v.terms.start as usize;
+        let midpoint = 0.5 * (v.min + v.max);
+        let fallback = match v.fallback {
+            Fallback::Midpoint => float(midpoint),
+            Fallback::Value(x) => float(x),
+            Fallback::Hold => format!("(fz_finite(outputs[{o}]) ? outputs[{o}] : {})", float(midpoint)),
+        };
+        let locked = v.lock_range || matches!(def.inference, Inference::Mamdani { .. });
+        let _ = writeln!(
+            output_code,
+            "    /* output {o}: combine the strengths of the rules concluding each term */\n    \
+             {{\n        float act[{terms}];\n        float value;\n        int fired;\n        int t;\n        \
+             for (t = 0; t < {terms}; ++t) act[t] = 0.0f;\n        for (r = 0; r < {n_rules}; ++r) {{\n            \
+             int target = (int)RULE_SLOTS[{col} * {n_rules} + r] - 2 - {first};\n            \
+             float w = strength[r];\n            \
+             for (t = 0; t < {terms}; ++t) act[t] = (t == target) ? {combine} : act[t];\n        }}",
+            col = n_in + o,
+            combine = if matches!(def.inference, Inference::Sugeno) {
+                "act[t] + w"
+            } else {
+                "fz_max(act[t], w)"
+            },
+        );
+        match def.inference {
+            Inference::Mamdani { implication, .. } => {
+                let n = v.sampling.count();
+                let stored = v.sampling.stored_count();
+                let mut table = vec![vec![0.0f32; n]; terms];
+                for (t, row) in table.iter_mut().enumerate() {
+                    for (j, value) in row.iter_mut().enumerate() {
+                        let (block, lane) = (j / SAMPLE_BLOCK, j % SAMPLE_BLOCK);
+                        let index = sample_offset + block * terms * SAMPLE_BLOCK + t * SAMPLE_BLOCK + lane;
+                        *value = def.samples.get(index).copied().unwrap_or(0.0);
+                    }
+                }
+                sample_offset += terms * stored;
+                let (x0, dx) = v.sampling.grid(v.min, v.max);
+                let _ = writeln!(
+                    c,
+                    "/* Output {o}: the terms sampled at x_j = {x0} + j * {dx}. */\nstatic const float SAMPLES_{o}[{terms}][{n}] = {{\n{}\n}};\n",
+                    array(
+                        table.iter(),
+                        |row| format!(
+                            "{{{}}}",
+                            row.iter().map(|x| float(*x)).collect::<Vec<_>>().join(", ")
+                        ),
+                        1
+                    ),
+                    x0 = float(x0),
+                    dx = float(dx),
+                );
+                let implication = match implication {
+                    TNorm::Product => "act[t] * SAMPLES_{o}[t][j]".replace("{o}", &o.to_string()),
+                    _ => "fz_min(act[t], SAMPLES_{o}[t][j])".replace("{o}", &o.to_string()),
+                };
+                let _ = writeln!(
+                    output_code,
+                    "        {{\n            /* four partial sums, added in fuzzy-core's order */\n            \
+                     float sums[4] = {{0.0f, 0.0f, 0.0f, 0.0f}}, moments[4] = {{0.0f, 0.0f, 0.0f, 0.0f}};\n            \
+                     float total, moment;\n            int j;\n            \
+                     for (j = 0; j < {n}; ++j) {{\n                float g = 0.0f;\n                \
+                     for (t = 0; t < {terms}; ++t) g = fz_max(g, {implication});\n                \
+                     sums[j % 4] += g;\n                moments[j % 4] += (float)j * g;\n            }}\n            \
+                     total = (sums[0] + sums[1]) + (sums[2] + sums[3]);\n            \
+                     moment = (moments[0] + moments[1]) + (moments[2] + moments[3]);\n            \
+                     fired = total > 0.0f;\n            \
+                     value = {x0} + {dx} * (moment / (fired ? total : 1.0f));\n        }}",
+                    x0 = float(x0),
+                    dx = float(dx),
+                );
+            }
+            Inference::Sugeno => {
+                let constants: Vec<f32> = (first..first + terms)
+                    .map(|t| match def.terms[t].description() {
+                        Membership::Constant { value } => value,
+                        _ => 0.0,
+                    })
+                    .collect();
+                let _ = writeln!(
+                    c,
+                    "static const float CONSTANTS_{o}[{terms}] = {{ {} }};\n",
+                    constants.iter().map(|x| float(*x)).collect::<Vec<_>>().join(", ")
+                );
+                let average = v.defuzzifier == Defuzzifier::WeightedAverage;
+                let _ = writeln!(
+                    output_code,
+                    "        {{\n            float total = 0.0f, sum = 0.0f;\n            \
+                     for (t = 0; t < {terms}; ++t) {{ total += act[t]; sum += act[t] * CONSTANTS_{o}[t]; }}\n            \
+                     fired = total > 0.0f;\n            value = {};\n        }}",
+                    if average {
+                        "sum / (fired ? total : 1.0f)"
+                    } else {
+                        "sum"
+                    }
+                );
+            }
+        }
+        let _ = writeln!(
+            output_code,
+            "        {{\n            int computed = fired && !nan && fz_finite(value);\n            \
+             float y = computed ? value : {fallback};\n{lock}            outputs[{o}] = y + 0.0f;\n            \
+             if (!fired) status |= {upper}_NO_RULE_FIRED;\n            if (!computed) status |= {upper}_FALLBACK;\n        }}\n    }}",
+            lock = if locked {
+                format!(
+                    "            y = fz_clamp(y, {}, {});\n",
+                    float(v.min),
+                    float(v.max)
+                )
+            } else {
+                String::new()
+            },
+        );
+    }
+    let (and, or) = (
+        if def.and == TNorm::Product {
+            "s * d"
+        } else {
+            "fz_min(s, d)"
+        },
+        if def.or == SNorm::ProbabilisticSum {
+            "s + d - s * d"
+        } else {
+            "fz_max(s, d)"
+        },
+    );
+    let _ = write!(
+        c,
+        "uint8_t {p}_evaluate(const float inputs[{upper}_INPUTS], float outputs[{upper}_OUTPUTS]) {{\n    \
+         float slot[{slots}];\n    float strength[{n_rules}];\n    uint8_t status = 0;\n    int nan = 0;\n    int i, r;\n    \
+         slot[0] = 0.0f;\n    slot[1] = 1.0f;\n    slot[{sink}] = 0.0f;\n    \
+         for (i = 0; i < {n_in}; ++i) {{\n        float raw = inputs[i];\n        \
+         float limited = fz_clamp(raw, INPUT_RANGE[i][0], INPUT_RANGE[i][1]);\n        \
+         float x = (INPUT_EXTEND[i] && fz_finite(raw)) ? raw : limited;\n        int t;\n        \
+         if (raw != raw) {{ nan = 1; status |= {upper}_NAN_INPUT | {upper}_FALLBACK; }}\n        \
+         else if (limited != raw) status |= {upper}_INPUT_OUT_OF_RANGE;\n        \
+         for (t = INPUT_TERMS[i][0]; t < INPUT_TERMS[i][0] + INPUT_TERMS[i][1]; ++t) {{\n            \
+         float rise = fz_clamp((x - EDGES[t][0]) * EDGES[t][1], 0.0f, 1.0f);\n            \
+         float fall = fz_clamp((x - EDGES[t][2]) * EDGES[t][3], 0.0f, 1.0f);\n            \
+         float d = fz_min(rise, fall);\n            slot[2 + t] = d;\n            slot[2 + {n_terms} + t] = 1.0f - d;\n        }}\n    }}\n    \
+         for (r = 0; r < {n_rules}; ++r) {{\n        float s = slot[RULE_SLOTS[r]];\n        \
+         for (i = 1; i < {n_in}; ++i) {{\n            float d = slot[RULE_SLOTS[i * {n_rules} + r]];\n            \
+         s = RULE_OR[r] ? ({or}) : ({and});\n        }}\n        strength[r] = s * RULE_WEIGHT[r];\n    }}\n\
+         {output_code}\n    return status;\n}}\n",
+        sink = slots - 1,
+    );
+
+    if let Some(w) = wrapper {
+        let cfg = w.config();
+        let ts = cfg.sample_time_s;
+        let keep = cfg.derivative_filter_s / (cfg.derivative_filter_s + ts);
+        let (p_term, increment) = match cfg.structure {
+            fuzzy_core::Structure::Pd => (format!("{} * fuzzy", float(cfg.output_gain)), "0.0f".to_string()),
+            fuzzy_core::Structure::Pi => (
+                "0.0f".to_string(),
+                format!("{} * fuzzy", float(cfg.output_gain * ts)),
+            ),
+            fuzzy_core::Structure::PdPlusI => (
+                format!("{} * fuzzy", float(cfg.output_gain)),
+                format!("{} * error", float(cfg.integral_gain * ts)),
+            ),
+        };
+        let new_integral = match (cfg.structure, cfg.anti_windup) {
+            (fuzzy_core::Structure::Pd, _) => "integral".to_string(),
+            (_, fuzzy_core::AntiWindup::None) => "integral + increment".to_string(),
+            (_, fuzzy_core::AntiWindup::Clamping) => "integral + (((unsaturated > output) && (increment > 0.0f)) || ((unsaturated < output) && (increment < 0.0f)) ? 0.0f : increment)".to_string(),
+            (_, fuzzy_core::AntiWindup::BackCalculation { tracking_time_s }) => {
+                format!("integral + increment + {} * (output - unsaturated)", float(ts / tracking_time_s))
+            }
+        };
+        let difference = match cfg.derivative_on {
+            fuzzy_core::DerivativeOn::Error => "error - previous_error",
+            fuzzy_core::DerivativeOn::Measurement => "previous_measurement - measurement",
+        };
+        let start = match cfg.structure {
+            fuzzy_core::Structure::Pi => "state->previous_output",
+            _ => "0.0f",
+        };
+        let _ = write!(
+            c,
+            "\nvoid {p}_pid_init({p}_pid_state *state) {{\n    state->previous_output = fz_clamp(0.0f, {lo}, {hi});\n    \
+             state->integral = {start};\n    state->rate = 0.0f;\n    state->previous_error = 0.0f;\n    \
+             state->previous_measurement = 0.0f;\n    state->engine_output = 0.0f;\n    state->primed = 0;\n}}\n\n\
+             float {p}_pid_step({p}_pid_state *state, float setpoint, float measurement, uint8_t *status) {{\n    \
+             int valid = fz_finite(setpoint) && fz_finite(measurement);\n    \
+             float error, previous_error, previous_measurement, raw, rate, inputs[2], fuzzy, previous_fuzzy;\n    \
+             float integral, proportional, increment, unsaturated, saturated, output, new_integral;\n    uint8_t engine;\n    \
+             measurement = valid ? measurement : state->previous_measurement;\n    \
+             error = fz_clamp(setpoint - measurement, -3.40282347e38f, 3.40282347e38f);\n    \
+             error = valid ? error : state->previous_error;\n    \
+             previous_error = state->primed ? state->previous_error : error;\n    \
+             previous_measurement = state->primed ? state->previous_measurement : measurement;\n    \
+             (void)previous_error;\n    (void)previous_measurement;\n    \
+             raw = fz_clamp(({difference}) * {inv_ts}, -3.40282347e38f, 3.40282347e38f);\n    \
+             rate = fz_clamp({keep} * state->rate + {take} * raw, -3.40282347e38f, 3.40282347e38f);\n    \
+             inputs[0] = {ke} * error;\n    inputs[1] = {kd} * rate;\n    \
+             previous_fuzzy = state->engine_output;\n    fuzzy = state->engine_output;\n    \
+             engine = {p}_evaluate(inputs, &fuzzy);\n    integral = state->integral;\n    \
+             proportional = {p_term};\n    increment = {increment};\n    \
+             unsaturated = proportional + integral + increment;\n    \
+             unsaturated = (unsaturated == unsaturated) ? unsaturated : state->previous_output;\n    \
+             saturated = fz_clamp(unsaturated, {lo}, {hi});\n    \
+             output = fz_clamp(saturated, state->previous_output - {max_change}, state->previous_output + {max_change});\n    \
+             new_integral = fz_clamp({new_integral}, -3.40282347e38f, 3.40282347e38f);\n    \
+             state->integral = valid ? new_integral : integral;\n    state->rate = valid ? rate : state->rate;\n    \
+             state->previous_error = error;\n    state->previous_measurement = measurement;\n    \
+             state->previous_output = valid ? output : state->previous_output;\n    \
+             state->engine_output = valid ? fuzzy : previous_fuzzy;\n    state->primed = state->primed || valid;\n    \
+             if (status) *status = (uint8_t)(engine | (valid ? 0u : {upper}_INVALID_MEASUREMENT));\n    \
+             return state->previous_output;\n}}\n",
+            lo = float(cfg.output_min),
+            hi = float(cfg.output_max),
+            inv_ts = float(1.0 / ts),
+            keep = float(keep),
+            take = float(1.0 - keep),
+            ke = float(cfg.error_gain),
+            kd = float(cfg.rate_gain),
+            max_change = float(cfg.rate_limit * ts),
+        );
+    }
+    Ok(CSource {
+        header: h,
+        source: c,
+        stem,
+    })
+}
