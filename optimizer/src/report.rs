@@ -12,6 +12,7 @@
 //! | `surface.svg/png` | control surface of the tuned controller |
 //! | `membership-initial.svg/png`, `membership-tuned.svg/png` | terms before and after |
 //! | `convergence.svg/png` | best cost per iteration (log scale) |
+//! | `run.json` | name and summary of the run (for `fuzzyopt report`) |
 //! | `report.html` | one page with all of the above |
 //!
 //! Every file is written atomically (temporary file, then rename).
@@ -215,9 +216,42 @@ fn markdown_to_html(markdown: &str) -> String {
     out
 }
 
-/// `report.html`: the metrics and every plot of the folder, self-contained apart from the
-/// SVG files beside it.
-pub fn report_html(outcome: &Outcome, steps: &[String]) -> String {
+/// The one-sentence summary of a run (also kept in `run.json` for `fuzzyopt report`).
+pub fn summary(outcome: &Outcome) -> String {
+    let best = outcome.contenders.iter().find(|c| c.label == "tuned fuzzy");
+    let initial = outcome.contenders.iter().find(|c| c.label == "initial fuzzy");
+    let runs = best.map_or(0, |c| c.runs.len());
+    let mut text = format!(
+        "Plant {}, sample time {} s, horizon {} s, {} scenario run(s); {} with population {} for {} iterations, \
+         seed {}; {:.1} s.",
+        outcome.job.plant.type_name(),
+        outcome.job.simulation.sample_time_s,
+        outcome.job.simulation.horizon_s,
+        runs,
+        match outcome.job.optimizer.algorithm {
+            crate::job::Algorithm::Ga => "genetic algorithm",
+            crate::job::Algorithm::Pso => "particle swarm",
+        },
+        outcome.job.optimizer.population,
+        outcome.job.optimizer.iterations,
+        outcome.job.seed,
+        outcome.elapsed_s,
+    );
+    if let (Some(best), Some(initial)) = (best, initial) {
+        let _ = write!(
+            text,
+            " Mean ITAE: initial {:.5}, tuned {:.5} ({:+.1} %).",
+            mean_itae(initial),
+            mean_itae(best),
+            100.0 * (mean_itae(best) / mean_itae(initial) - 1.0)
+        );
+    }
+    text
+}
+
+/// `report.html`: the summary, the metrics and every plot of the folder (the SVG files
+/// beside it). `steps` are the step-response plot stems.
+pub fn report_page(name: &str, summary: &str, steps: &[String], metrics_md: &str) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -225,33 +259,10 @@ pub fn report_html(outcome: &Outcome, steps: &[String]) -> String {
          <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}\
          table{{border-collapse:collapse;margin:1em 0;font-size:0.9em}}td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}\
          th{{background:#f2f2f2}}td:first-child,th:first-child{{text-align:left}}img{{max-width:100%;border:1px solid #eee;margin:0.5em 0}}\
-         code{{background:#f6f6f6;padding:1px 4px}}</style>\n</head>\n<body>\n<h1>{name}: tuning report</h1>\n",
-        name = html_escape(&outcome.job.name)
+         code{{background:#f6f6f6;padding:1px 4px}}</style>\n</head>\n<body>\n<h1>{name}: tuning report</h1>\n<p>{summary}</p>\n",
+        name = html_escape(name),
+        summary = html_escape(summary),
     );
-    let best = outcome.contenders.iter().find(|c| c.label == "tuned fuzzy");
-    let initial = outcome.contenders.iter().find(|c| c.label == "initial fuzzy");
-    if let (Some(best), Some(initial)) = (best, initial) {
-        let _ = writeln!(
-            out,
-            "<p>Plant <code>{}</code>, sample time {} s, horizon {} s, {} scenario run(s); {} with population {} \
-             for {} iterations, seed {}; {:.1} s. Mean ITAE: initial {:.5}, tuned {:.5} ({:+.1} %).</p>",
-            outcome.job.plant.type_name(),
-            outcome.job.simulation.sample_time_s,
-            outcome.job.simulation.horizon_s,
-            best.runs.len(),
-            match outcome.job.optimizer.algorithm {
-                crate::job::Algorithm::Ga => "genetic algorithm",
-                crate::job::Algorithm::Pso => "particle swarm",
-            },
-            outcome.job.optimizer.population,
-            outcome.job.optimizer.iterations,
-            outcome.job.seed,
-            outcome.elapsed_s,
-            mean_itae(initial),
-            mean_itae(best),
-            100.0 * (mean_itae(best) / mean_itae(initial) - 1.0)
-        );
-    }
     out.push_str(
         "<p>Files: <a href=\"controller.json\">controller.json</a>, <a href=\"controller.rs\">controller.rs</a>, \
          the C99 pair, <a href=\"metrics.md\">metrics.md</a>, <a href=\"metrics.json\">metrics.json</a>, \
@@ -261,7 +272,7 @@ pub fn report_html(outcome: &Outcome, steps: &[String]) -> String {
     for stem in steps {
         let _ = writeln!(out, "<img src=\"{stem}.svg\" alt=\"{stem}\">");
     }
-    out.push_str(&markdown_to_html(&metrics_markdown(outcome)));
+    out.push_str(&markdown_to_html(metrics_md));
     out.push_str(
         "<h2>Tuned controller</h2>\n<img src=\"surface.svg\" alt=\"control surface\">\n\
          <h2>Membership functions</h2>\n<h3>Before</h3>\n<img src=\"membership-initial.svg\" alt=\"initial terms\">\n\
@@ -269,6 +280,40 @@ pub fn report_html(outcome: &Outcome, steps: &[String]) -> String {
          <h2>Convergence</h2>\n<img src=\"convergence.svg\" alt=\"convergence\">\n</body>\n</html>\n",
     );
     out
+}
+
+/// `run.json`: what `fuzzyopt report` needs to rebuild the page.
+#[derive(Serialize, serde::Deserialize)]
+struct RunSummary {
+    name: String,
+    summary: String,
+}
+
+/// Rebuilds `DIR/report.html` from the files of a tuning run's folder (`run.json`,
+/// `metrics.md`, the plots); returns its path.
+pub fn rebuild_report(dir: &Path) -> Result<PathBuf, ReportError> {
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.join(name))
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", dir.join(name).display())))
+    };
+    let run: RunSummary = serde_json::from_str(&read("run.json")?)?;
+    let metrics = read("metrics.md")?;
+    let mut steps: Vec<(usize, String)> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let number = name.strip_prefix("step-")?.strip_suffix(".svg")?.parse().ok()?;
+            Some((number, format!("step-{number}")))
+        })
+        .collect();
+    steps.sort();
+    let steps: Vec<String> = steps.into_iter().map(|(_, s)| s).collect();
+    let path = dir.join("report.html");
+    write_atomically(
+        &path,
+        report_page(&run.name, &run.summary, &steps, &metrics).as_bytes(),
+    )?;
+    Ok(path)
 }
 
 /// Writes the whole output folder (see the [module docs](self)); returns the files written.
@@ -379,7 +424,14 @@ pub fn write_folder(outcome: &Outcome, dir: &Path) -> Result<Vec<PathBuf>, Repor
         &curves,
         true,
     )?);
-    let html = report_html(outcome, &steps);
+    let run = RunSummary {
+        name: outcome.job.name.clone(),
+        summary: summary(outcome),
+    };
+    let path = dir.join("run.json");
+    write_atomically(&path, serde_json::to_string_pretty(&run)?.as_bytes())?;
+    written.push(path);
+    let html = report_page(&run.name, &run.summary, &steps, &metrics_markdown(outcome));
     let path = dir.join("report.html");
     write_atomically(&path, html.as_bytes())?;
     written.push(path);

@@ -52,7 +52,9 @@ fn small_job(dir: &Path) -> PathBuf {
 #[test]
 fn every_subcommand_has_help() {
     let dir = temporary_dir("help");
-    for sub in ["plants", "init", "tune", "eval", "export"] {
+    for sub in [
+        "plants", "init", "tune", "eval", "export", "simulate", "report", "bench",
+    ] {
         let out = fuzzyopt(&[sub, "--help"], &dir);
         assert!(out.status.success(), "{sub} --help");
         assert!(stdout(&out).contains("Usage: fuzzyopt"), "{sub}");

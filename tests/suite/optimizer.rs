@@ -214,6 +214,7 @@ fn the_output_folder_holds_every_file() {
         "metrics.json",
         "metrics.md",
         "report.html",
+        "run.json",
         "second_order.c",
         "second_order.h",
         "step-1.png",

@@ -77,6 +77,37 @@ pub enum Command {
         #[arg(long)]
         inputs: Option<PathBuf>,
     },
+    /// Run a controller through a job's plant and scenarios: metrics table (or JSON) and, with
+    /// -o, step-response plots. The controller file may be a tuned controller
+    /// (controller.json), a bare engine (wrapped with the job's [controller] gains), a PID
+    /// (`{"kp": .., "ki": .., "kd": .., ...}`) or an open-loop input (`{"open_loop": 1.5}` or
+    /// `{"open_loop": [[t, u], ...]}`).
+    Simulate {
+        /// controller file (JSON)
+        controller: PathBuf,
+        /// job file giving plant, simulation and scenarios
+        #[arg(long)]
+        job: PathBuf,
+        /// folder for the plots
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// print the metrics as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild report.html of a tuning run's output folder.
+    Report {
+        /// the output folder of `fuzzyopt tune`
+        dir: PathBuf,
+    },
+    /// Measure nanoseconds per engine evaluation of a controller on this machine.
+    Bench {
+        /// controller file (JSON)
+        controller: PathBuf,
+        /// evaluations per measurement
+        #[arg(long, default_value_t = 200_000)]
+        evaluations: u32,
+    },
     /// Convert a controller file to another format.
     Export {
         /// controller file (controller.json, or a bare engine spec)

@@ -67,6 +67,21 @@ fn run(cli: Cli) -> Result<()> {
             format,
             output,
         } => export(&controller, format, output.as_deref()),
+        Command::Simulate {
+            controller,
+            job,
+            output,
+            json,
+        } => simulate(&controller, &job, output.as_deref(), json),
+        Command::Report { dir } => {
+            let path = optimizer::report::rebuild_report(&dir)?;
+            println!("wrote {}", path.display());
+            Ok(())
+        }
+        Command::Bench {
+            controller,
+            evaluations,
+        } => bench(&controller, evaluations),
     }
 }
 
@@ -188,6 +203,185 @@ fn tune_command(path: &Path, output: Option<PathBuf>, flags: TuneFlags) -> Resul
     }
     println!("report: {}", dir.join("report.html").display());
     println!("({:.1} s)", outcome.elapsed_s);
+    Ok(())
+}
+
+/// The controller kinds `simulate` accepts.
+enum AnyController {
+    Fuzzy(Box<(ControllerSpec, Option<TunedController>)>),
+    Pid(sim::control::PidConfig),
+    OpenLoop(sim::control::OpenLoop),
+}
+
+fn load_any(path: &Path) -> Result<AnyController> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: line {}, column {}: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    let located = |e: serde_json::Error| anyhow::anyhow!("{}: {e}", path.display());
+    if value.get("open_loop").is_some() {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct OpenLoopFile {
+            open_loop: sim::control::OpenLoop,
+        }
+        let file: OpenLoopFile = serde_json::from_value(value).map_err(located)?;
+        return Ok(AnyController::OpenLoop(file.open_loop));
+    }
+    if value.get("kp").is_some() {
+        return Ok(AnyController::Pid(
+            serde_json::from_value(value).map_err(located)?,
+        ));
+    }
+    if value.get("wrapper").is_some() {
+        let tuned: TunedController = serde_json::from_value(value).map_err(located)?;
+        return Ok(AnyController::Fuzzy(Box::new((
+            tuned.controller.clone(),
+            Some(tuned),
+        ))));
+    }
+    if value.get("inputs").is_some() {
+        let spec: ControllerSpec = serde_json::from_value(value).map_err(located)?;
+        return Ok(AnyController::Fuzzy(Box::new((spec, None))));
+    }
+    bail!(
+        "{}: not a controller file: expected a tuned controller (\"controller\" and \"wrapper\"), an engine \
+         (\"inputs\", \"outputs\", \"rules\"), a PID (\"kp\", \"ki\", \"kd\") or an open-loop input (\"open_loop\")",
+        path.display()
+    )
+}
+
+fn simulate(path: &Path, job_path: &Path, output: Option<&Path>, json: bool) -> Result<()> {
+    let job = Job::load(job_path)?;
+    let ts = job.simulation.sample_time_s;
+    let (label, runs) = match load_any(path)? {
+        AnyController::Fuzzy(fuzzy) => {
+            let (spec, tuned) = *fuzzy;
+            let owned = spec
+                .compile()
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let wrapper = match tuned {
+                Some(t) => t.wrapper,
+                None => {
+                    let encoding = optimizer::encoding::Encoding::new(&job);
+                    encoding.decode(&encoding.initial()).wrapper
+                }
+            };
+            let mut controller = sim::control::FuzzyController::new(owned.controller(), wrapper.config())
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            ("fuzzy", optimizer::objective::run_all(&job, &mut controller)?)
+        }
+        AnyController::Pid(config) => {
+            let mut pid = sim::control::Pid::new(config, ts);
+            ("PID", optimizer::objective::run_all(&job, &mut pid)?)
+        }
+        AnyController::OpenLoop(mut open) => ("open loop", optimizer::objective::run_all(&job, &mut open)?),
+    };
+    if json {
+        #[derive(serde::Serialize)]
+        struct Record<'a> {
+            scenario: &'a str,
+            cost: f64,
+            metrics: &'a sim::metrics::Metrics,
+        }
+        let records: Vec<Record<'_>> = runs
+            .iter()
+            .map(|r| Record {
+                scenario: &r.label,
+                cost: r.cost,
+                metrics: &r.metrics,
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&records)?);
+    } else {
+        println!(
+            "{:<28} {:>12} {:>10} {:>10} {:>10} {:>10} {:>9}",
+            "scenario", "cost", "ITAE", "IAE", "overshoot%", "settling", "diverged"
+        );
+        for r in &runs {
+            let m = &r.metrics;
+            println!(
+                "{:<28} {:>12.6} {:>10.5} {:>10.5} {:>10} {:>10} {:>9}",
+                r.label,
+                r.cost,
+                m.itae,
+                m.iae,
+                m.overshoot_percent.map_or("-".to_string(), |v| format!("{v:.2}")),
+                m.settling_time_s.map_or("-".to_string(), |v| format!("{v:.3}")),
+                if m.diverged { "yes" } else { "no" }
+            );
+        }
+    }
+    if let Some(dir) = output {
+        std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+        for (i, run) in runs.iter().enumerate() {
+            let paths = sim::plot::step_response(
+                &dir.join(format!("step-{}", i + 1)),
+                &format!("{} — {}", job.name, run.label),
+                &[sim::plot::Series {
+                    label,
+                    trajectory: &run.trajectory,
+                }],
+                "plant output y",
+                "control u",
+            )?;
+            for p in paths {
+                eprintln!("wrote {}", p.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn bench(path: &Path, evaluations: u32) -> Result<()> {
+    let (spec, _) = load_controller(path)?;
+    let owned = spec
+        .compile()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let engine = owned.controller();
+    // 64 input points spread over (and slightly beyond) every input range.
+    let points: Vec<Vec<f32>> = (0..64)
+        .map(|k| {
+            engine
+                .def()
+                .inputs
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let t = ((k * (2 * i + 3) + i * 7) % 64) as f32 / 63.0;
+                    v.min + (v.max - v.min) * (1.1 * t - 0.05)
+                })
+                .collect()
+        })
+        .collect();
+    let mut scratch = vec![0.0f32; engine.scratch_len()];
+    let mut outputs = vec![0.0f32; engine.output_count()];
+    let mut samples = Vec::new();
+    for _ in 0..7 {
+        let start = std::time::Instant::now();
+        for k in 0..evaluations as usize {
+            let status = engine.evaluate(
+                std::hint::black_box(&points[k % points.len()]),
+                &mut scratch,
+                &mut outputs,
+            );
+            std::hint::black_box((status, &outputs));
+        }
+        samples.push(start.elapsed().as_nanos() as f64 / f64::from(evaluations.max(1)));
+    }
+    samples.sort_by(f64::total_cmp);
+    println!(
+        "{}: {:.1} ns per evaluation (median of 7 runs of {evaluations}; min {:.1}, max {:.1})",
+        path.display(),
+        samples[3],
+        samples[0],
+        samples[6]
+    );
     Ok(())
 }
 
