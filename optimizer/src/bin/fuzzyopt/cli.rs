@@ -79,7 +79,7 @@ pub enum Command {
     },
     /// Run a controller through a job's plant and scenarios: metrics table (or JSON) and, with
     /// -o, step-response plots. The controller file may be a tuned controller
-    /// (controller.json), a bare engine (wrapped with the job's [controller] gains), a PID
+    /// (controller.json), a bare engine (wrapped with the job's `[controller]` gains), a PID
     /// (`{"kp": .., "ki": .., "kd": .., ...}`) or an open-loop input (`{"open_loop": 1.5}` or
     /// `{"open_loop": [[t, u], ...]}`).
     Simulate {
