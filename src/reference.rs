@@ -69,7 +69,7 @@ const PD_TABLE: [i8; 49 * 3] = [
 
 const AND_49: [Rule; 49] = [Rule::AND; 49];
 
-const PD_SAMPLES: [f32; sample_len(&PD_OUTPUTS)] = sample_table(&PD_OUTPUTS, &PD_TERMS, &[]);
+const PD_SAMPLES: [f32; sample_len(&PD_OUTPUTS, &PD_TERMS, &[])] = sample_table(&PD_OUTPUTS, &PD_TERMS, &[]);
 
 const PD_SLOTS: [u16; PD_TABLE.len()] =
     rule_slots(&PD_INPUTS, &PD_OUTPUTS, PD_TERMS.len(), &AND_49, &PD_TABLE);
@@ -265,7 +265,7 @@ const MIXED_RULES: [Rule; 12] = [
     },
 ];
 
-const MIXED_SAMPLES: [f32; sample_len(&MIXED_OUTPUTS)] =
+const MIXED_SAMPLES: [f32; sample_len(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS)] =
     sample_table(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS);
 
 const MIXED_SLOTS: [u16; MIXED_TABLE.len()] = rule_slots(
@@ -352,7 +352,8 @@ const GRID_TABLE: [i8; 125 * 4] = {
 
 const AND_125: [Rule; 125] = [Rule::AND; 125];
 
-const GRID_SAMPLES: [f32; sample_len(&GRID_OUTPUTS)] = sample_table(&GRID_OUTPUTS, &GRID_TERMS, &[]);
+const GRID_SAMPLES: [f32; sample_len(&GRID_OUTPUTS, &GRID_TERMS, &[])] =
+    sample_table(&GRID_OUTPUTS, &GRID_TERMS, &[]);
 
 const GRID_SLOTS: [u16; GRID_TABLE.len()] = rule_slots(
     &GRID_INPUTS,

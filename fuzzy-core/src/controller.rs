@@ -51,10 +51,15 @@ pub enum Inference {
 ///   activation live in the evaluation's working array (see [`Slots`]), stored column by
 ///   column (variable `v` of rule `r` at `v * rules + r`) so that each variable's entries
 ///   are contiguous.
-/// - `samples`: for Mamdani controllers, every output term sampled at its output's
-///   sample points, output by output, in blocks of [`SAMPLE_BLOCK`] points that hold every
-///   term's values at those points (zeros pad the last block); produce it with
-///   [`sample_table`] (const) or let [`crate::OwnedController`] do it. Empty for Sugeno.
+/// - `samples`: for Mamdani controllers, the output terms sampled at their output's
+///   sample points, output by output, in blocks of [`SAMPLE_BLOCK`] points: each block is
+///   its number of rows and one row ([`SAMPLE_ROW`] values: the term's position in its
+///   output, then its values at the block's points, zeros past the last point) per
+///   term that is not zero on the whole block. Aggregation reads a block's rows while the
+///   block's running aggregate stays in registers, and skips the terms that cannot
+///   contribute there (a 7-term output evenly covered by triangles has 2 to 3 rows per
+///   block instead of 7). Produce it with [`sample_table`] (const) or let
+///   [`crate::OwnedController`] do it. Empty for Sugeno.
 ///
 /// The two derived tables are checked by [`Controller::new`] against a fresh computation,
 /// so a stale table is an error, never a wrong result.
@@ -162,43 +167,93 @@ const fn grid_of(def: &ControllerDef) -> Option<(u16, u16)> {
 /// Samples are stored in rows padded to a multiple of this many values.
 pub const SAMPLE_BLOCK: usize = 8;
 
-/// Length of the sampled output table of `outputs`: per term, its output's sample count
-/// rounded up to a multiple of [`SAMPLE_BLOCK`] ([`crate::Sampling::stored_count`]).
-pub const fn sample_len(outputs: &[OutputVariable]) -> usize {
+/// Entries of one row of the sampled table: the term's position within its output, then
+/// its values at the block's [`SAMPLE_BLOCK`] points. Counts and positions are stored as
+/// the bit patterns of `u32`s in `f32` slots (`f32::from_bits`): reading them back is a
+/// plain move, where a float-to-integer conversion would cost a dozen instructions.
+pub const SAMPLE_ROW: usize = 1 + SAMPLE_BLOCK;
+
+/// Largest number of entries one block can take (a header and a row per term).
+const BLOCK_CAPACITY: usize = 1 + crate::MAX_TERMS_PER_VARIABLE * SAMPLE_ROW;
+
+/// One block of one output's part of the sampled table (see [`ControllerDef`]): its entries
+/// and how many of the returned array are used.
+///
+/// A block is a header (the number of rows) followed by one row per term that is
+/// non-zero at one of the block's points; terms that are zero on the whole block are left
+/// out. Skipping them changes nothing: every T-norm gives 0 with a zero degree and every
+/// S-norm leaves the aggregate unchanged with 0.
+const fn sample_block(
+    output: &OutputVariable,
+    terms: &[Term],
+    params: &[f32],
+    block: usize,
+) -> ([f32; BLOCK_CAPACITY], usize) {
+    let mut entries = [0.0f32; BLOCK_CAPACITY];
+    let mut len = 1;
+    let count = output.terms.count as usize;
+    let mut t = 0;
+    while t < count && t < crate::MAX_TERMS_PER_VARIABLE {
+        let term = output.terms.start as usize + t;
+        let mut row = [0.0f32; SAMPLE_BLOCK];
+        let mut used = false;
+        let mut lane = 0;
+        while lane < SAMPLE_BLOCK {
+            let point = block * SAMPLE_BLOCK + lane;
+            if point < output.sampling.count() && term < terms.len() {
+                let value = terms[term]
+                    .membership_const(output.sampling.position(point, output.min, output.max), params);
+                row[lane] = value;
+                // NaN never occurs for a validated term; counting it as used keeps it visible.
+                used |= !(value == 0.0);
+            }
+            lane += 1;
+        }
+        if used {
+            entries[len] = f32::from_bits(t as u32);
+            let mut lane = 0;
+            while lane < SAMPLE_BLOCK {
+                entries[len + 1 + lane] = row[lane];
+                lane += 1;
+            }
+            len += SAMPLE_ROW;
+        }
+        t += 1;
+    }
+    entries[0] = f32::from_bits(((len - 1) / SAMPLE_ROW) as u32);
+    (entries, len)
+}
+
+/// Number of blocks of an output's samples.
+const fn block_count(output: &OutputVariable) -> usize {
+    output.sampling.stored_count() / SAMPLE_BLOCK
+}
+
+/// Length of one Mamdani output's part of the sampled table.
+pub const fn output_sample_len(output: &OutputVariable, terms: &[Term], params: &[f32]) -> usize {
+    let mut total = 0;
+    let mut block = 0;
+    while block < block_count(output) {
+        total += sample_block(output, terms, params, block).1;
+        block += 1;
+    }
+    total
+}
+
+/// Length of the sampled output table of a Mamdani controller with these outputs, terms and
+/// parameter pool (see [`ControllerDef`] for the layout).
+pub const fn sample_len(outputs: &[OutputVariable], terms: &[Term], params: &[f32]) -> usize {
     let mut total = 0;
     let mut o = 0;
     while o < outputs.len() {
-        total += outputs[o].terms.count as usize * outputs[o].sampling.stored_count();
+        total += output_sample_len(&outputs[o], terms, params);
         o += 1;
     }
     total
 }
 
-/// Entry `k` of one output's part of the sampled table.
-///
-/// Layout, block-major: the output's samples are split into blocks of [`SAMPLE_BLOCK`]
-/// points; block after block, each holds every term's values at those points, term after
-/// term. Entry `k` is term `(k / B) % T`'s value at point `(k / (T B)) B + k % B`
-/// (`T` terms, `B` = `SAMPLE_BLOCK`), 0 beyond the last sample point (padding).
-/// Aggregation then reads each block's data for all terms contiguously while the block's
-/// running aggregate stays in registers.
-const fn sample_entry(output: &OutputVariable, terms: &[Term], params: &[f32], k: usize) -> f32 {
-    let count = output.terms.count as usize;
-    if count == 0 {
-        return 0.0;
-    }
-    let block = k / (count * SAMPLE_BLOCK);
-    let term = output.terms.start as usize + (k / SAMPLE_BLOCK) % count;
-    let point = block * SAMPLE_BLOCK + k % SAMPLE_BLOCK;
-    if point < output.sampling.count() && term < terms.len() {
-        terms[term].membership_const(output.sampling.position(point, output.min, output.max), params)
-    } else {
-        0.0
-    }
-}
-
-/// Fills `table` with the output terms sampled as [`ControllerDef::samples`] expects
-/// (block-major, see [`ControllerDef`]), stopping at the end of `table`.
+/// Fills `table` with the output terms sampled as [`ControllerDef::samples`] expects,
+/// stopping at the end of `table`.
 pub const fn fill_sample_table(
     table: &mut [f32],
     outputs: &[OutputVariable],
@@ -208,20 +263,25 @@ pub const fn fill_sample_table(
     let mut offset = 0;
     let mut o = 0;
     while o < outputs.len() {
-        let len = outputs[o].terms.count as usize * outputs[o].sampling.stored_count();
-        let mut k = 0;
-        while k < len && offset + k < table.len() {
-            table[offset + k] = sample_entry(&outputs[o], terms, params, k);
-            k += 1;
+        let mut block = 0;
+        while block < block_count(&outputs[o]) {
+            let (entries, len) = sample_block(&outputs[o], terms, params, block);
+            let mut k = 0;
+            while k < len && offset + k < table.len() {
+                table[offset + k] = entries[k];
+                k += 1;
+            }
+            offset += len;
+            block += 1;
         }
-        offset += len;
         o += 1;
     }
 }
 
 /// The sampled output table of a Mamdani controller, as a `const` array:
-/// `const SAMPLES: [f32; N] = sample_table(&OUTPUTS, &TERMS, &PARAMS);` with
-/// `N = sample_len(&OUTPUTS)`. A wrong `N` is caught by [`Controller::new`].
+/// `const SAMPLES: [f32; sample_len(&OUTPUTS, &TERMS, &PARAMS)] =
+/// sample_table(&OUTPUTS, &TERMS, &PARAMS);`. A wrong length is caught by
+/// [`Controller::new`].
 pub const fn sample_table<const N: usize>(
     outputs: &[OutputVariable],
     terms: &[Term],
@@ -363,7 +423,7 @@ impl<'a> ControllerDef<'a> {
     /// Length of the `samples` table this controller needs.
     pub const fn expected_sample_len(&self) -> usize {
         match self.inference {
-            Inference::Mamdani { .. } => sample_len(self.outputs),
+            Inference::Mamdani { .. } => sample_len(self.outputs, self.terms, self.params),
             Inference::Sugeno => 0,
         }
     }
@@ -647,17 +707,19 @@ const fn check_samples(def: &ControllerDef) -> Result<(), Error> {
     let mut offset = 0;
     let mut o = 0;
     while o < def.outputs.len() {
-        let output = def.outputs[o];
-        let len = output.terms.count as usize * output.sampling.stored_count();
-        let mut k = 0;
-        while k < len {
-            let value = sample_entry(&output, def.terms, def.params, k);
-            if value.to_bits() != def.samples[offset + k].to_bits() {
-                return Err(Error::SampleTable { expected });
+        let mut block = 0;
+        while block < block_count(&def.outputs[o]) {
+            let (entries, len) = sample_block(&def.outputs[o], def.terms, def.params, block);
+            let mut k = 0;
+            while k < len {
+                if entries[k].to_bits() != def.samples[offset + k].to_bits() {
+                    return Err(Error::SampleTable { expected });
+                }
+                k += 1;
             }
-            k += 1;
+            offset += len;
+            block += 1;
         }
-        offset += len;
         o += 1;
     }
     Ok(())

@@ -20,7 +20,7 @@
 //!    touched once per term instead of once per rule); Mamdani outputs aggregate the sampled
 //!    terms (`samples` values) and defuzzify.
 
-use crate::controller::{Controller, Inference, SAMPLE_BLOCK, Slots};
+use crate::controller::{Controller, Inference, SAMPLE_BLOCK, SAMPLE_ROW, Slots};
 use crate::defuzzify::defuzzify_sampled;
 use crate::math::abs;
 use crate::math::rt::{clamp, lane_max, lane_min, max, min, select};
@@ -82,8 +82,14 @@ impl<'a> Controller<'a> {
                     implication,
                     aggregation,
                 } => {
-                    self.aggregate_output(o, variable, implication, aggregation, sample_offset, &mut work);
-                    sample_offset += variable.terms.count as usize * variable.sampling.stored_count();
+                    sample_offset += self.aggregate_output(
+                        o,
+                        variable,
+                        implication,
+                        aggregation,
+                        sample_offset,
+                        &mut work,
+                    );
                     let set = work.set.get(..variable.sampling.count()).unwrap_or(&[]);
                     let (x0, dx) = variable.sampling.grid(variable.min, variable.max);
                     defuzzify_sampled(variable.defuzzifier, set, x0, dx)
@@ -143,12 +149,14 @@ impl<'a> Controller<'a> {
         let Some(work) = self.split(scratch) else {
             return &mut [];
         };
-        let offset: usize = def
-            .outputs
-            .iter()
-            .take(output)
-            .map(|v| v.terms.count as usize * v.sampling.stored_count())
-            .sum();
+        // Skip the tables of the outputs before this one, block header by block header.
+        let mut offset = 0usize;
+        for v in def.outputs.iter().take(output) {
+            for _ in 0..v.sampling.stored_count() / SAMPLE_BLOCK {
+                let rows = def.samples.get(offset).map_or(0, |c| c.to_bits() as usize);
+                offset += 1 + rows * SAMPLE_ROW;
+            }
+        }
         self.fuzzify(inputs, work.crisp, work.slots);
         self.fire_rules(work.slots, work.strengths);
         let mut work = work;
@@ -167,13 +175,9 @@ impl<'a> Controller<'a> {
         aggregation: SNorm,
         offset: usize,
         work: &mut Work<'_>,
-    ) {
+    ) -> usize {
         let n = variable.sampling.stored_count();
-        let table = self
-            .def()
-            .samples
-            .get(offset..offset + variable.terms.count as usize * n)
-            .unwrap_or(&[]);
+        let table = self.def().samples.get(offset..).unwrap_or(&[]);
         let set = work.set.get_mut(..n).unwrap_or(&mut []);
         self.aggregate(
             o,
@@ -184,7 +188,7 @@ impl<'a> Controller<'a> {
             work.strengths,
             work.slots,
             set,
-        );
+        )
     }
 
     /// Splits `scratch` into its parts, or `None` when it is too short.
@@ -441,7 +445,9 @@ impl<'a> Controller<'a> {
         (value, fired)
     }
 
-    /// Mamdani: the aggregated output set of output `o`, sampled, into `set`.
+    /// Mamdani: the aggregated output set of output `o`, sampled, into `set`; returns how
+    /// many entries of `table` (this output's part of the sampled table and what follows)
+    /// it read.
     #[allow(clippy::too_many_arguments)]
     #[inline]
     fn aggregate(
@@ -454,7 +460,7 @@ impl<'a> Controller<'a> {
         strengths: &[f32],
         slots: &mut [f32],
         set: &mut [f32],
-    ) {
+    ) -> usize {
         let def = self.def();
         let terms = variable.terms.count as usize;
         let layout = Slots {
@@ -478,53 +484,90 @@ impl<'a> Controller<'a> {
             }
         } else {
             set.fill(0.0);
-            // Bounded (validated) term count: the product cannot wrap, so LLVM sees it is non-zero.
-            let block_len = (terms.min(crate::MAX_TERMS_PER_VARIABLE) * SAMPLE_BLOCK).max(1);
+            let mut consumed = 0;
             for (target, w) in self.column(def.inputs.len() + o).iter().zip(strengths) {
                 // Structure: which term (if any) this rule concludes for output `o`.
-                let Some(term) = (*target as usize).checked_sub(first).filter(|t| *t < terms) else {
-                    continue;
-                };
-                let row = term * SAMPLE_BLOCK..(term + 1) * SAMPLE_BLOCK;
-                for (g, block) in set
-                    .chunks_exact_mut(SAMPLE_BLOCK)
-                    .zip(table.chunks_exact(block_len))
-                {
-                    if let Some(samples) = block.get(row.clone()) {
+                let term = (*target as usize).checked_sub(first).filter(|t| *t < terms);
+                consumed = for_each_row(set, table, |g, row_term, samples| {
+                    if Some(row_term) == term {
                         for (g, s) in g.iter_mut().zip(samples) {
                             *g = aggregation.apply(*g, implication.apply(*w, *s));
                         }
                     }
-                }
+                });
             }
+            consumed
         }
     }
 }
 
+/// Visits the rows of one output's part of the sampled table block by block:
+/// `visit(block's slice of set, term position, the term's values at the block's points)`;
+/// returns the number of table entries read. The rows of a block are fixed per controller,
+/// so the visits do not depend on input values.
+#[inline(always)]
+fn for_each_row(
+    set: &mut [f32],
+    table: &[f32],
+    mut visit: impl FnMut(&mut [f32], usize, &[f32; SAMPLE_BLOCK]),
+) -> usize {
+    let mut rest = table;
+    for out in set.chunks_exact_mut(SAMPLE_BLOCK) {
+        let Some((rows, tail)) = rest.split_first() else {
+            break;
+        };
+        rest = tail;
+        // At most MAX_TERMS_PER_VARIABLE rows (validated table).
+        for _ in 0..(rows.to_bits() as usize).min(crate::MAX_TERMS_PER_VARIABLE) {
+            let Some((row, tail)) = rest.split_first_chunk::<SAMPLE_ROW>() else {
+                break;
+            };
+            rest = tail;
+            let [term, samples @ ..] = row;
+            visit(out, term.to_bits() as usize, samples);
+        }
+    }
+    table.len() - rest.len()
+}
+
 /// The aggregated set, block by block (see the sample table layout in
 /// [`crate::ControllerDef`]): for each block of [`SAMPLE_BLOCK`] points, `g = f(g, w_t, s_t)`
-/// over the terms `t` starting from `g = 0`, with the block's `g` kept in registers while
-/// the terms' values for the block are read one after the other.
+/// over the block's rows starting from `g = 0`, with the block's `g` kept in registers.
+/// Returns the number of table entries read.
 #[inline(always)]
-fn aggregate_blocks(set: &mut [f32], table: &[f32], activations: &[f32], f: impl Fn(f32, f32, f32) -> f32) {
-    // Bounded (validated) term count: the product cannot wrap, so LLVM sees it is non-zero.
-    let block_len = (activations.len().min(crate::MAX_TERMS_PER_VARIABLE) * SAMPLE_BLOCK).max(1);
-    for (out, block) in set
-        .chunks_exact_mut(SAMPLE_BLOCK)
-        .zip(table.chunks_exact(block_len))
-    {
+fn aggregate_blocks(
+    set: &mut [f32],
+    table: &[f32],
+    activations: &[f32],
+    f: impl Fn(f32, f32, f32) -> f32,
+) -> usize {
+    let mut rest = table;
+    for out in set.chunks_exact_mut(SAMPLE_BLOCK) {
+        let Some((rows, tail)) = rest.split_first() else {
+            break;
+        };
+        rest = tail;
         let mut g = [0.0f32; SAMPLE_BLOCK];
-        for (w, row) in activations.iter().zip(block.chunks_exact(SAMPLE_BLOCK)) {
-            if let Some(row) = row.first_chunk::<SAMPLE_BLOCK>() {
-                for (g, s) in g.iter_mut().zip(row) {
-                    *g = f(*g, *w, *s);
-                }
+        // At most MAX_TERMS_PER_VARIABLE rows (validated table).
+        for _ in 0..(rows.to_bits() as usize).min(crate::MAX_TERMS_PER_VARIABLE) {
+            let Some((row, tail)) = rest.split_first_chunk::<SAMPLE_ROW>() else {
+                break;
+            };
+            rest = tail;
+            let [term, samples @ ..] = row;
+            let w = match activations.get(term.to_bits() as usize) {
+                Some(w) => *w,
+                None => 0.0,
+            };
+            for (g, s) in g.iter_mut().zip(samples) {
+                *g = f(*g, w, *s);
             }
         }
         for (o, g) in out.iter_mut().zip(g) {
             *o = g;
         }
     }
+    table.len() - rest.len()
 }
 
 /// `slots[target] = f(slots[target])` (no-op for a target outside).

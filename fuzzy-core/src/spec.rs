@@ -604,7 +604,7 @@ impl ControllerSpec {
         let mamdani = matches!(self.inference, Inference::Mamdani { .. });
         let mut samples = Vec::new();
         if mamdani {
-            samples.resize(sample_len(&outputs), 0.0);
+            samples.resize(sample_len(&outputs, &terms, &params), 0.0);
             fill_sample_table(&mut samples, &outputs, &terms, &params);
         }
         let owned = OwnedController {

@@ -218,15 +218,20 @@ fn too_many_items() {
 #[test]
 fn stale_derived_tables_are_rejected() {
     let def = *PD_MAMDANI.def();
+    // 13 blocks of 8 points; the 7 evenly spaced triangles leave 2 or 3 non-zero rows per
+    // block: 13 headers + 31 rows of 9 values.
+    assert_eq!(def.samples.len(), 13 + 31 * 9);
     let mut samples = def.samples.to_vec();
-    samples[300] += 1e-3;
+    samples[150] += 1e-3;
     let stale = fuzzy_core::ControllerDef {
         samples: &samples,
         ..def
     };
     assert_eq!(
         Controller::new(stale),
-        Err(Error::SampleTable { expected: 7 * 104 })
+        Err(Error::SampleTable {
+            expected: 13 + 31 * 9
+        })
     );
     let short = fuzzy_core::ControllerDef {
         samples: &def.samples[1..],
@@ -234,7 +239,9 @@ fn stale_derived_tables_are_rejected() {
     };
     assert_eq!(
         Controller::new(short),
-        Err(Error::SampleTable { expected: 7 * 104 })
+        Err(Error::SampleTable {
+            expected: 13 + 31 * 9
+        })
     );
     let mut slots = def.rule_slots.to_vec();
     slots.swap(0, 7); // rule 1 and rule 8 read different terms of input 1

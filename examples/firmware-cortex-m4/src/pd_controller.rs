@@ -163,7 +163,7 @@ const PD_RULE_TERMS: [i8; 147] = [
 const PD_RULE_SLOTS: [u16; 147] =
     rule_slots(&PD_INPUTS, &PD_OUTPUTS, PD_TERMS.len(), &PD_RULES, &PD_RULE_TERMS);
 
-const PD_SAMPLES: [f32; sample_len(&PD_OUTPUTS)] =
+const PD_SAMPLES: [f32; sample_len(&PD_OUTPUTS, &PD_TERMS, &PD_PARAMS)] =
     sample_table(&PD_OUTPUTS, &PD_TERMS, &PD_PARAMS);
 
 /// The controller `pd`, validated at compile time.

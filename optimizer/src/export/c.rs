@@ -326,16 +326,28 @@ pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Res
         match def.inference {
             Inference::Mamdani { implication, .. } => {
                 let n = v.sampling.count();
-                let stored = v.sampling.stored_count();
+                // Expand the engine's block table (rows only for terms that are non-zero on a
+                // block) into one full row per term.
                 let mut table = vec![vec![0.0f32; n]; terms];
-                for (t, row) in table.iter_mut().enumerate() {
-                    for (j, value) in row.iter_mut().enumerate() {
-                        let (block, lane) = (j / SAMPLE_BLOCK, j % SAMPLE_BLOCK);
-                        let index = sample_offset + block * terms * SAMPLE_BLOCK + t * SAMPLE_BLOCK + lane;
-                        *value = def.samples.get(index).copied().unwrap_or(0.0);
+                let mut cursor = sample_offset;
+                for block in 0..v.sampling.stored_count() / SAMPLE_BLOCK {
+                    let rows = def.samples.get(cursor).map_or(0, |c| c.to_bits() as usize);
+                    cursor += 1;
+                    for _ in 0..rows {
+                        let t = def.samples.get(cursor).map_or(0, |c| c.to_bits() as usize);
+                        for lane in 0..SAMPLE_BLOCK {
+                            let j = block * SAMPLE_BLOCK + lane;
+                            if let (Some(slot), Some(value)) = (
+                                table.get_mut(t).and_then(|row| row.get_mut(j)),
+                                def.samples.get(cursor + 1 + lane),
+                            ) {
+                                *slot = *value;
+                            }
+                        }
+                        cursor += fuzzy_core::SAMPLE_ROW;
                     }
                 }
-                sample_offset += terms * stored;
+                sample_offset = cursor;
                 let (x0, dx) = v.sampling.grid(v.min, v.max);
                 let _ = writeln!(
                     c,

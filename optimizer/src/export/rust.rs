@@ -239,7 +239,7 @@ pub fn write(controller: &OwnedController) -> String {
     );
     let _ = writeln!(
         out,
-        "const {name}_SAMPLES: [f32; sample_len(&{name}_OUTPUTS)] =\n    \
+        "const {name}_SAMPLES: [f32; sample_len(&{name}_OUTPUTS, &{name}_TERMS, &{name}_PARAMS)] =\n    \
          sample_table(&{name}_OUTPUTS, &{name}_TERMS, &{name}_PARAMS);\n"
     );
     let _ = writeln!(

@@ -128,7 +128,7 @@ const MIXED_RULE_TERMS: [i8; 84] = [
 const MIXED_RULE_SLOTS: [u16; 84] =
     rule_slots(&MIXED_INPUTS, &MIXED_OUTPUTS, MIXED_TERMS.len(), &MIXED_RULES, &MIXED_RULE_TERMS);
 
-const MIXED_SAMPLES: [f32; sample_len(&MIXED_OUTPUTS)] =
+const MIXED_SAMPLES: [f32; sample_len(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS)] =
     sample_table(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS);
 
 /// The controller `mixed`, validated at compile time.
