@@ -1,28 +1,44 @@
 //! Writes a reference controller as Rust source for `fuzzy-core` (the optimizer's Rust
 //! exporter, `optimizer::export::rust`), to stdout.
 //!
-//! Usage: `export_rust pd|mixed`. The committed outputs, which `tests/suite/export.rs` keeps
-//! up to date and compiles:
+//! Usage: `export_rust pd|mixed|tuned`. The committed outputs, which `tests/suite/export.rs`
+//! keeps up to date and compiles:
 //! - `pd` → `examples/firmware-cortex-m4/src/pd_controller.rs` (the firmware demo's controller)
 //! - `mixed` → `tests/data/rust/mixed.rs`
+//! - `tuned` → `tests/data/rust/tuned.rs`: engine and `FuzzyPid` of the tuned controller in
+//!   `tests/data/rust/tuned.json` (a `fuzzyopt tune` result for the README's main job)
 
 use std::process::ExitCode;
 
 use fuzzy_core::ControllerSpec;
 use fuzzy_suite::reference::{MIXED, pd_mamdani_spec};
 
+/// The committed tuned controller.
+const TUNED: &str = include_str!("../tests/data/rust/tuned.json");
+
 fn main() -> ExitCode {
-    let spec = match std::env::args().nth(1).as_deref() {
-        Some("pd") => pd_mamdani_spec(),
-        Some("mixed") => ControllerSpec::from_controller("mixed", &MIXED),
+    let mode = std::env::args().nth(1);
+    let (spec, wrapper) = match mode.as_deref() {
+        Some("pd") => (pd_mamdani_spec(), None),
+        Some("mixed") => (ControllerSpec::from_controller("mixed", &MIXED), None),
+        Some("tuned") => match serde_json::from_str::<optimizer::encoding::TunedController>(TUNED) {
+            Ok(tuned) => (tuned.controller, Some(tuned.wrapper)),
+            Err(e) => {
+                eprintln!("tests/data/rust/tuned.json: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
         _ => {
-            eprintln!("usage: export_rust pd|mixed");
+            eprintln!("usage: export_rust pd|mixed|tuned");
             return ExitCode::from(2);
         }
     };
     match spec.compile() {
         Ok(controller) => {
-            print!("{}", optimizer::export::rust::write(&controller));
+            match wrapper {
+                Some(wrapper) => print!("{}", optimizer::export::rust::write_tuned(&controller, &wrapper)),
+                None => print!("{}", optimizer::export::rust::write(&controller)),
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

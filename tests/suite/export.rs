@@ -8,6 +8,12 @@ use fuzzy_suite::reference::{MIXED, PD_MAMDANI, pd_mamdani_spec};
 #[path = "../data/rust/mixed.rs"]
 mod mixed_generated;
 
+#[rustfmt::skip]
+#[path = "../data/rust/tuned.rs"]
+mod tuned_generated;
+
+const TUNED_JSON: &str = include_str!("../data/rust/tuned.json");
+
 fn root(path: &str) -> String {
     format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))
 }
@@ -33,6 +39,36 @@ fn committed_rust_exports_are_up_to_date() {
         "tests/data/rust/mixed.rs",
         "cargo run --example export_rust mixed > tests/data/rust/mixed.rs",
     );
+    let tuned: optimizer::encoding::TunedController = serde_json::from_str(TUNED_JSON).unwrap();
+    let generated =
+        optimizer::export::rust::write_tuned(&tuned.controller.compile().unwrap(), &tuned.wrapper);
+    assert!(
+        std::fs::read_to_string(root("tests/data/rust/tuned.rs")).unwrap() == generated,
+        "tests/data/rust/tuned.rs is stale: cargo run --example export_rust tuned > tests/data/rust/tuned.rs"
+    );
+}
+
+#[test]
+fn the_exported_tuned_controller_steps_like_the_in_memory_one() {
+    let tuned: optimizer::encoding::TunedController = serde_json::from_str(TUNED_JSON).unwrap();
+    let owned = tuned.controller.compile().unwrap();
+    assert_eq!(tuned_generated::SECOND_ORDER, owned.controller());
+    let in_memory = fuzzy_core::FuzzyPid::new(owned.controller(), tuned.wrapper.config()).unwrap();
+    let mut state = in_memory
+        .state_with(vec![0.0f32; owned.controller().scratch_len()])
+        .unwrap();
+    let generated = &tuned_generated::SECOND_ORDER_PID;
+    let mut generated_state = generated
+        .state::<{ tuned_generated::SECOND_ORDER_SCRATCH }>()
+        .unwrap();
+    let mut y = 0.0f32;
+    for k in 0..500 {
+        let setpoint = if k < 250 { 1.0 } else { 0.2 };
+        let a = in_memory.step(&mut state, setpoint, y);
+        let b = generated.step(&mut generated_state, setpoint, y);
+        assert_eq!(a, b, "step {k}");
+        y += 0.05 * (a.output - y);
+    }
 }
 
 #[test]
