@@ -9,8 +9,10 @@
 //!    range ends (shoulders) and the triangles always cover the range with degrees summing to
 //!    1. Symmetric: only the gaps right of zero, mirrored (`(n − 1)/2` genes instead of
 //!       `n − 1`). For a Sugeno controller the output's "peaks" are its constant consequents;
-//! 3. **rule consequents**, one per cell of the `n × n` table: an integer gene in `[0, n)`
-//!    (decoded by `floor`), the output term the cell concludes;
+//! 3. **rule consequents**, one per cell of the `n × n` table: for Mamdani an integer gene
+//!    in `[0, n)` (decoded by `floor`), the output term the cell concludes; for Sugeno a real
+//!    value in [−1, 1], the cell's own constant consequent (the output then has one constant
+//!    term per rule and no tuned peaks);
 //! 4. **rule weights** in [0, 1].
 //!
 //! The initial genome is the template itself: its gains, evenly spaced terms and the classic
@@ -144,9 +146,16 @@ impl Encoding {
             });
         }
         let n = job.controller.terms as usize;
+        let sugeno = job.controller.inference == InferenceName::Sugeno;
+        let per_rule_constants = sugeno && t.rules;
+        let variables: &[&str] = if per_rule_constants {
+            &["e", "de"]
+        } else {
+            &["e", "de", "u"]
+        };
         let membership = t.membership.then(|| {
             let start = genes.len();
-            for variable in ["e", "de", "u"] {
+            for variable in variables {
                 for g in 0..Self::gaps(n, t.symmetric) {
                     genes.push(Gene {
                         name: format!("{variable}.gap{}", g + 1),
@@ -164,9 +173,9 @@ impl Encoding {
                 for j in 0..n {
                     genes.push(Gene {
                         name: format!("rule({},{})", i + 1, j + 1),
-                        low: 0.0,
-                        high: n as f64,
-                        integer: true,
+                        low: if per_rule_constants { -1.0 } else { 0.0 },
+                        high: if per_rule_constants { 1.0 } else { n as f64 },
+                        integer: !per_rule_constants,
                     });
                 }
             }
@@ -192,6 +201,11 @@ impl Encoding {
             rules,
             weights,
         }
+    }
+
+    /// Sugeno with tuned rules: one real constant per rule.
+    fn per_rule_constants(&self) -> bool {
+        self.job.controller.inference == InferenceName::Sugeno && self.rules.is_some()
     }
 
     fn gaps(n: usize, symmetric: bool) -> usize {
@@ -227,15 +241,21 @@ impl Encoding {
             .map(|(index, [lo, hi])| initial_gains[*index].max(*lo).min(*hi).log10())
             .collect();
         if self.membership.is_some() {
+            let variables = if self.per_rule_constants() { 2 } else { 3 };
             genome.extend(std::iter::repeat_n(
                 1.0,
-                3 * Self::gaps(n, self.job.tune.symmetric),
+                variables * Self::gaps(n, self.job.tune.symmetric),
             ));
         }
         if self.rules.is_some() {
             for i in 0..n {
                 for j in 0..n {
-                    genome.push(Self::diagonal(i, j, n) as f64 + 0.5);
+                    let k = Self::diagonal(i, j, n);
+                    genome.push(if self.per_rule_constants() {
+                        -1.0 + 2.0 * k as f64 / (n - 1) as f64
+                    } else {
+                        k as f64 + 0.5
+                    });
                 }
             }
         }
@@ -352,7 +372,15 @@ impl Encoding {
             terms: Self::triangles(&self.peaks(genome, v), &names),
         };
         let output_peaks = self.peaks(genome, 2);
-        let output_terms = if sugeno {
+        let output_terms = if self.per_rule_constants() {
+            let start = self.rules.unwrap_or(0);
+            (0..n * n)
+                .map(|cell| TermSpec {
+                    name: format!("r{}_{}", cell / n + 1, cell % n + 1),
+                    shape: Shape::Constant(gene(start + cell) as f32),
+                })
+                .collect()
+        } else if sugeno {
             output_peaks
                 .iter()
                 .zip(&names)
@@ -369,6 +397,7 @@ impl Encoding {
             .map(|(i, j)| {
                 let cell = i * n + j;
                 let consequent = match self.rules {
+                    _ if self.per_rule_constants() => cell,
                     Some(start) => (gene(start + cell).floor() as usize).min(n - 1),
                     None => Self::diagonal(i, j, n),
                 };

@@ -201,16 +201,21 @@ impl CostFunction for FuzzyProblem {
     }
 }
 
-/// PID genome: `log10` of `Kp`, `Ki`, `Kd`; the derivative filter is `Td/10`; output limits
-/// and anti-windup (conditional integration) as the job's actuator.
+/// Range of the PID's filter ratio `N` (`Tf = Td / N`, `Td = Kd / Kp`), `log10` in the genome.
+pub const PID_FILTER_RATIO: [f64; 2] = [2.0, 50.0];
+
+/// PID genome: `log10` of `Kp`, `Ki`, `Kd` and of the filter ratio `N` (`Tf = Td/N`, 10 when
+/// the gene is absent); output limits and anti-windup (conditional integration) as the job's
+/// actuator.
 pub fn decode_pid(genome: &[f64], job: &Job) -> PidConfig {
-    let value = |i: usize| 10f64.powf(genome.get(i).copied().unwrap_or(-3.0));
-    let (kp, ki, kd) = (value(0), value(1), value(2));
+    let value = |i: usize, default: f64| 10f64.powf(genome.get(i).copied().unwrap_or(default));
+    let (kp, ki, kd) = (value(0, -3.0), value(1, -3.0), value(2, -3.0));
+    let ratio = value(3, 1.0).clamp(PID_FILTER_RATIO[0], PID_FILTER_RATIO[1]);
     PidConfig {
         kp,
         ki,
         kd,
-        derivative_filter_s: kd / kp / 10.0,
+        derivative_filter_s: kd / kp / ratio,
         output_min: job.simulation.actuator.min,
         output_max: job.simulation.actuator.max,
         ..PidConfig::default()

@@ -463,14 +463,17 @@ fn finish(
             ),
             None => ([1e-3, 1e3], [1e-3, 1e3], [1e-4, 1e2]),
         };
-        let low = vec![kp[0].log10(), ki[0].log10(), kd[0].log10()];
-        let high = vec![kp[1].log10(), ki[1].log10(), kd[1].log10()];
+        // Genes: Kp, Ki, Kd and the derivative filter ratio N (Tf = Td/N), all log10.
+        let [n_low, n_high] = crate::objective::PID_FILTER_RATIO;
+        let low = vec![kp[0].log10(), ki[0].log10(), kd[0].log10(), n_low.log10()];
+        let high = vec![kp[1].log10(), ki[1].log10(), kd[1].log10(), n_high.log10()];
         let seeds = simc_config
             .map(|c| {
                 vec![vec![
                     c.kp.log10(),
                     c.ki.max(ki[0]).log10(),
                     c.kd.max(kd[0]).log10(),
+                    1.0,
                 ]]
             })
             .unwrap_or_default();
@@ -479,7 +482,7 @@ fn finish(
             job,
             SearchSpace {
                 bounds: (low, high),
-                integer: vec![false; 3],
+                integer: vec![false; 4],
                 seeds,
             },
             job.seed.wrapping_add(1),

@@ -301,3 +301,51 @@ fn every_example_job_is_valid() {
         ]
     );
 }
+
+#[test]
+fn sugeno_rules_are_real_constants_one_per_rule() {
+    let mut job = Job::parse(MAIN_JOB, "job.toml").unwrap();
+    job.controller.inference = optimizer::job::InferenceName::Sugeno;
+    let encoding = Encoding::new(&job);
+    let rule_genes: Vec<_> = encoding
+        .genes()
+        .iter()
+        .filter(|g| g.name.starts_with("rule("))
+        .collect();
+    assert_eq!(rule_genes.len(), 49);
+    assert!(
+        rule_genes
+            .iter()
+            .all(|g| !g.integer && g.low == -1.0 && g.high == 1.0)
+    );
+    // No tuned output peaks: only e and de have gap genes.
+    assert!(!encoding.genes().iter().any(|g| g.name.starts_with("u.gap")));
+    let initial = encoding.decode(&encoding.initial());
+    let output = &initial.controller.outputs[0];
+    assert_eq!(output.terms.len(), 49);
+    // The initial constants are the diagonal table's: cell (i, j) concludes -1 + 2k/6 with
+    // k = clamp(i + j - 3, 0, 6).
+    for (cell, term) in output.terms.iter().enumerate() {
+        let k = Encoding::diagonal(cell / 7, cell % 7, 7) as f32;
+        assert_eq!(
+            term.shape,
+            Shape::Constant((-1.0 + 2.0 * f64::from(k) / 6.0) as f32)
+        );
+        assert_eq!(initial.controller.rules[cell].consequent, vec![cell as i32 + 1]);
+    }
+    // Same controller as the reference Sugeno PD, rule for rule.
+    let owned = initial.controller.compile().unwrap();
+    let reference = fuzzy_suite::reference::PD_SUGENO;
+    for e in [-0.9f32, -0.3, 0.0, 0.45, 1.0] {
+        for de in [-1.0f32, -0.2, 0.3, 0.8] {
+            let (ours, _) = crate::util::evaluate(&owned.controller(), &[e, de]);
+            let (theirs, _) = crate::util::evaluate(&reference, &[e, de]);
+            assert!(
+                (ours[0] - theirs[0]).abs() < 1e-6,
+                "({e}, {de}): {} vs {}",
+                ours[0],
+                theirs[0]
+            );
+        }
+    }
+}
