@@ -25,7 +25,7 @@ bin=target/thumbv7em-none-eabihf/release
 
 out=$(qemu-system-arm -machine mps2-an386 -cpu cortex-m4 -nographic \
       -semihosting-config enable=on,target=native -kernel $bin/demo)
-echo "$out" | head -1
+sed -n 1p <<<"$out"
 echo "$out" | awk '$1 == "tick" && ($2 % 100 == 0 || $2 == 399)' | python3 -c '
 import struct, sys
 f = lambda h: struct.unpack(">f", bytes.fromhex(h))[0]

@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 target_dir=target/no-panic-check
 RUSTFLAGS="--emit=asm" cargo build --quiet --release -p fuzzy-core --target thumbv7em-none-eabihf \
   --target-dir "$target_dir"
-asm=$(ls -t "$target_dir"/thumbv7em-none-eabihf/release/deps/fuzzy_core-*.s | head -1)
+asm=$(ls -t "$target_dir"/thumbv7em-none-eabihf/release/deps/fuzzy_core-*.s | sed -n 1p)
 python3 scripts/no_panic_calls.py "$asm"

@@ -12,4 +12,4 @@ valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" --toggle-collect='
   target/release/examples/fixed_time "$c" 100 >/dev/null 2>&1
 callgrind_annotate --auto=yes --inclusive=no --show-percs=no "$work/cg.out" 2>/dev/null |
   grep -E '^ *[0-9,]+ ' | grep -vE '=>|PROGRAM TOTALS|events annotated|<counts for' | tr -d ',' |
-  awk '{ n = $1 / 100; $1 = ""; if (n >= 5) printf "%7.0f %s\n", n, $0 }' | sort -rn | head -"${2:-40}" | cut -c1-160
+  awk '{ n = $1 / 100; $1 = ""; if (n >= 5) printf "%7.0f %s\n", n, $0 }' | sort -rn | sed -n "1,${2:-40}p" | cut -c1-160
