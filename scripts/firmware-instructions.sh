@@ -21,7 +21,7 @@ elf=$dir/target/thumbv7em-none-eabihf/release/demo
 entry=$(nm "$elf" | awk '$3 == "measured_step" {print $1}')
 [ -n "$entry" ] || { echo "measured_step not found in $elf" >&2; exit 1; }
 
-major=$(qemu-system-arm --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p;q')
+major=$(qemu-system-arm --version | sed -n '1s/.*version \([0-9]*\)\..*/\1/p')
 if [ "${major:-0}" -ge 8 ]; then
   single=(-accel tcg,one-insn-per-tb=on)
 else
