@@ -250,8 +250,8 @@ impl Figure for TimeSeries<'_> {
             };
             self.draw_on(
                 area,
-                (lo..hi).log_scale().with_key_points(decades(lo, hi)),
-                &|v| format!("{v:e}"),
+                (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)),
+                &|v| tick_label(*v),
             )
         } else {
             let (lo, hi) = padded_range(ys());
@@ -260,11 +260,30 @@ impl Figure for TimeSeries<'_> {
     }
 }
 
-/// Powers of ten from below `lo` to above `hi` (the ticks of a logarithmic axis).
-fn decades(lo: f64, hi: f64) -> Vec<f64> {
+/// Ticks of a logarithmic axis over `[lo, hi]`: the powers of ten, and 2× and 5× them
+/// when the axis spans fewer than three decades (so that a narrow range still has labels).
+fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let first = lo.log10().floor() as i32;
     let last = hi.log10().ceil() as i32;
-    (first..=last).map(|e| 10f64.powi(e)).collect()
+    let multiples: &[f64] = if last - first < 3 {
+        &[1.0, 2.0, 5.0]
+    } else {
+        &[1.0]
+    };
+    (first..=last)
+        .flat_map(|e| multiples.iter().map(move |m| m * 10f64.powi(e)))
+        .filter(|v| *v >= lo && *v <= hi)
+        .collect()
+}
+
+/// A tick label: plain for 0.001 to 10 000, scientific otherwise.
+fn tick_label(v: f64) -> String {
+    if (1e-3..1e4).contains(&v.abs()) {
+        let text = format!("{v:.6}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{v:e}")
+    }
 }
 
 /// A generic plot of curves over a common x axis (e.g. an optimizer's best cost per
