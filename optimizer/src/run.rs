@@ -243,35 +243,15 @@ where
             let solver = GeneticAlgorithm::new(bounds.0, bounds.1, integer, settings.population, seed)
                 .map_err(|e| Error::msg(e.to_string()))?
                 .with_seeds(seeds);
-            let mut executor = Executor::new(problem, solver)
-                .configure(|state| state.max_iters(settings.iterations).counting(true))
-                .add_observer(recorder, ObserverMode::Always)
-                .timer(false);
-            if let Some(checkpoint) = checkpoint {
-                executor = executor.checkpointing(checkpoint);
-            }
-            let result = executor.run()?;
-            result
-                .state()
-                .get_best_param()
-                .map(|best: &Individual| best.genes.clone())
+            execute(problem, solver, settings.iterations, recorder, checkpoint)?
+                .map(|best: Individual| best.genes)
                 .unwrap_or_default()
         }
         Algorithm::Pso => {
             let solver = ParticleSwarm::new(bounds, settings.population)
                 .with_rng_generator(Xoshiro256PlusPlus::seed_from_u64(seed));
-            let mut executor = Executor::new(problem, solver)
-                .configure(|state| state.max_iters(settings.iterations).counting(true))
-                .add_observer(recorder, ObserverMode::Always)
-                .timer(false);
-            if let Some(checkpoint) = checkpoint {
-                executor = executor.checkpointing(checkpoint);
-            }
-            let result = executor.run()?;
-            result
-                .state()
-                .get_best_param()
-                .map(|best| best.position.clone())
+            execute(problem, solver, settings.iterations, recorder, checkpoint)?
+                .map(|best| best.position)
                 .unwrap_or_default()
         }
     };
@@ -280,6 +260,30 @@ where
     }
     let history = history.lock().map(|h| h.clone()).unwrap_or_default();
     Ok((best, history))
+}
+
+/// Runs `solver` on `problem` through argmin's executor for `iterations` iterations with the
+/// recorder (and the checkpoint, if any); returns the best individual.
+fn execute<O, S, P>(
+    problem: O,
+    solver: S,
+    iterations: u64,
+    recorder: Recorder,
+    checkpoint: Option<FileCheckpoint>,
+) -> Result<Option<P>, Error>
+where
+    S: argmin::core::Solver<O, PopulationState<P, f64>> + Serialize + DeserializeOwned + 'static,
+    P: Clone + Serialize + DeserializeOwned + 'static,
+{
+    let mut executor = Executor::new(problem, solver)
+        .configure(|state| state.max_iters(iterations).counting(true))
+        .add_observer(recorder, ObserverMode::Always)
+        .timer(false);
+    if let Some(checkpoint) = checkpoint {
+        executor = executor.checkpointing(checkpoint);
+    }
+    let result = executor.run()?;
+    Ok(result.state().get_best_param().cloned())
 }
 
 /// One controller compared in the final table.

@@ -21,6 +21,18 @@ fn small_job(algorithm: Algorithm) -> Job {
     job
 }
 
+/// A tuning run without progress bar, all cores, no checkpoints.
+fn tune_quietly(job: &Job) -> optimizer::run::Outcome {
+    tune(
+        job,
+        &RunOptions {
+            quiet: true,
+            ..RunOptions::default()
+        },
+    )
+    .unwrap()
+}
+
 #[test]
 fn job_errors_name_the_line_or_the_field() {
     let typo = MAIN_JOB.replace("damping = 0.6", "dampnig = 0.6");
@@ -151,14 +163,7 @@ fn tuning_is_identical_with_one_thread_or_two() {
 #[test]
 fn the_ga_never_loses_the_initial_controller_and_improves_on_it() {
     let job = small_job(Algorithm::Ga);
-    let outcome = tune(
-        &job,
-        &RunOptions {
-            quiet: true,
-            ..RunOptions::default()
-        },
-    )
-    .unwrap();
+    let outcome = tune_quietly(&job);
     let cost = |label: &str| outcome.contenders.iter().find(|c| c.label == label).unwrap().cost;
     assert!(cost("tuned fuzzy") < cost("initial fuzzy"));
     // The recorded history is the best so far: never increasing.
@@ -184,14 +189,7 @@ fn the_ga_never_loses_the_initial_controller_and_improves_on_it() {
 #[test]
 fn the_output_folder_holds_every_file() {
     let job = small_job(Algorithm::Ga);
-    let outcome = tune(
-        &job,
-        &RunOptions {
-            quiet: true,
-            ..RunOptions::default()
-        },
-    )
-    .unwrap();
+    let outcome = tune_quietly(&job);
     let dir = std::env::temp_dir().join(format!("fuzzyopt-out-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     optimizer::report::write_folder(&outcome, &dir).unwrap();
