@@ -14,8 +14,11 @@
 //! so that the search still has a slope to follow. Scenario costs are combined by their mean
 //! or their maximum (`robust`). A candidate that cannot be built costs `1e9`.
 
-use argmin::core::{CostFunction, Error};
+use std::borrow::Borrow;
+
+use argmin::core::{CostFunction, Error, SyncAlias};
 use fuzzy_core::OwnedController;
+use rayon::prelude::*;
 use sim::closed_loop::{Scenario, Trajectory, simulate};
 use sim::control::{Controller, FuzzyController, Pid, PidConfig};
 use sim::metrics::{MetricOptions, Metrics, measure};
@@ -180,6 +183,24 @@ pub fn evaluate_fuzzy(job: &Job, tuned: &TunedController) -> Option<(OwnedContro
     Some((owned, runs))
 }
 
+/// The costs of a population in parallel, in order. Each genome is its own rayon task
+/// (argmin's default hands rayon the slice to split as it likes): candidates differ a lot in
+/// cost (a diverging one stops early), so fine-grained stealing keeps both workers busy to
+/// the end of a generation.
+fn one_task_per_genome<P>(
+    genomes: &[P],
+    cost: impl Fn(&Vec<f64>) -> Result<f64, Error> + Sync,
+) -> Result<Vec<f64>, Error>
+where
+    P: Borrow<Vec<f64>> + SyncAlias,
+{
+    genomes
+        .par_iter()
+        .with_max_len(1)
+        .map(|g| cost(g.borrow()))
+        .collect()
+}
+
 /// The fuzzy controller's tuning problem for argmin: genome → cost.
 pub struct FuzzyProblem {
     /// the job
@@ -191,6 +212,13 @@ pub struct FuzzyProblem {
 impl CostFunction for FuzzyProblem {
     type Param = Vec<f64>;
     type Output = f64;
+
+    fn bulk_cost<P>(&self, genomes: &[P]) -> Result<Vec<f64>, Error>
+    where
+        P: Borrow<Vec<f64>> + SyncAlias,
+    {
+        one_task_per_genome(genomes, |g| self.cost(g))
+    }
 
     fn cost(&self, genome: &Self::Param) -> Result<Self::Output, Error> {
         let tuned = self.encoding.decode(genome);
@@ -231,6 +259,13 @@ pub struct PidProblem {
 impl CostFunction for PidProblem {
     type Param = Vec<f64>;
     type Output = f64;
+
+    fn bulk_cost<P>(&self, genomes: &[P]) -> Result<Vec<f64>, Error>
+    where
+        P: Borrow<Vec<f64>> + SyncAlias,
+    {
+        one_task_per_genome(genomes, |g| self.cost(g))
+    }
 
     fn cost(&self, genome: &Self::Param) -> Result<Self::Output, Error> {
         let mut pid = Pid::new(decode_pid(genome, &self.job), self.job.simulation.sample_time_s);
