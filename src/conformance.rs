@@ -173,6 +173,19 @@ pub fn cases() -> Vec<Case> {
             inputs: input_set(&[(-1.0, 1.0), (-1.0, 1.0)], 0, 600, 13),
         },
         Case {
+            name: "pd_drastic",
+            spec: pd_with(
+                "pd_drastic",
+                TNorm::DrasticProduct,
+                SNorm::DrasticSum,
+                TNorm::Minimum,
+                SNorm::DrasticSum,
+            ),
+            // Random points only, as for pd_nilpotent: drastic product fires a rule only where
+            // one degree is 1, and the drastic sum saturates wherever two clipped terms overlap.
+            inputs: input_set(&[(-1.0, 1.0), (-1.0, 1.0)], 0, 600, 17),
+        },
+        Case {
             name: "pd_sum",
             spec: pd_with(
                 "pd_sum",

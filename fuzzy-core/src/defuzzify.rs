@@ -26,7 +26,8 @@ pub enum Defuzzifier {
     Centroid,
     /// Mamdani: point splitting the area in two halves (MATLAB `bisector`, FCL `COA`).
     Bisector,
-    /// Mamdani: mean of the maximising points (MATLAB `mom`).
+    /// Mamdani: mean of the maximising points (MATLAB `mom`); maximising means within
+    /// [`MAXIMUM_TOLERANCE`] of the maximum.
     MeanOfMaximum,
     /// Mamdani: smallest maximising point (FCL `LM`).
     SmallestOfMaximum,
@@ -180,17 +181,26 @@ fn bisector_index(samples: &[f32], total: f32) -> f32 {
     found as f32
 }
 
-/// `(first, last, mean)` index of the samples equal to the maximum.
+/// Samples within this fraction of the maximum degree below it (four ulps) count as
+/// maximal: f32 rounding makes a flat top wobble by an ulp or two (a Hamacher-sum plateau
+/// computes 1.0 and 0.99999994 side by side), and an exact comparison would split one
+/// plateau into many. Relative, so that a weakly fired set (maximum 1e-7) is not swallowed
+/// whole; small, so that a shape merely approaching the top (a sigmoid at 0.9999990) stays
+/// out. (MATLAB compares doubles exactly; fuzzylite scans with an absolute 1e-6.)
+pub const MAXIMUM_TOLERANCE: f32 = 4.0 * f32::EPSILON;
+
+/// `(first, last, mean)` index of the maximal samples (see [`MAXIMUM_TOLERANCE`]).
 #[inline]
 fn maximum_indices(samples: &[f32]) -> (f32, f32, f32) {
     let peak = samples.iter().fold(0.0f32, |m, v| max(*v, m));
+    let threshold = peak - MAXIMUM_TOLERANCE * peak;
     let mut first = 0u32;
     let mut last = 0u32;
     let mut seen = false;
     let mut count = 0u32;
     let mut index_sum = 0u32;
     for (index, value) in (0u32..).zip(samples) {
-        let at_peak = *value == peak;
+        let at_peak = *value >= threshold;
         first = select_bits(at_peak & !seen, index, first);
         last = select_bits(at_peak, index, last);
         seen |= at_peak;
@@ -247,6 +257,19 @@ mod tests {
         assert_eq!(at(Defuzzifier::LargestOfMaximum), 8.0);
         // MATLAB: mean of x = 2, 4, 8
         assert!((at(Defuzzifier::MeanOfMaximum) - 14.0 / 3.0).abs() < 1e-6);
+    }
+
+    /// A plateau whose samples differ by an ulp is one plateau.
+    #[test]
+    fn maximum_tolerates_an_ulp_of_wobble() {
+        let s = [0.2, 1.0, 0.999_999_94, 1.0, 0.999_999_94, 0.5];
+        let at = |m| defuzzify_sampled(m, &s, 0.0, 1.0).0;
+        assert_eq!(at(Defuzzifier::SmallestOfMaximum), 1.0);
+        assert_eq!(at(Defuzzifier::LargestOfMaximum), 4.0);
+        assert_eq!(at(Defuzzifier::MeanOfMaximum), 2.5);
+        // 1e-5 below is a different degree.
+        let s = [1.0, 0.99999, 1.0];
+        assert_eq!(defuzzify_sampled(Defuzzifier::MeanOfMaximum, &s, 0.0, 1.0).0, 1.0);
     }
 
     #[test]

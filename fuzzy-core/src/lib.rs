@@ -28,14 +28,14 @@ pub use controller::{
     MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW, Slots, fill_rule_slots, fill_sample_table, rule_slots,
     sample_len, sample_table,
 };
-pub use defuzzify::{Defuzzifier, Sampling};
+pub use defuzzify::{Defuzzifier, MAXIMUM_TOLERANCE, Sampling};
 pub use error::{Error, Variable};
 pub use fuzzy_pid::{
     AntiWindup, ConfigError, ControlOutput, DerivativeOn, FuzzyPid, FuzzyPidConfig, FuzzyPidState, Parameter,
     Structure,
 };
 pub use membership::{Membership, Term};
-pub use norm::{SNorm, TNorm};
+pub use norm::{NORM_TOLERANCE, SNorm, TNorm};
 pub use rule::{Connective, Rule};
 #[cfg(feature = "alloc")]
 pub use spec::{

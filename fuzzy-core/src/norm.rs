@@ -5,8 +5,18 @@
 //! arithmetic and selects; the two with a quotient (Einstein, Hamacher) guard their
 //! denominator with a select, so no operator divides by zero. Formulas follow
 //! Klement, Mesiar & Pap, *Triangular Norms* (2000), and fuzzylite 6's documentation.
+//!
+//! The four discontinuous operators (drastic and nilpotent) test their condition with a
+//! tolerance of [`NORM_TOLERANCE`] = 1e-6, as fuzzylite does (`fl::Op::isEq`, `isGt`,
+//! `isLt`): a degree that is 1 up to rounding (an f32 membership computes 1 − 1.2e-7 where
+//! the exact value is 1) counts as 1, so the result does not jump on a rounding error.
+//! With exact comparisons an f32 engine and an f64 one disagree by the whole degree there.
 
-use crate::math::rt::{max, min, select};
+/// Tolerance of the conditions of the drastic and nilpotent operators (fuzzylite's
+/// default `fuzzylite::macheps`).
+pub const NORM_TOLERANCE: f32 = 1e-6;
+
+use crate::math::rt::{clamp, max, min, select};
 
 /// Triangular norm: fuzzy AND and Mamdani implication.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -19,13 +29,13 @@ pub enum TNorm {
     Product,
     /// Łukasiewicz: `max(0, a + b - 1)`.
     BoundedDifference,
-    /// `min(a, b)` if `max(a, b) = 1`, else 0.
+    /// `min(a, b)` if `max(a, b) = 1` (within [`NORM_TOLERANCE`]), else 0.
     DrasticProduct,
     /// `a b / (2 - (a + b - a b))`.
     EinsteinProduct,
     /// `a b / (a + b - a b)`, 0 when `a = b = 0`.
     HamacherProduct,
-    /// `min(a, b)` if `a + b > 1`, else 0.
+    /// `min(a, b)` if `a + b > 1` (by at least [`NORM_TOLERANCE`]), else 0.
     NilpotentMinimum,
 }
 
@@ -41,13 +51,13 @@ pub enum SNorm {
     ProbabilisticSum,
     /// `min(1, a + b)`.
     BoundedSum,
-    /// `max(a, b)` if `min(a, b) = 0`, else 1.
+    /// `max(a, b)` if `min(a, b) = 0` (within [`NORM_TOLERANCE`]), else 1.
     DrasticSum,
     /// `(a + b) / (1 + a b)`.
     EinsteinSum,
     /// `(a + b - 2 a b) / (1 - a b)`, 1 when `a b = 1`.
     HamacherSum,
-    /// `max(a, b)` if `a + b < 1`, else 1.
+    /// `max(a, b)` if `a + b < 1` (by at least [`NORM_TOLERANCE`]), else 1.
     NilpotentMaximum,
     /// `(a + b) / max(1, a + b)`, the formula fuzzylite 6 documents (its code computes
     /// `a + b / max(1, max(a, b))`, an operator-precedence slip; we follow the document).
@@ -74,15 +84,22 @@ impl TNorm {
         match self {
             TNorm::Minimum => min(a, b),
             TNorm::Product => a * b,
-            TNorm::BoundedDifference => max(0.0, a + b - 1.0),
-            TNorm::DrasticProduct => select(max(a, b) == 1.0, min(a, b), 0.0),
-            TNorm::EinsteinProduct => (a * b) / (2.0 - (a + b - a * b)),
+            // `lo - (1 - hi)` rounds once (`1 - hi` is exact for hi ≥ 0.5, and below that the
+            // result is 0): `a + b - 1` would round `a + b` first, so `T(a, 1)` — an unused
+            // input of an AND rule — would lose the digits of a small `a`.
+            TNorm::BoundedDifference => max(0.0, min(a, b) - (1.0 - max(a, b))),
+            TNorm::DrasticProduct => select(1.0 - max(a, b) < NORM_TOLERANCE, min(a, b), 0.0),
+            // Denominators in forms without cancellation: `2 - (a + b - ab)` is
+            // `1 + (1 - a)(1 - b)` and `a + b - ab` is `a + b(1 - a)`; `1 - a` is exact in f32
+            // for a in [0.5, 1], so these keep full relative accuracy where the textbook
+            // forms lose digits.
+            TNorm::EinsteinProduct => (a * b) / (1.0 + (1.0 - a) * (1.0 - b)),
             TNorm::HamacherProduct => {
-                let denominator = a + b - a * b;
+                let denominator = a + b * (1.0 - a);
                 let positive = denominator > 0.0;
                 select(positive, (a * b) / select(positive, denominator, 1.0), 0.0)
             }
-            TNorm::NilpotentMinimum => select(a + b > 1.0, min(a, b), 0.0),
+            TNorm::NilpotentMinimum => select(a + b - 1.0 >= NORM_TOLERANCE, min(a, b), 0.0),
         }
     }
 }
@@ -109,21 +126,23 @@ impl SNorm {
             SNorm::Maximum => max(a, b),
             SNorm::ProbabilisticSum => min(1.0, a + b - a * b),
             SNorm::BoundedSum => min(1.0, a + b),
-            SNorm::DrasticSum => select(min(a, b) == 0.0, max(a, b), 1.0),
+            SNorm::DrasticSum => select(min(a, b) < NORM_TOLERANCE, max(a, b), 1.0),
             SNorm::EinsteinSum => min(1.0, (a + b) / (1.0 + a * b)),
+            // `(a + b - 2ab) / (1 - ab)` divides two cancelled differences near a = b = 1 (an
+            // f32 result off by 1e-3 and more); there the equal form
+            // `1 - (1 - a)(1 - b) / ((1 - a) + a(1 - b))` is used, exact differences only. The
+            // textbook form stays below that, where it is the accurate one (S(a, 0) = a).
             SNorm::HamacherSum => {
-                let denominator = 1.0 - a * b;
+                let (p, q) = (1.0 - a, 1.0 - b);
+                let near_one = min(a, b) > 0.5;
+                let numerator = select(near_one, p * q, a + b - 2.0 * a * b);
+                let denominator = select(near_one, p + a * q, 1.0 - a * b);
                 let positive = denominator > 0.0;
-                min(
-                    1.0,
-                    select(
-                        positive,
-                        (a + b - 2.0 * a * b) / select(positive, denominator, 1.0),
-                        1.0,
-                    ),
-                )
+                let quotient = numerator / select(positive, denominator, 1.0);
+                let value = select(near_one, 1.0 - quotient, quotient);
+                clamp(select(positive, value, 1.0), 0.0, 1.0)
             }
-            SNorm::NilpotentMaximum => select(a + b < 1.0, max(a, b), 1.0),
+            SNorm::NilpotentMaximum => select(1.0 - (a + b) >= NORM_TOLERANCE, max(a, b), 1.0),
             SNorm::NormalizedSum => (a + b) / max(1.0, a + b),
             SNorm::UnboundedSum => a + b,
         }
@@ -171,6 +190,72 @@ mod tests {
         assert_eq!(SNorm::DrasticSum.apply(0.0, 0.4), 0.4);
         assert_eq!(SNorm::NilpotentMaximum.apply(0.6, 0.5), 1.0);
         assert_eq!(SNorm::UnboundedSum.apply(0.6, 0.5), 1.1);
+    }
+
+    /// A degree that is 1 (or 0) up to f32 rounding counts as 1 (or 0) in the drastic and
+    /// nilpotent conditions, as in fuzzylite.
+    #[test]
+    fn discontinuous_norms_tolerate_rounding() {
+        let almost_one = 1.0 - f32::EPSILON;
+        assert_eq!(TNorm::DrasticProduct.apply(almost_one, 0.4), 0.4);
+        assert_eq!(TNorm::DrasticProduct.apply(0.999, 0.4), 0.0);
+        assert_eq!(SNorm::DrasticSum.apply(1e-7, 0.4), 0.4);
+        assert_eq!(SNorm::DrasticSum.apply(1e-3, 0.4), 1.0);
+        // a + b = 1 up to rounding is not "> 1" nor "< 1".
+        assert_eq!(TNorm::NilpotentMinimum.apply(0.7, 0.3 + 1e-7), 0.0);
+        assert_eq!(TNorm::NilpotentMinimum.apply(0.7, 0.31), 0.31);
+        assert_eq!(SNorm::NilpotentMaximum.apply(0.7, 0.3 - 1e-7), 1.0);
+        assert_eq!(SNorm::NilpotentMaximum.apply(0.7, 0.29), 0.7);
+    }
+
+    /// With the neutral element the small degree comes back unchanged (an unused input of
+    /// a rule is folded in as 1 for AND, 0 for OR).
+    #[test]
+    fn neutral_elements_keep_small_degrees() {
+        for a in [2.6e-6f32, 1e-9, 0.3, 0.999_999] {
+            for t in T_NORMS {
+                // The nilpotent minimum is 0 unless a + b exceeds 1 by the tolerance.
+                let expected = if t == TNorm::NilpotentMinimum && a < NORM_TOLERANCE {
+                    0.0
+                } else {
+                    a
+                };
+                assert!(
+                    (t.apply(a, 1.0) - expected).abs() <= a * 2.0 * f32::EPSILON,
+                    "{t:?}({a}, 1)"
+                );
+            }
+            for s in S_NORMS {
+                assert!(
+                    (s.apply(a, 0.0) - a).abs() <= a * 2.0 * f32::EPSILON,
+                    "{s:?}({a}, 0)"
+                );
+            }
+        }
+    }
+
+    /// Near a = b = 1 the Hamacher and Einstein operators keep their accuracy: compared
+    /// with the f64 textbook formulas on degrees a few ulps below 1.
+    #[test]
+    fn quotient_norms_are_accurate_near_one() {
+        for k in 1..2000 {
+            let a = 1.0 - k as f32 * 3.0e-8;
+            let b = 1.0 - (2001 - k) as f32 * 2.0e-8;
+            let (x, y) = (f64::from(a), f64::from(b));
+            let hamacher_sum = (x + y - 2.0 * x * y) / (1.0 - x * y);
+            let hamacher_product = x * y / (x + y - x * y);
+            let einstein_product = x * y / (2.0 - (x + y - x * y));
+            for (ours, exact) in [
+                (SNorm::HamacherSum.apply(a, b), hamacher_sum),
+                (TNorm::HamacherProduct.apply(a, b), hamacher_product),
+                (TNorm::EinsteinProduct.apply(a, b), einstein_product),
+            ] {
+                assert!(
+                    (f64::from(ours) - exact).abs() < 4.0 * f64::from(f32::EPSILON),
+                    "{a} {b}: {ours} vs {exact}"
+                );
+            }
+        }
     }
 
     #[test]
