@@ -4,6 +4,7 @@
 //! compile time.
 
 pub mod conformance;
+pub mod random;
 pub mod reference;
 
 /// A small deterministic generator (xorshift32) for reproducible input sets in tests,

@@ -53,7 +53,7 @@ fn small_job(dir: &Path) -> PathBuf {
 fn every_subcommand_has_help() {
     let dir = temporary_dir("help");
     for sub in [
-        "plants", "init", "tune", "eval", "export", "simulate", "report", "bench",
+        "plants", "init", "tune", "eval", "export", "simulate", "report", "bench", "convert",
     ] {
         let out = fuzzyopt(&[sub, "--help"], &dir);
         assert!(out.status.success(), "{sub} --help");
@@ -264,4 +264,63 @@ fn a_killed_run_resumes_to_the_same_result() {
     let missing = fuzzyopt(&["tune", "job.toml", "-o", "nowhere", "--resume"], &dir);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("--resume: no checkpoint in nowhere/checkpoint"));
+}
+
+const TIPPER_FIS: &str = include_str!("../../tests/data/interop/tipper.fis");
+
+#[test]
+fn convert_moves_a_controller_between_formats_and_every_command_reads_them() {
+    let dir = temporary_dir("convert");
+    std::fs::write(dir.join("tipper.fis"), TIPPER_FIS).unwrap();
+    // .fis → .fcl → .json keeps the controller: eval prints the same line.
+    for (from, to) in [("tipper.fis", "tipper.fcl"), ("tipper.fcl", "tipper.json")] {
+        let out = fuzzyopt(&["convert", from, to], &dir);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let expected = "service,food,tip\n1.0,2.0,5.558586\n";
+    for file in ["tipper.fis", "tipper.fcl", "tipper.json"] {
+        let out = fuzzyopt(&["eval", file, "1", "2"], &dir);
+        assert_eq!(stdout(&out), expected, "{file}: {}", stderr(&out));
+    }
+    // FLL needs fuzzylite's sampling: refused with the reason, accepted with --resample
+    // (with a note saying so).
+    let out = fuzzyopt(&["convert", "tipper.fis", "tipper.fll"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("fuzzylite samples interval midpoints"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.join("tipper.fll").exists(), "nothing written on error");
+    let out = fuzzyopt(&["convert", "tipper.fis", "tipper.fll", "--resample"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("note: output 'tip': resampled"),
+        "{}",
+        stderr(&out)
+    );
+    let out = fuzzyopt(&["eval", "tipper.fll", "1", "2"], &dir);
+    assert_eq!(
+        stdout(&out),
+        "service,food,tip\n1.0,2.0,5.550244\n",
+        "{}",
+        stderr(&out)
+    );
+    // bench reads them too.
+    let out = fuzzyopt(&["bench", "tipper.fcl", "--evaluations", "1000"], &dir);
+    assert!(stdout(&out).contains("ns per evaluation"), "{}", stderr(&out));
+    // A mistake names file, line and column.
+    std::fs::write(
+        dir.join("bad.fcl"),
+        "FUNCTION_BLOCK b\nVAR_INPUT x : INT; END_VAR\n",
+    )
+    .unwrap();
+    let out = fuzzyopt(&["convert", "bad.fcl", "bad.json"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("bad.fcl: line 2, column 15: variable type 'INT' is not supported (REAL)"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

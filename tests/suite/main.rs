@@ -6,10 +6,12 @@
 mod baselines;
 mod closed_loop;
 mod conformance;
+mod differential;
 mod engine;
 mod export;
 mod firmware;
 mod fuzzy_pid;
+mod interop;
 mod optimizer;
 mod plants;
 mod plots;

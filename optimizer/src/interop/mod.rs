@@ -1,3 +1,222 @@
-//! Controller file formats.
+//! Controller file formats: the project's JSON, MATLAB `.fis`, IEC 61131-7 `.fcl` and
+//! fuzzylite `.fll`, read into and written from a [`ControllerSpec`].
+//!
+//! Each reader accepts what its format's usual tools write and maps it onto the engine
+//! exactly; whatever the engine cannot do exactly (a hedge, an unknown term type, a norm
+//! given as a user function, mixed AND/OR in one rule) is a [`text::ParseError`] naming the
+//! line and column, never a silent approximation. Each writer refuses what its format
+//! cannot express in a way that would change ordinary outputs, and returns notes for what
+//! only changes the edge cases (inputs outside the range, no rule fired).
 
+use std::path::Path;
+
+use fuzzy_core::ControllerSpec;
+
+pub mod fcl;
+pub mod fis;
 pub mod fll;
+pub mod text;
+
+pub use text::ParseError;
+
+/// A controller file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// the project's controller JSON (`ControllerSpec`, or a tuned controller file)
+    Json,
+    /// MATLAB Fuzzy Logic Toolbox / Octave `.fis`
+    Fis,
+    /// IEC 61131-7 Fuzzy Control Language `.fcl`
+    Fcl,
+    /// fuzzylite `.fll`
+    Fll,
+}
+
+impl Format {
+    /// Every format, with its file extension.
+    pub const ALL: [(Format, &'static str); 4] = [
+        (Format::Json, "json"),
+        (Format::Fis, "fis"),
+        (Format::Fcl, "fcl"),
+        (Format::Fll, "fll"),
+    ];
+
+    /// The format a file name's extension names (case-insensitive), if any.
+    pub fn of_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Format::ALL.iter().find(|(_, e)| *e == ext).map(|(f, _)| *f)
+    }
+
+    /// The usual extension.
+    pub fn extension(self) -> &'static str {
+        Format::ALL
+            .iter()
+            .find(|(f, _)| *f == self)
+            .map_or("json", |(_, e)| e)
+    }
+}
+
+/// Reads a controller from text in `format`. JSON accepts a bare controller description
+/// and a tuning run's controller file (whose `controller` field is taken).
+pub fn read(text: &str, format: Format) -> Result<ControllerSpec, ParseError> {
+    match format {
+        Format::Json => read_json(text),
+        Format::Fis => fis::read(text),
+        Format::Fcl => fcl::read(text),
+        Format::Fll => fll::read(text),
+    }
+}
+
+fn read_json(text: &str) -> Result<ControllerSpec, ParseError> {
+    #[derive(serde::Deserialize)]
+    struct Tuned {
+        controller: ControllerSpec,
+    }
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+    let result = if value.get("controller").is_some() && value.get("inputs").is_none() {
+        serde_json::from_value::<Tuned>(value).map(|t| t.controller)
+    } else {
+        serde_json::from_value::<ControllerSpec>(value)
+    };
+    // serde_json's value-level errors carry no position; re-parse from the text for one.
+    result.map_err(|_| match serde_json::from_str::<ControllerSpec>(text) {
+        Err(e) => json_error(&e),
+        Ok(_) => ParseError {
+            line: 1,
+            column: 1,
+            message: "not a controller description".into(),
+        },
+    })
+}
+
+fn json_error(e: &serde_json::Error) -> ParseError {
+    ParseError {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    }
+}
+
+/// A controller written in some format, with notes on behaviour the format does not carry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Written {
+    /// the file's text
+    pub text: String,
+    /// what the format leaves out (only edge cases: inputs outside the range, no rule fired)
+    pub notes: Vec<String>,
+}
+
+/// Writes a controller as text in `format`; an error says what the format cannot express,
+/// or why the controller is invalid (only controllers that compile are written: a file
+/// must read back).
+pub fn write(spec: &ControllerSpec, format: Format) -> Result<Written, String> {
+    spec.compile().map_err(|e| e.to_string())?;
+    let (text, notes) = match format {
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(spec).map_err(|e| e.to_string())?;
+            text.push('\n');
+            (text, Vec::new())
+        }
+        Format::Fis => fis::write(spec)?,
+        Format::Fcl => fcl::write(spec)?,
+        Format::Fll => {
+            let text = fll::write(spec).map_err(|e| e.0)?;
+            let mut notes: Vec<String> = spec
+                .outputs
+                .iter()
+                .filter(|o| o.fallback == fuzzy_core::Fallback::Midpoint)
+                .map(|o| {
+                    format!(
+                        "output '{}': written with default nan (fuzzylite returns nan when no rule fires; this \
+                         engine returns the range midpoint and flags it)",
+                        o.name
+                    )
+                })
+                .collect();
+            let normalized = matches!(
+                spec.inference,
+                fuzzy_core::Inference::Mamdani {
+                    aggregation: fuzzy_core::SNorm::NormalizedSum,
+                    ..
+                }
+            ) || spec.or == fuzzy_core::SNorm::NormalizedSum;
+            if normalized {
+                notes.push(
+                    "NormalizedSum: fuzzylite 6 computes a + b / max(1, max(a, b)) (an operator-precedence slip in \
+                     its code), this engine the documented (a + b) / max(1, a + b); results differ where degrees \
+                     overlap"
+                        .to_string(),
+                );
+            }
+            (text, notes)
+        }
+    };
+    Ok(Written { text, notes })
+}
+
+/// The sampling a format evaluates Mamdani outputs with: fuzzylite's midpoints of 100
+/// intervals for FLL, MATLAB's 101 points with both ends for `.fis` and `.fcl` (and JSON's
+/// default).
+pub fn native_sampling(format: Format) -> fuzzy_core::Sampling {
+    match format {
+        Format::Fll => fuzzy_core::Sampling::FUZZYLITE,
+        _ => fuzzy_core::Sampling::MATLAB,
+    }
+}
+
+/// Why a controller file could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// the file could not be read
+    #[error("{path}: cannot read")]
+    Io {
+        /// the file
+        path: String,
+        /// the cause
+        source: std::io::Error,
+    },
+    /// unknown extension
+    #[error("{path}: unknown controller format (extensions: .json, .fis, .fcl, .fll)")]
+    Format {
+        /// the file
+        path: String,
+    },
+    /// the text does not parse
+    #[error("{path}: {error}")]
+    Parse {
+        /// the file
+        path: String,
+        /// where and what
+        error: ParseError,
+    },
+    /// the description is not a valid controller
+    #[error("{path}: {message}")]
+    Invalid {
+        /// the file
+        path: String,
+        /// the engine's message naming the item
+        message: String,
+    },
+}
+
+/// Loads a controller file in any format (by extension, or `format` when given) and checks
+/// that it compiles.
+pub fn load(path: &Path, format: Option<Format>) -> Result<ControllerSpec, LoadError> {
+    let shown = path.display().to_string();
+    let format = format
+        .or_else(|| Format::of_path(path))
+        .ok_or_else(|| LoadError::Format { path: shown.clone() })?;
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    let spec = read(&text, format).map_err(|error| LoadError::Parse {
+        path: shown.clone(),
+        error,
+    })?;
+    spec.compile().map_err(|e| LoadError::Invalid {
+        path: shown,
+        message: e.to_string(),
+    })?;
+    Ok(spec)
+}

@@ -24,6 +24,30 @@ pub enum Format {
     C,
 }
 
+/// Controller file formats of `convert`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FileFormat {
+    /// the project's controller JSON
+    Json,
+    /// MATLAB Fuzzy Logic Toolbox / Octave .fis
+    Fis,
+    /// IEC 61131-7 Fuzzy Control Language
+    Fcl,
+    /// fuzzylite FLL
+    Fll,
+}
+
+impl From<FileFormat> for optimizer::interop::Format {
+    fn from(f: FileFormat) -> Self {
+        match f {
+            FileFormat::Json => Self::Json,
+            FileFormat::Fis => Self::Fis,
+            FileFormat::Fcl => Self::Fcl,
+            FileFormat::Fll => Self::Fll,
+        }
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -68,7 +92,8 @@ pub enum Command {
     /// Evaluate a controller file's engine: input values on the command line or a CSV file
     /// with a header of input names; prints inputs and outputs as CSV (round-trip f32).
     Eval {
-        /// controller file (controller.json from a tuning run, or a bare engine spec)
+        /// controller file (controller.json from a tuning run, a bare engine spec, .fis, .fcl or
+        /// .fll)
         controller: PathBuf,
         /// one value per input, in order
         #[arg(allow_negative_numbers = true)]
@@ -83,7 +108,7 @@ pub enum Command {
     /// (`{"kp": .., "ki": .., "kd": .., ...}`) or an open-loop input (`{"open_loop": 1.5}` or
     /// `{"open_loop": [[t, u], ...]}`).
     Simulate {
-        /// controller file (JSON)
+        /// controller file (JSON, .fis, .fcl or .fll)
         controller: PathBuf,
         /// job file giving plant, simulation and scenarios
         #[arg(long)]
@@ -102,15 +127,40 @@ pub enum Command {
     },
     /// Measure nanoseconds per engine evaluation of a controller on this machine.
     Bench {
-        /// controller file (JSON)
+        /// controller file (JSON, .fis, .fcl or .fll)
         controller: PathBuf,
         /// evaluations per measurement
         #[arg(long, default_value_t = 200_000)]
         evaluations: u32,
+        /// input rows to cycle through: CSV, or fuzzylite's FLD (space-separated), with a
+        /// header of input names (default: 64 points spread over each input range)
+        #[arg(long)]
+        inputs: Option<PathBuf>,
     },
-    /// Convert a controller file to another format.
+    /// Convert a controller between JSON, MATLAB .fis, IEC 61131-7 .fcl and fuzzylite .fll
+    /// (formats from the extensions unless given). What the target format cannot express is
+    /// an error; what it only changes at the edges (out-of-range inputs, no rule fired) is
+    /// printed as a note.
+    Convert {
+        /// controller file to read
+        input: PathBuf,
+        /// file to write (atomically)
+        output: PathBuf,
+        /// input format (default: from the extension)
+        #[arg(long, value_enum)]
+        from: Option<FileFormat>,
+        /// output format (default: from the extension)
+        #[arg(long, value_enum)]
+        to: Option<FileFormat>,
+        /// switch Mamdani outputs to the target format's sampling (fuzzylite: midpoints of
+        /// 100 intervals; MATLAB and FCL: 101 points with both ends) instead of refusing a
+        /// sampling the target cannot express
+        #[arg(long)]
+        resample: bool,
+    },
+    /// Export a controller for firmware (Rust, C) or as the controller JSON.
     Export {
-        /// controller file (controller.json, or a bare engine spec)
+        /// controller file (controller.json, a bare engine spec, .fis, .fcl or .fll)
         controller: PathBuf,
         /// output format
         #[arg(short, long, value_enum)]

@@ -16,7 +16,8 @@ use optimizer::job::Job;
 use optimizer::report::{mean_itae, write_folder};
 use optimizer::run::{Checkpointing, RunOptions, tune};
 
-use cli::{Cli, Command, Format};
+use cli::{Cli, Command, FileFormat, Format as ExportFormat};
+use optimizer::interop::{self, Format};
 
 /// The starter job `fuzzyopt init` writes (also `examples/jobs/second-order.toml`).
 const STARTER_JOB: &str = include_str!("../../../../examples/jobs/second-order.toml");
@@ -81,8 +82,66 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bench {
             controller,
             evaluations,
-        } => bench(&controller, evaluations),
+            inputs,
+        } => bench(&controller, evaluations, inputs.as_deref()),
+        Command::Convert {
+            input,
+            output,
+            from,
+            to,
+            resample,
+        } => convert(&input, &output, from, to, resample),
     }
+}
+
+fn format_of(path: &Path, given: Option<FileFormat>, role: &str) -> Result<Format> {
+    match given {
+        Some(f) => Ok(f.into()),
+        None => Format::of_path(path).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: cannot tell the {role} format from the extension (.json, .fis, .fcl, .fll); use --{}",
+                path.display(),
+                if role == "input" { "from" } else { "to" }
+            )
+        }),
+    }
+}
+
+/// `convert IN OUT`: reads any format, checks the controller, writes it in another; notes on
+/// what the target format leaves out go to stderr.
+fn convert(
+    input: &Path,
+    output: &Path,
+    from: Option<FileFormat>,
+    to: Option<FileFormat>,
+    resample: bool,
+) -> Result<()> {
+    let (source, target) = (format_of(input, from, "input")?, format_of(output, to, "output")?);
+    let mut spec = interop::load(input, Some(source))?;
+    if resample {
+        let sampling = interop::native_sampling(target);
+        for o in spec.outputs.iter_mut().filter(|o| o.sampling != sampling) {
+            eprintln!(
+                "fuzzyopt: note: output '{}': resampled from {:?} to {:?}; Mamdani outputs change by up to a \
+                 sample spacing",
+                o.name, o.sampling, sampling
+            );
+            o.sampling = sampling;
+        }
+    }
+    let written = interop::write(&spec, target).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: cannot be written as {}: {e}",
+            input.display(),
+            target.extension()
+        )
+    })?;
+    for note in &written.notes {
+        eprintln!("fuzzyopt: note: {note}");
+    }
+    sim::files::write_atomically(output, written.text.as_bytes())?;
+    println!("wrote {}", output.display());
+    Ok(())
 }
 
 fn plants() -> Result<()> {
@@ -214,6 +273,9 @@ enum AnyController {
 }
 
 fn load_any(path: &Path) -> Result<AnyController> {
+    if let Some(spec) = load_interchange(path)? {
+        return Ok(AnyController::Fuzzy(Box::new((spec, None))));
+    }
     let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         anyhow::anyhow!(
@@ -338,27 +400,20 @@ fn simulate(path: &Path, job_path: &Path, output: Option<&Path>, json: bool) -> 
     Ok(())
 }
 
-fn bench(path: &Path, evaluations: u32) -> Result<()> {
+fn bench(path: &Path, evaluations: u32, inputs: Option<&Path>) -> Result<()> {
     let (spec, _) = load_controller(path)?;
     let owned = spec
         .compile()
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let engine = owned.controller();
-    // 64 input points spread over (and slightly beyond) every input range.
-    let points: Vec<Vec<f32>> = (0..64)
-        .map(|k| {
-            engine
-                .def()
-                .inputs
-                .iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    let t = ((k * (2 * i + 3) + i * 7) % 64) as f32 / 63.0;
-                    v.min + (v.max - v.min) * (1.1 * t - 0.05)
-                })
-                .collect()
-        })
-        .collect();
+    let names: Vec<&str> = spec.inputs.iter().map(|v| v.name.as_str()).collect();
+    let points: Vec<Vec<f32>> = match inputs {
+        Some(file) => read_csv(file, &names)?,
+        None => default_points(&engine),
+    };
+    if points.is_empty() {
+        bail!("{}: no input rows", inputs.map_or(path, |p| p).display());
+    }
     let mut scratch = vec![0.0f32; engine.scratch_len()];
     let mut outputs = vec![0.0f32; engine.output_count()];
     let mut samples = Vec::new();
@@ -385,8 +440,39 @@ fn bench(path: &Path, evaluations: u32) -> Result<()> {
     Ok(())
 }
 
-/// Reads a controller file: a tuning run's `controller.json` or a bare engine spec.
+/// 64 input points spread over (and slightly beyond) every input range.
+fn default_points(engine: &fuzzy_core::Controller<'_>) -> Vec<Vec<f32>> {
+    (0..64)
+        .map(|k| {
+            engine
+                .def()
+                .inputs
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let t = ((k * (2 * i + 3) + i * 7) % 64) as f32 / 63.0;
+                    v.min + (v.max - v.min) * (1.1 * t - 0.05)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A `.fis`, `.fcl` or `.fll` controller file, read and checked; `None` for other
+/// extensions (JSON).
+fn load_interchange(path: &Path) -> Result<Option<ControllerSpec>> {
+    match Format::of_path(path) {
+        Some(Format::Json) | None => Ok(None),
+        Some(format) => Ok(Some(interop::load(path, Some(format))?)),
+    }
+}
+
+/// Reads a controller file: a tuning run's `controller.json`, a bare engine spec (JSON), or
+/// a `.fis`, `.fcl` or `.fll` file.
 fn load_controller(path: &Path) -> Result<(ControllerSpec, Option<TunedController>)> {
+    if let Some(spec) = load_interchange(path)? {
+        return Ok((spec, None));
+    }
     let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
     if let Ok(tuned) = serde_json::from_str::<TunedController>(&text) {
         return Ok((tuned.controller.clone(), Some(tuned)));
@@ -449,7 +535,16 @@ fn read_csv(path: &Path, names: &[&str]) -> Result<Vec<Vec<f32>>> {
             names.join(",")
         );
     };
-    let columns: Vec<&str> = header.split(',').map(str::trim).collect();
+    // CSV, or fuzzylite's FLD (the same with spaces): the header says which.
+    let split = |line: &'_ str| -> Vec<String> {
+        if header.contains(',') {
+            line.split(',').map(|c| c.trim().to_string()).collect()
+        } else {
+            line.split_whitespace().map(str::to_string).collect()
+        }
+    };
+    let columns: Vec<String> = split(header);
+    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
     let mut order = Vec::new();
     for name in names {
         let Some(index) = columns.iter().position(|c| c == name) else {
@@ -470,7 +565,7 @@ fn read_csv(path: &Path, names: &[&str]) -> Result<Vec<Vec<f32>>> {
     }
     lines
         .map(|(number, line)| {
-            let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+            let cells = split(line);
             if cells.len() != columns.len() {
                 bail!(
                     "{}: line {}: {} values, expected {}",
@@ -498,22 +593,22 @@ fn read_csv(path: &Path, names: &[&str]) -> Result<Vec<Vec<f32>>> {
         .collect()
 }
 
-fn export(path: &Path, format: Format, output: Option<&Path>) -> Result<()> {
+fn export(path: &Path, format: ExportFormat, output: Option<&Path>) -> Result<()> {
     let (spec, tuned) = load_controller(path)?;
     let owned = spec
         .compile()
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let wrapper = tuned.as_ref().map(|t| &t.wrapper);
     let text = match format {
-        Format::Json => match &tuned {
+        ExportFormat::Json => match &tuned {
             Some(tuned) => serde_json::to_string_pretty(tuned)?,
             None => serde_json::to_string_pretty(&spec)?,
         },
-        Format::Rust => match wrapper {
+        ExportFormat::Rust => match wrapper {
             Some(wrapper) => optimizer::export::rust::write_tuned(&owned, wrapper),
             None => optimizer::export::rust::write(&owned),
         },
-        Format::C => {
+        ExportFormat::C => {
             let pair = optimizer::export::c::write(&owned, wrapper)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             if let Some(dir) = output {

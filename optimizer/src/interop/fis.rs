@@ -1,0 +1,742 @@
+//! Reading and writing MATLAB `.fis` files (Fuzzy Logic Toolbox, and Octave's
+//! fuzzy-logic-toolkit, which writes the same format).
+//!
+//! A `.fis` file read here evaluates with MATLAB's conventions: Mamdani outputs sampled at
+//! 101 points with both range ends included, the range midpoint when no rule fires, inputs
+//! outside their range evaluated on the membership functions (MATLAB warns and goes on; it
+//! does not clamp), Sugeno outputs not clamped to their range.
+//!
+//! Keys missing from `[System]` take MATLAB's defaults: `Type='mamdani'`, `AndMethod='min'`,
+//! `OrMethod='max'`, `ImpMethod='min'`, `AggMethod='max'`, `DefuzzMethod='centroid'`
+//! (`'wtaver'` for Sugeno). Both rule-line forms are read: `1 -2, 3 (0.5) : 1` and the older
+//! `1 -2 3 (0.5) : 1` without the comma. Method names are MATLAB's (`min`, `prod`, `max`,
+//! `probor`, `sum`) plus Octave's (`algebraic_product`, `bounded_difference`,
+//! `einstein_product`, …); a user-defined function name is an error.
+
+use fuzzy_core::{
+    Connective, ControllerSpec, Defuzzifier, Fallback, Inference, InputSpec, OutOfRange, OutputSpec,
+    RuleSpec, SNorm, Sampling, Shape, TNorm, TermSpec,
+};
+
+use super::text::{ParseError, parse_number};
+
+const T_NORMS: [(&str, TNorm); 9] = [
+    ("min", TNorm::Minimum),
+    ("prod", TNorm::Product),
+    ("algebraic_product", TNorm::Product),
+    ("bounded_difference", TNorm::BoundedDifference),
+    ("drastic_product", TNorm::DrasticProduct),
+    ("einstein_product", TNorm::EinsteinProduct),
+    ("hamacher_product", TNorm::HamacherProduct),
+    ("nilpotent_minimum", TNorm::NilpotentMinimum),
+    ("minimum", TNorm::Minimum),
+];
+
+const S_NORMS: [(&str, SNorm); 12] = [
+    ("max", SNorm::Maximum),
+    ("probor", SNorm::ProbabilisticSum),
+    ("sum", SNorm::UnboundedSum),
+    ("algebraic_sum", SNorm::ProbabilisticSum),
+    ("bounded_sum", SNorm::BoundedSum),
+    ("drastic_sum", SNorm::DrasticSum),
+    ("einstein_sum", SNorm::EinsteinSum),
+    ("hamacher_sum", SNorm::HamacherSum),
+    ("nilpotent_maximum", SNorm::NilpotentMaximum),
+    ("normalized_sum", SNorm::NormalizedSum),
+    ("maximum", SNorm::Maximum),
+    ("unbounded_sum", SNorm::UnboundedSum),
+];
+
+const DEFUZZIFIERS: [(&str, Defuzzifier); 7] = [
+    ("centroid", Defuzzifier::Centroid),
+    ("bisector", Defuzzifier::Bisector),
+    ("mom", Defuzzifier::MeanOfMaximum),
+    ("som", Defuzzifier::SmallestOfMaximum),
+    ("lom", Defuzzifier::LargestOfMaximum),
+    ("wtaver", Defuzzifier::WeightedAverage),
+    ("wtsum", Defuzzifier::WeightedSum),
+];
+
+fn name_of<T: PartialEq + Copy>(table: &[(&'static str, T)], value: T) -> &'static str {
+    table.iter().find(|(_, v)| *v == value).map_or("?", |(n, _)| n)
+}
+
+/// One `key=value` line.
+struct Entry<'t> {
+    line: usize,
+    key: &'t str,
+    value: &'t str,
+    value_column: usize,
+}
+
+impl Entry<'_> {
+    fn error(&self, message: impl Into<String>) -> ParseError {
+        ParseError {
+            line: self.line,
+            column: self.value_column,
+            message: format!("{}: {}", self.key, message.into()),
+        }
+    }
+
+    /// A quoted string `'…'` (quotes optional).
+    fn string(&self) -> Result<String, ParseError> {
+        let v = self.value;
+        if let Some(inner) = v.strip_prefix('\'') {
+            return inner
+                .strip_suffix('\'')
+                .map(str::to_string)
+                .ok_or_else(|| self.error("missing closing quote"));
+        }
+        Ok(v.to_string())
+    }
+
+    /// A count up to `most` (the engine's limit; a larger count could not load anyway and
+    /// must not size an allocation).
+    fn count(&self, most: usize) -> Result<usize, ParseError> {
+        let n = self
+            .value
+            .parse::<usize>()
+            .map_err(|_| self.error(format!("expected a count, found '{}'", self.value)))?;
+        if n > most {
+            return Err(self.error(format!("{n} is more than the engine's {most}")));
+        }
+        Ok(n)
+    }
+
+    /// `[a b …]` (commas allowed) as numbers.
+    fn vector(&self, text: &str) -> Result<Vec<f32>, ParseError> {
+        let inner = text
+            .trim()
+            .strip_prefix('[')
+            .and_then(|t| t.strip_suffix(']'))
+            .ok_or_else(|| self.error(format!("expected [numbers], found '{text}'")))?;
+        inner
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                parse_number(w).ok_or_else(|| self.error(format!("expected a finite number, found '{w}'")))
+            })
+            .collect()
+    }
+}
+
+/// A section: its name, the line of its header and its entries.
+struct Section<'t> {
+    name: &'t str,
+    line: usize,
+    entries: Vec<Entry<'t>>,
+}
+
+impl<'t> Section<'t> {
+    fn get(&self, key: &str) -> Option<&Entry<'t>> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
+    fn require(&self, key: &str) -> Result<&Entry<'t>, ParseError> {
+        self.get(key).ok_or_else(|| ParseError {
+            line: self.line,
+            column: 1,
+            message: format!("[{}] has no {key}=", self.name),
+        })
+    }
+}
+
+/// The sections of a file, and the raw lines of its `[Rules]` section with their numbers.
+type Parsed<'t> = (Vec<Section<'t>>, Vec<(usize, &'t str)>);
+
+fn sections(text: &str) -> Result<Parsed<'_>, ParseError> {
+    let mut sections: Vec<Section<'_>> = Vec::new();
+    let mut rules = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let trimmed = raw.trim();
+        if trimmed.is_empty() || trimmed.starts_with('%') || trimmed.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            sections.push(Section {
+                name,
+                line,
+                entries: Vec::new(),
+            });
+            continue;
+        }
+        let Some(section) = sections.last_mut() else {
+            return Err(ParseError {
+                line,
+                column: 1,
+                message: "text before the first [Section]".into(),
+            });
+        };
+        if section.name == "Rules" {
+            rules.push((line, raw));
+            continue;
+        }
+        let Some(eq) = raw.find('=') else {
+            return Err(ParseError {
+                line,
+                column: raw.len() - raw.trim_start().len() + 1,
+                message: format!("expected key=value in [{}], found '{trimmed}'", section.name),
+            });
+        };
+        let value_raw = &raw[eq + 1..];
+        section.entries.push(Entry {
+            line,
+            key: raw[..eq].trim(),
+            value: value_raw.trim(),
+            value_column: raw[..eq + 1].chars().count() + value_raw.len() - value_raw.trim_start().len() + 1,
+        });
+    }
+    Ok((sections, rules))
+}
+
+/// The keys MATLAB and Octave write in `[System]`.
+const SYSTEM_KEYS: [&str; 11] = [
+    "Name",
+    "Type",
+    "Version",
+    "NumInputs",
+    "NumOutputs",
+    "NumRules",
+    "AndMethod",
+    "OrMethod",
+    "ImpMethod",
+    "AggMethod",
+    "DefuzzMethod",
+];
+
+/// Rejects unknown and repeated keys: a misspelt `DefuzzMethod` must not silently become
+/// the default.
+fn check_keys(section: &Section<'_>) -> Result<(), ParseError> {
+    for (i, e) in section.entries.iter().enumerate() {
+        let known = if section.name == "System" {
+            SYSTEM_KEYS.contains(&e.key)
+        } else {
+            matches!(e.key, "Name" | "Range" | "NumMFs")
+                || e.key
+                    .strip_prefix("MF")
+                    .is_some_and(|k| k.parse::<usize>().is_ok_and(|k| k >= 1))
+        };
+        if !known {
+            let allowed = if section.name == "System" {
+                SYSTEM_KEYS.join(", ")
+            } else {
+                "Name, Range, NumMFs, MF1, MF2, …".to_string()
+            };
+            return Err(ParseError {
+                line: e.line,
+                column: 1,
+                message: format!("unknown key '{}' in [{}] (known: {allowed})", e.key, section.name),
+            });
+        }
+        if section.entries[..i].iter().any(|p| p.key == e.key) {
+            return Err(ParseError {
+                line: e.line,
+                column: 1,
+                message: format!("key '{}' repeated in [{}]", e.key, section.name),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn method<T: Copy>(
+    system: &Section<'_>,
+    key: &str,
+    table: &[(&str, T)],
+    default: T,
+) -> Result<T, ParseError> {
+    let Some(entry) = system.get(key) else {
+        return Ok(default);
+    };
+    let name = entry.string()?;
+    table
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| *v)
+        .ok_or_else(|| {
+            let allowed: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
+            entry.error(format!(
+                "'{name}' is not supported (user-defined functions cannot be imported); allowed: {}",
+                allowed.join(", ")
+            ))
+        })
+}
+
+/// `MFk='name':'type',[params]`.
+fn term(entry: &Entry<'_>, inputs: usize) -> Result<TermSpec, ParseError> {
+    let v = entry.value;
+    let (name, rest) = split_quoted(v).ok_or_else(|| entry.error("expected 'name':'type',[parameters]"))?;
+    let rest = rest
+        .trim_start()
+        .strip_prefix(':')
+        .ok_or_else(|| entry.error("expected ':' after the term name"))?;
+    let (kind, rest) =
+        split_quoted(rest.trim_start()).ok_or_else(|| entry.error("expected the quoted type"))?;
+    let params_text = rest
+        .trim_start()
+        .strip_prefix(',')
+        .ok_or_else(|| entry.error("expected ',' and [parameters] after the type"))?;
+    let p = entry.vector(params_text)?;
+    let need = |n: usize| -> Result<(), ParseError> {
+        if p.len() == n {
+            Ok(())
+        } else {
+            Err(entry.error(format!("{kind} takes {n} parameters, found {}", p.len())))
+        }
+    };
+    let shape = match kind {
+        "trimf" => need(3).map(|_| Shape::Triangle([p[0], p[1], p[2]]))?,
+        "trapmf" => need(4).map(|_| Shape::Trapezoid([p[0], p[1], p[2], p[3]]))?,
+        "gaussmf" => need(2).map(|_| Shape::Gaussian([p[0], p[1]]))?,
+        "gauss2mf" => need(4).map(|_| Shape::Gaussian2([p[0], p[1], p[2], p[3]]))?,
+        "gbellmf" => need(3).map(|_| Shape::Bell([p[0], p[1], p[2]]))?,
+        "sigmf" => need(2).map(|_| Shape::Sigmoid([p[0], p[1]]))?,
+        "dsigmf" => need(4).map(|_| Shape::DiffSigmoid([p[0], p[1], p[2], p[3]]))?,
+        "psigmf" => need(4).map(|_| Shape::ProdSigmoid([p[0], p[1], p[2], p[3]]))?,
+        "smf" => need(2).map(|_| Shape::SShape([p[0], p[1]]))?,
+        "zmf" => need(2).map(|_| Shape::ZShape([p[0], p[1]]))?,
+        "pimf" => need(4).map(|_| Shape::PiShape([p[0], p[1], p[2], p[3]]))?,
+        "constant" => need(1).map(|_| Shape::Constant(p[0]))?,
+        "linear" => {
+            need(inputs + 1)?;
+            Shape::Linear(p)
+        }
+        other => {
+            return Err(entry.error(format!(
+                "membership function '{other}' is not supported (trimf, trapmf, gaussmf, gauss2mf, gbellmf, \
+                 sigmf, dsigmf, psigmf, smf, zmf, pimf, constant, linear)"
+            )));
+        }
+    };
+    Ok(TermSpec {
+        name: name.to_string(),
+        shape,
+    })
+}
+
+/// `'text'rest` → (`text`, `rest`).
+fn split_quoted(v: &str) -> Option<(&str, &str)> {
+    let inner = v.strip_prefix('\'')?;
+    let end = inner.find('\'')?;
+    Some((&inner[..end], &inner[end + 1..]))
+}
+
+fn variable<'s>(
+    sections: &'s [Section<'s>],
+    kind: &str,
+    index: usize,
+    system: &Section<'_>,
+) -> Result<&'s Section<'s>, ParseError> {
+    let name = format!("{kind}{index}");
+    sections
+        .iter()
+        .find(|s| s.name == name)
+        .ok_or_else(|| ParseError {
+            line: system.line,
+            column: 1,
+            message: format!("[System] announces {kind} {index} but there is no [{name}] section"),
+        })
+}
+
+fn range_and_terms(
+    section: &Section<'_>,
+    inputs: usize,
+) -> Result<(String, f32, f32, Vec<TermSpec>), ParseError> {
+    let name = section.require("Name")?.string()?;
+    let range_entry = section.require("Range")?;
+    let range = range_entry.vector(range_entry.value)?;
+    let [min, max] = range[..] else {
+        return Err(range_entry.error(format!("expected [min max], found {} numbers", range.len())));
+    };
+    let count = section.require("NumMFs")?.count(fuzzy_core::MAX_TERMS_PER_VARIABLE)?;
+    let mut terms = Vec::with_capacity(count);
+    for k in 1..=count {
+        let entry = section.get(&format!("MF{k}")).ok_or_else(|| ParseError {
+            line: section.line,
+            column: 1,
+            message: format!(
+                "[{}] announces {count} membership functions but has no MF{k}=",
+                section.name
+            ),
+        })?;
+        terms.push(term(entry, inputs)?);
+    }
+    Ok((name, min, max, terms))
+}
+
+/// Reads `.fis` text (see the module docs for the conventions applied).
+pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
+    let (sections, rule_lines) = sections(text)?;
+    let system = sections
+        .iter()
+        .find(|s| s.name == "System")
+        .ok_or_else(|| ParseError {
+            line: 1,
+            column: 1,
+            message: "no [System] section".into(),
+        })?;
+    let known = |s: &Section<'_>| {
+        s.name == "System"
+            || s.name == "Rules"
+            || ["Input", "Output"]
+                .iter()
+                .any(|k| s.name.strip_prefix(k).is_some_and(|n| n.parse::<usize>().is_ok()))
+    };
+    if let Some(s) = sections.iter().find(|s| !known(s)) {
+        return Err(ParseError {
+            line: s.line,
+            column: 1,
+            message: format!("unknown section [{}]", s.name),
+        });
+    }
+    for section in &sections {
+        check_keys(section)?;
+    }
+    let name = system
+        .get("Name")
+        .map(Entry::string)
+        .transpose()?
+        .unwrap_or_else(|| "fis".into());
+    let kind = system
+        .get("Type")
+        .map(Entry::string)
+        .transpose()?
+        .unwrap_or_else(|| "mamdani".into());
+    let sugeno = match kind.as_str() {
+        "mamdani" => false,
+        "sugeno" => true,
+        other => {
+            return Err(system
+                .require("Type")?
+                .error(format!("'{other}' is not supported (mamdani or sugeno)")));
+        }
+    };
+    let and = method(
+        system,
+        "AndMethod",
+        &T_NORMS,
+        if sugeno { TNorm::Product } else { TNorm::Minimum },
+    )?;
+    let or = method(
+        system,
+        "OrMethod",
+        &S_NORMS,
+        if sugeno {
+            SNorm::ProbabilisticSum
+        } else {
+            SNorm::Maximum
+        },
+    )?;
+    let implication = method(system, "ImpMethod", &T_NORMS, TNorm::Minimum)?;
+    let aggregation = method(system, "AggMethod", &S_NORMS, SNorm::Maximum)?;
+    let defuzzifier = method(
+        system,
+        "DefuzzMethod",
+        &DEFUZZIFIERS,
+        if sugeno {
+            Defuzzifier::WeightedAverage
+        } else {
+            Defuzzifier::Centroid
+        },
+    )?;
+    let count = |key: &str, prefix: &str, most: usize| -> Result<usize, ParseError> {
+        match system.get(key) {
+            Some(e) => e.count(most),
+            None => Ok(sections.iter().filter(|s| s.name.starts_with(prefix)).count()),
+        }
+    };
+    let (n_in, n_out) = (
+        count("NumInputs", "Input", fuzzy_core::MAX_INPUTS)?,
+        count("NumOutputs", "Output", fuzzy_core::MAX_OUTPUTS)?,
+    );
+    let mut inputs = Vec::with_capacity(n_in);
+    for i in 1..=n_in {
+        let (name, min, max, terms) = range_and_terms(variable(&sections, "Input", i, system)?, n_in)?;
+        inputs.push(InputSpec {
+            name,
+            min,
+            max,
+            out_of_range: OutOfRange::Extend,
+            terms,
+        });
+    }
+    let mut outputs = Vec::with_capacity(n_out);
+    for o in 1..=n_out {
+        let (name, min, max, terms) = range_and_terms(variable(&sections, "Output", o, system)?, n_in)?;
+        outputs.push(OutputSpec {
+            name,
+            min,
+            max,
+            defuzzifier,
+            sampling: Sampling::MATLAB,
+            fallback: Fallback::Midpoint,
+            lock_range: false,
+            terms,
+        });
+    }
+    let mut rules = Vec::new();
+    for (line, raw) in rule_lines {
+        rules.push(rule(line, raw, n_in, n_out)?);
+    }
+    if let Some(e) = system.get("NumRules") {
+        let announced = e.count(fuzzy_core::MAX_RULES)?;
+        if announced != rules.len() {
+            return Err(e.error(format!(
+                "announces {announced} rules, [Rules] has {}",
+                rules.len()
+            )));
+        }
+    }
+    Ok(ControllerSpec {
+        name,
+        inference: if sugeno {
+            Inference::Sugeno
+        } else {
+            Inference::Mamdani {
+                implication,
+                aggregation,
+            }
+        },
+        and,
+        or,
+        inputs,
+        outputs,
+        rules,
+    })
+}
+
+/// `a1 … an, c1 … cm (w) : k` (or without the comma).
+fn rule(line: usize, raw: &str, inputs: usize, outputs: usize) -> Result<RuleSpec, ParseError> {
+    let at = |column: usize, message: String| ParseError {
+        line,
+        column,
+        message,
+    };
+    let open = raw
+        .find('(')
+        .ok_or_else(|| at(1, "rule: expected '(weight)'".into()))?;
+    let close = raw
+        .find(')')
+        .filter(|c| *c > open)
+        .ok_or_else(|| at(open + 1, "rule: expected ')'".into()))?;
+    let colon = raw
+        .find(':')
+        .filter(|c| *c > close)
+        .ok_or_else(|| at(close + 1, "rule: expected ': connection'".into()))?;
+    let numbers = |text: &str, offset: usize| -> Result<Vec<i32>, ParseError> {
+        text.split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let column = offset + text.find(w).unwrap_or(0) + 1;
+                w.parse::<i32>()
+                    .map_err(|_| at(column, format!("rule: expected a term number, found '{w}'")))
+            })
+            .collect()
+    };
+    let head = &raw[..open];
+    let (antecedent, consequent) = match head.find(',') {
+        Some(comma) => (
+            numbers(&head[..comma], 0)?,
+            numbers(&head[comma + 1..], comma + 1)?,
+        ),
+        None => {
+            let all = numbers(head, 0)?;
+            if all.len() != inputs + outputs {
+                return Err(at(
+                    1,
+                    format!(
+                        "rule: expected {} term numbers, found {}",
+                        inputs + outputs,
+                        all.len()
+                    ),
+                ));
+            }
+            let (a, c) = all.split_at(inputs);
+            (a.to_vec(), c.to_vec())
+        }
+    };
+    if antecedent.len() != inputs || consequent.len() != outputs {
+        return Err(at(
+            1,
+            format!(
+                "rule: expected {inputs} input and {outputs} output term numbers, found {} and {}",
+                antecedent.len(),
+                consequent.len()
+            ),
+        ));
+    }
+    if let Some(k) = consequent.iter().find(|k| **k < 0) {
+        return Err(at(1, format!("rule: negated conclusion {k} is not supported")));
+    }
+    let weight_text = raw[open + 1..close].trim();
+    let weight = parse_number(weight_text)
+        .filter(|w| (0.0..=1.0).contains(w))
+        .ok_or_else(|| {
+            at(
+                open + 2,
+                format!("rule weight: expected a number in [0, 1], found '{weight_text}'"),
+            )
+        })?;
+    let connection = raw[colon + 1..].trim();
+    let connective = match connection {
+        "1" => Connective::And,
+        "2" => Connective::Or,
+        other => {
+            return Err(at(
+                colon + 2,
+                format!("rule connection: expected 1 (AND) or 2 (OR), found '{other}'"),
+            ));
+        }
+    };
+    Ok(RuleSpec {
+        antecedent,
+        consequent,
+        weight,
+        connective,
+    })
+}
+
+/// A number as MATLAB reads it back to the same `f32` (shortest round-trip form).
+fn num(x: f32) -> String {
+    format!("{x}")
+}
+
+fn nums(values: &[f32]) -> String {
+    values.iter().map(|v| num(*v)).collect::<Vec<_>>().join(" ")
+}
+
+fn mf_text(shape: &Shape) -> (&'static str, String) {
+    match shape {
+        Shape::Triangle(p) => ("trimf", nums(p)),
+        Shape::Trapezoid(p) => ("trapmf", nums(p)),
+        Shape::Gaussian(p) => ("gaussmf", nums(p)),
+        Shape::Gaussian2(p) => ("gauss2mf", nums(p)),
+        Shape::Bell(p) => ("gbellmf", nums(p)),
+        Shape::Sigmoid(p) => ("sigmf", nums(p)),
+        Shape::DiffSigmoid(p) => ("dsigmf", nums(p)),
+        Shape::ProdSigmoid(p) => ("psigmf", nums(p)),
+        Shape::SShape(p) => ("smf", nums(p)),
+        Shape::ZShape(p) => ("zmf", nums(p)),
+        Shape::PiShape(p) => ("pimf", nums(p)),
+        Shape::Points(_) => ("", String::new()),
+        Shape::Constant(v) => ("constant", num(*v)),
+        Shape::Linear(c) => ("linear", nums(c)),
+    }
+}
+
+/// Writes `.fis` text; returns it with notes on behaviour the format cannot carry (they
+/// change only what happens outside the input ranges or when no rule fires). Settings that
+/// would change ordinary outputs are errors: sampling other than 101 points with both ends,
+/// outputs with different defuzzifiers, points terms, clamped Sugeno outputs, names with a
+/// quote.
+pub fn write(spec: &ControllerSpec) -> Result<(String, Vec<String>), String> {
+    let mut notes = Vec::new();
+    let sugeno = matches!(spec.inference, Inference::Sugeno);
+    let defuzzifier = spec.outputs.first().map_or(
+        if sugeno {
+            Defuzzifier::WeightedAverage
+        } else {
+            Defuzzifier::Centroid
+        },
+        |o| o.defuzzifier,
+    );
+    if let Some(o) = spec.outputs.iter().find(|o| o.defuzzifier != defuzzifier) {
+        return Err(format!(
+            "output '{}': a .fis file has one defuzzification method for all outputs",
+            o.name
+        ));
+    }
+    let quoted = |name: &str| -> Result<String, String> {
+        if name.contains('\'') || name.contains('\n') {
+            Err(format!("name '{name}' contains a quote or a line break"))
+        } else {
+            Ok(format!("'{name}'"))
+        }
+    };
+    let (implication, aggregation) = match spec.inference {
+        Inference::Mamdani {
+            implication,
+            aggregation,
+        } => (implication, aggregation),
+        Inference::Sugeno => (TNorm::Product, SNorm::UnboundedSum),
+    };
+    let mut out = String::new();
+    out += "[System]\n";
+    out += &format!("Name={}\n", quoted(&spec.name)?);
+    out += &format!("Type='{}'\n", if sugeno { "sugeno" } else { "mamdani" });
+    out += "Version=2.0\n";
+    out += &format!("NumInputs={}\n", spec.inputs.len());
+    out += &format!("NumOutputs={}\n", spec.outputs.len());
+    out += &format!("NumRules={}\n", spec.rules.len());
+    out += &format!("AndMethod='{}'\n", name_of(&T_NORMS, spec.and));
+    out += &format!("OrMethod='{}'\n", name_of(&S_NORMS, spec.or));
+    out += &format!("ImpMethod='{}'\n", name_of(&T_NORMS, implication));
+    out += &format!("AggMethod='{}'\n", name_of(&S_NORMS, aggregation));
+    out += &format!("DefuzzMethod='{}'\n", name_of(&DEFUZZIFIERS, defuzzifier));
+    let terms = |out: &mut String, owner: &str, terms: &[TermSpec]| -> Result<(), String> {
+        *out += &format!("NumMFs={}\n", terms.len());
+        for (k, t) in terms.iter().enumerate() {
+            let (kind, params) = mf_text(&t.shape);
+            if kind.is_empty() {
+                return Err(format!(
+                    "{owner}, term '{}': points terms have no .fis membership function",
+                    t.name
+                ));
+            }
+            *out += &format!("MF{}={}:'{kind}',[{params}]\n", k + 1, quoted(&t.name)?);
+        }
+        Ok(())
+    };
+    for (i, input) in spec.inputs.iter().enumerate() {
+        if input.out_of_range == OutOfRange::Clamp {
+            notes.push(format!(
+                "input '{}': clamped to [{}, {}] here; MATLAB evaluates values outside the range as they are",
+                input.name, input.min, input.max
+            ));
+        }
+        out += &format!("\n[Input{}]\n", i + 1);
+        out += &format!("Name={}\n", quoted(&input.name)?);
+        out += &format!("Range=[{} {}]\n", num(input.min), num(input.max));
+        terms(&mut out, &format!("input '{}'", input.name), &input.terms)?;
+    }
+    for (o, output) in spec.outputs.iter().enumerate() {
+        if !sugeno && output.sampling != Sampling::MATLAB {
+            return Err(format!(
+                "output '{}': MATLAB samples 101 points with both ends; this output uses {:?}",
+                output.name, output.sampling
+            ));
+        }
+        if output.lock_range {
+            return Err(format!(
+                "output '{}': MATLAB does not clamp Sugeno outputs to their range (lock_range)",
+                output.name
+            ));
+        }
+        if output.fallback != Fallback::Midpoint {
+            notes.push(format!(
+                "output '{}': when no rule fires MATLAB returns the range midpoint, not {:?}",
+                output.name, output.fallback
+            ));
+        }
+        out += &format!("\n[Output{}]\n", o + 1);
+        out += &format!("Name={}\n", quoted(&output.name)?);
+        out += &format!("Range=[{} {}]\n", num(output.min), num(output.max));
+        terms(&mut out, &format!("output '{}'", output.name), &output.terms)?;
+    }
+    out += "\n[Rules]\n";
+    for rule in &spec.rules {
+        let list = |v: &[i32]| v.iter().map(i32::to_string).collect::<Vec<_>>().join(" ");
+        out += &format!(
+            "{}, {} ({}) : {}\n",
+            list(&rule.antecedent),
+            list(&rule.consequent),
+            num(rule.weight),
+            match rule.connective {
+                Connective::And => 1,
+                Connective::Or => 2,
+            }
+        );
+    }
+    Ok((out, notes))
+}

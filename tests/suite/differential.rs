@@ -1,0 +1,341 @@
+//! Differential testing against fuzzylite 6 (the Debian `fuzzylite` command-line tool) on
+//! random controllers.
+//!
+//! 500 random valid controllers ([`fuzzy_suite::random::controller`]: 1–4 inputs, 2–9 terms
+//! from every shared membership family, random AND/OR/NOT/weighted rules, Mamdani with any
+//! implication and aggregation, Sugeno with constant and linear terms, every defuzzifier)
+//! are written as FLL (fuzzylite's sampling: midpoints of 100 intervals) and evaluated by
+//! `fuzzylite` and by the engine on 200 inputs each (range corners, then uniform). An output
+//! must agree within `1e-4 × range`.
+//!
+//! Where the two engines define things differently the row is compared differently, and
+//! counted in the printed summary:
+//! - bisector: fuzzylite sweeps from both ends and interpolates, we take MATLAB's first
+//!   sample reaching half the area; they may differ by one sample spacing `dx = range/100`,
+//!   so bisector outputs must agree within `dx + 1e-4 × range`;
+//! - maximum-based defuzzifiers: we count degrees within 1e-6 (relative) of the maximum as
+//!   maximal,
+//!   fuzzylite grows plateaus sample by sample within 1e-6 of a running maximum; rows with a
+//!   sample below the top by more than a few ulps but less than 1e-5 are ambiguous and
+//!   skipped, as are mean-of-maximum rows whose
+//!   maximum is reached on separate plateaus (MATLAB averages them all, fuzzylite takes the
+//!   first plateau);
+//! - maximum-based methods on an empty implied set (rules fired, but e.g. a bounded-difference
+//!   implication of a weak rule leaves nothing): fuzzylite returns an end sample, we the
+//!   fallback with `NO_RULE_FIRED`; counted, not compared;
+//! - Mamdani outputs whose whole implied set stays below 1e-3 are not compared: there the
+//!   implication of a weak rule cancels (`max(0, w + s - 1)` with `s` near 1 keeps a few
+//!   significant digits in f32, many more in f64), a limit of f32 arithmetic, not a
+//!   difference of definition;
+//! - fuzzylite ignores rule activations below its tolerance 1e-6; we weigh every rule. Rows
+//!   where such rules carry more than 1e-5 of an output's total activation are counted and
+//!   skipped; when fuzzylite returns `nan` (nothing fired) we must return the fallback with an
+//!   empty output, or have fired only below 1e-6.
+//!
+//! Without `fuzzylite` the test prints SKIPPED (and fails under `FUZZY_REQUIRE_TOOLS`).
+
+use std::path::Path;
+use std::process::Command;
+
+use fuzzy_core::{ControllerSpec, Defuzzifier, Inference, Status};
+use fuzzy_suite::XorShift;
+use fuzzy_suite::random;
+use optimizer::interop::fll;
+
+use crate::util::tool_available;
+
+const CONTROLLERS: usize = 500;
+const ROWS: usize = 200;
+const TOLERANCE: f64 = 1e-4;
+/// Mamdani outputs whose implied set stays below this degree are not compared (see the
+/// module docs).
+const WEAK: f32 = 1e-3;
+
+#[derive(Default, Debug)]
+struct Summary {
+    controllers: usize,
+    compared: usize,
+    bisector: usize,
+    ambiguous_maximum: usize,
+    separate_plateaus: usize,
+    below_threshold: usize,
+    no_rule_fired: usize,
+    empty_set: usize,
+    weak: usize,
+    worst: f64,
+    worst_case: String,
+}
+
+fn write_inputs(path: &Path, spec: &ControllerSpec, rows: &[Vec<f32>]) {
+    let names: Vec<&str> = spec.inputs.iter().map(|v| v.name.as_str()).collect();
+    let mut text = names.join(" ") + "\n";
+    for row in rows {
+        let values: Vec<String> = row.iter().map(|v| format!("{}", f64::from(*v))).collect();
+        text += &values.join(" ");
+        text.push('\n');
+    }
+    std::fs::write(path, text).expect("write inputs");
+}
+
+fn fuzzylite_outputs(fll: &Path, inputs: &Path, out: &Path, n_inputs: usize) -> Vec<Vec<f64>> {
+    let status = Command::new("fuzzylite")
+        .arg("-i")
+        .arg(fll)
+        .args(["-of", "fld", "-o"])
+        .arg(out)
+        .arg("-d")
+        .arg(inputs)
+        .args(["-decimals", "12", "-dheader", "true", "-dinputs", "true"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("fuzzylite runs");
+    assert!(status.success(), "fuzzylite failed on {}", fll.display());
+    let text = std::fs::read_to_string(out).expect("fuzzylite output");
+    text.lines()
+        .skip(1)
+        .map(|line| {
+            line.split_whitespace()
+                .skip(n_inputs)
+                .map(|v| {
+                    if v == "nan" {
+                        f64::NAN
+                    } else {
+                        v.parse().expect("a number")
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Our aggregated set of output `o` is ambiguous for a maximum-based method: a sample just
+/// below the top (see inside), or (for the mean) maxima on separate
+/// plateaus. Returns (ambiguous, separate plateaus).
+fn maximum_ambiguity(set: &[f32]) -> (bool, bool) {
+    let top = set.iter().copied().fold(0.0f32, f32::max);
+    // We count samples within 1e-6 (relative) of the maximum as maximal; fuzzylite grows a
+    // plateau sample by sample while each stays within 1e-6 (absolute) of a running maximum, so a slow rise to the top joins or restarts plateaus differently. Samples below
+    // the top by more than rounding noise (a few ulps, which both engines see as the top) but
+    // by less than 1e-5 make a row ambiguous.
+    let edge = top - fuzzy_core::MAXIMUM_TOLERANCE * top;
+    let noise = 4.0 * f32::EPSILON * top;
+    let near = set
+        .iter()
+        .any(|g| top - g > noise && top - g < 1e-5 * top.max(1.0));
+    let mut plateaus = 0;
+    let mut inside = false;
+    for g in set {
+        let on = *g >= edge;
+        if on && !inside {
+            plateaus += 1;
+        }
+        inside = on;
+    }
+    (near, plateaus > 1)
+}
+
+fn compare(spec: &ControllerSpec, rows: &[Vec<f32>], theirs: &[Vec<f64>], summary: &mut Summary) {
+    let owned = spec.compile().unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+    let c = owned.controller();
+    let mut scratch = vec![0.0; c.scratch_len()];
+    let mut strengths = vec![0.0; spec.rules.len()];
+    for (r, (row, their)) in rows.iter().zip(theirs).enumerate() {
+        let mut ours = vec![0.0f32; c.output_count()];
+        let status = c.evaluate(row, &mut scratch, &mut ours);
+        c.rule_strengths(row, &mut scratch, &mut strengths);
+        for (o, output) in spec.outputs.iter().enumerate() {
+            let range = f64::from(output.max - output.min);
+            let what = format!("{} row {r} {:?} output {}", spec.name, row, output.name);
+            // Per output: the strongest rule concluding it, and (Mamdani) whether its
+            // implied set is empty.
+            let concluding: Vec<f32> = spec
+                .rules
+                .iter()
+                .zip(&strengths)
+                .filter(|(rule, _)| rule.consequent[o] != 0)
+                .map(|(_, s)| *s)
+                .collect();
+            let strongest = concluding.iter().copied().fold(0.0f32, f32::max);
+            // fuzzylite drops activations below 1e-6: the share of ours it does not see.
+            let total: f32 = concluding.iter().sum();
+            let unseen: f32 = concluding.iter().filter(|s| **s < 1e-6).sum();
+            let mamdani = matches!(spec.inference, Inference::Mamdani { .. });
+            let set = if mamdani {
+                c.aggregated_set(row, &mut scratch, o).to_vec()
+            } else {
+                Vec::new()
+            };
+            let empty = if mamdani {
+                set.iter().all(|g| *g == 0.0)
+            } else {
+                strongest == 0.0
+            };
+            let weak = mamdani && set.iter().all(|g| *g < WEAK);
+            if their[o].is_nan() {
+                if weak && !empty {
+                    summary.weak += 1;
+                    continue;
+                }
+                assert!(
+                    empty || strongest < 1e-6,
+                    "{what}: fuzzylite has no output (nothing fired), we gave {} ({status:?})",
+                    ours[o]
+                );
+                if empty {
+                    assert_eq!(
+                        ours[o],
+                        output.min * 0.5 + output.max * 0.5,
+                        "{what}: the fallback"
+                    );
+                    summary.no_rule_fired += 1;
+                } else {
+                    summary.below_threshold += 1;
+                }
+                continue;
+            }
+            let mut allowed = TOLERANCE * range;
+            let by_maximum = matches!(
+                output.defuzzifier,
+                Defuzzifier::MeanOfMaximum | Defuzzifier::SmallestOfMaximum | Defuzzifier::LargestOfMaximum
+            );
+            if mamdani && by_maximum && empty {
+                // Rules fired but the implied sets are all zero (e.g. bounded-difference
+                // implication of a weak rule): fuzzylite's maximum search then returns an
+                // end sample, we the fallback.
+                assert!(
+                    status.contains(Status::NO_RULE_FIRED),
+                    "{what}: empty set not flagged"
+                );
+                summary.empty_set += 1;
+                continue;
+            }
+            if mamdani {
+                match output.defuzzifier {
+                    Defuzzifier::Bisector => {
+                        allowed += range / 100.0;
+                        summary.bisector += 1;
+                    }
+                    Defuzzifier::MeanOfMaximum
+                    | Defuzzifier::SmallestOfMaximum
+                    | Defuzzifier::LargestOfMaximum => {
+                        let (near, separate) = maximum_ambiguity(&set);
+                        if near {
+                            summary.ambiguous_maximum += 1;
+                            continue;
+                        }
+                        if separate && output.defuzzifier == Defuzzifier::MeanOfMaximum {
+                            summary.separate_plateaus += 1;
+                            continue;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if weak {
+                // A barely fired output: implied degrees like max(0, w + s - 1) with w small
+                // and s near 1 cancel, and f32 keeps few of their digits (f64 does).
+                summary.weak += 1;
+                continue;
+            }
+            if unseen > 1e-5 * total {
+                // Rules fired below fuzzylite's tolerance carry a visible share of the
+                // weight: fuzzylite ignores what we weigh.
+                summary.below_threshold += 1;
+                continue;
+            }
+            let error = (f64::from(ours[o]) - their[o]).abs();
+            assert!(
+                error <= allowed,
+                "{what}: ours {} fuzzylite {} (error {:.3e} of the range, allowed {:.1e}; {:?}, {:?})",
+                ours[o],
+                their[o],
+                error / range,
+                allowed / range,
+                spec.inference,
+                output.defuzzifier,
+            );
+            if output.defuzzifier != Defuzzifier::Bisector && error / range > summary.worst {
+                summary.worst = error / range;
+                summary.worst_case = what;
+            }
+            summary.compared += 1;
+        }
+    }
+}
+
+#[test]
+fn random_controllers_agree_with_fuzzylite() {
+    if !tool_available(
+        "fuzzylite",
+        "random_controllers_agree_with_fuzzylite",
+        "apt-get install -y fuzzylite",
+    ) {
+        return;
+    }
+    let work = std::env::temp_dir().join(format!("fuzzylite-differential-{}", std::process::id()));
+    std::fs::create_dir_all(&work).expect("temp dir");
+    let mut rng = XorShift(0x00C0_FFEE);
+    let cases: Vec<(ControllerSpec, Vec<Vec<f32>>)> = (0..CONTROLLERS)
+        .map(|k| {
+            let spec = random::controller(&mut rng, &format!("random{k}"));
+            let rows = random::inputs(&mut rng, &spec, ROWS);
+            (spec, rows)
+        })
+        .collect();
+    // fuzzylite runs as one process per controller, two at a time.
+    let results: Vec<Vec<Vec<f64>>> = std::thread::scope(|scope| {
+        let halves: Vec<_> = cases
+            .chunks(CONTROLLERS.div_ceil(2))
+            .map(|chunk| {
+                let work = &work;
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(spec, rows)| {
+                            let base = work.join(&spec.name);
+                            let fll_path = base.with_extension("fll");
+                            let text = fll::write(spec).unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+                            std::fs::write(&fll_path, text).expect("write fll");
+                            let inputs = base.with_extension("inputs.fld");
+                            write_inputs(&inputs, spec, rows);
+                            fuzzylite_outputs(
+                                &fll_path,
+                                &inputs,
+                                &base.with_extension("out.fld"),
+                                spec.inputs.len(),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        halves
+            .into_iter()
+            .flat_map(|h| h.join().expect("worker"))
+            .collect()
+    });
+    let mut summary = Summary::default();
+    for ((spec, rows), theirs) in cases.iter().zip(&results) {
+        compare(spec, rows, theirs, &mut summary);
+        summary.controllers += 1;
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    println!(
+        "differential vs fuzzylite: {} controllers x {ROWS} inputs; {} outputs within {TOLERANCE:.0e} of the range \
+         (worst {:.2e}: {}); bisector outputs within one sample spacing: {}; skipped as ambiguous maxima: {}, \
+         separate plateaus (mean of maximum): {}, empty implied sets (maximum methods): {}, barely fired (set below \
+         {WEAK}): {}; nothing fired in both: {}; fired only below fuzzylite's 1e-6: {}",
+        summary.controllers,
+        summary.compared,
+        summary.worst,
+        summary.worst_case,
+        summary.bisector,
+        summary.ambiguous_maximum,
+        summary.separate_plateaus,
+        summary.empty_set,
+        summary.weak,
+        summary.no_rule_fired,
+        summary.below_threshold,
+    );
+    assert_eq!(summary.controllers, CONTROLLERS);
+}

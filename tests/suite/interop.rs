@@ -1,0 +1,501 @@
+//! The file formats: MATLAB `.fis`, IEC 61131-7 `.fcl`, fuzzylite `.fll` (and JSON).
+//!
+//! - known files read to the expected controller and evaluate to published values;
+//! - round trips: write → read gives a controller that evaluates bit for bit like the
+//!   original on in-range inputs, and read → write → read is a fixed point, for the
+//!   reference controllers and 300 random ones, each adapted to what the format can say;
+//! - what a format cannot say is refused with a message naming the item;
+//! - bad files: errors name the line and column and say what is allowed.
+
+use fuzzy_core::{
+    Connective, ControllerSpec, Defuzzifier, Inference, OutOfRange, SNorm, Sampling, Shape, Status, TNorm,
+};
+use fuzzy_suite::XorShift;
+use fuzzy_suite::random;
+use optimizer::interop::{self, Format};
+
+fn data(name: &str) -> String {
+    let path = format!("{}/tests/data/interop/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn evaluate(spec: &ControllerSpec, inputs: &[f32]) -> (Vec<f32>, Status) {
+    let owned = spec.compile().unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+    let c = owned.controller();
+    let mut scratch = vec![0.0; c.scratch_len()];
+    let mut out = vec![0.0; c.output_count()];
+    let status = c.evaluate(inputs, &mut scratch, &mut out);
+    (out, status)
+}
+
+/// MATLAB's documented `evalfis(readfis('tipper'), [1 2])` is 5.5586 (Fuzzy Logic Toolbox
+/// documentation of `evalfis`); the file is MATLAB's `tipper.fis`.
+#[test]
+fn matlab_tipper_fis_evaluates_to_the_documented_value() {
+    let spec = interop::read(&data("tipper.fis"), Format::Fis).expect("tipper.fis reads");
+    assert_eq!(spec.name, "tipper");
+    assert_eq!(
+        spec.inference,
+        Inference::Mamdani {
+            implication: TNorm::Minimum,
+            aggregation: SNorm::Maximum
+        }
+    );
+    assert_eq!(spec.inputs[0].terms[1].shape, Shape::Gaussian([1.5, 5.0]));
+    assert_eq!(
+        spec.inputs[1].terms[0].shape,
+        Shape::Trapezoid([0.0, 0.0, 1.0, 3.0])
+    );
+    assert_eq!(spec.rules[1].antecedent, vec![2, 0]);
+    assert_eq!(spec.rules[0].connective, Connective::Or);
+    assert_eq!(spec.outputs[0].sampling, Sampling::MATLAB);
+    assert_eq!(spec.inputs[0].out_of_range, OutOfRange::Extend);
+    let (out, status) = evaluate(&spec, &[1.0, 2.0]);
+    assert!((out[0] - 5.5586).abs() < 1e-4, "tip {}", out[0]);
+    assert_eq!(status, Status::OK);
+}
+
+/// The same tipper in FCL, written as a PLC programmer would: points terms, comments of
+/// both kinds, `RANGE`, `ACCU` in the rule block, `WITH`, parentheses. The food terms are
+/// the same trapezoids as points, so where the service terms agree (they are triangles
+/// here, not Gaussians) the outputs can be checked by hand: service 5 → only `good` (1),
+/// food 5 → neither term, so only rule 2 fires: the output set is `average` clipped at 1,
+/// centroid 15.
+#[test]
+fn fcl_reads_points_comments_and_rule_syntax() {
+    let spec = interop::read(&data("tipper.fcl"), Format::Fcl).expect("tipper.fcl reads");
+    assert_eq!(spec.name, "tipper");
+    assert_eq!(spec.inputs.len(), 2);
+    assert_eq!(
+        spec.inputs[1].terms[0].shape,
+        Shape::Points(vec![[0.0, 1.0], [1.0, 1.0], [3.0, 0.0]])
+    );
+    assert_eq!(spec.inputs[0].terms[0].shape, Shape::Triangle([-5.0, 0.0, 5.0]));
+    assert_eq!((spec.inputs[0].min, spec.inputs[0].max), (0.0, 10.0));
+    // No RANGE for food: the span of its points.
+    assert_eq!((spec.inputs[1].min, spec.inputs[1].max), (0.0, 10.0));
+    assert_eq!(spec.outputs[0].defuzzifier, Defuzzifier::Centroid);
+    assert_eq!(spec.outputs[0].fallback, fuzzy_core::Fallback::Value(0.0));
+    assert_eq!(spec.rules.len(), 3);
+    assert_eq!(spec.rules[0].connective, Connective::Or);
+    assert_eq!(spec.rules[2].antecedent, vec![3, -1]);
+    assert_eq!(spec.rules[2].weight, 0.5);
+    let (out, _) = evaluate(&spec, &[5.0, 5.0]);
+    assert!((out[0] - 15.0).abs() < 1e-4, "tip {}", out[0]);
+    // Nothing fires for service 0 with food 5 except rule 1 (poor OR rancid): poor is 1.
+    let (out, status) = evaluate(&spec, &[0.0, 5.0]);
+    assert_eq!(status, Status::OK);
+    assert!((out[0] - 5.0).abs() < 0.2, "tip {}", out[0]);
+}
+
+/// A Sugeno FCL: singleton outputs make a weighted average (IEC's COGS).
+#[test]
+fn fcl_singletons_make_a_sugeno_controller() {
+    let text = "FUNCTION_BLOCK s\nVAR_INPUT x : REAL; END_VAR\nVAR_OUTPUT y : REAL; END_VAR\n\
+        FUZZIFY x TERM lo := (0, 1) (10, 0); TERM hi := (0, 0) (10, 1); END_FUZZIFY\n\
+        DEFUZZIFY y TERM a := 2; TERM b := 8; METHOD : COGS; DEFAULT := NC; RANGE := (0 .. 10); END_DEFUZZIFY\n\
+        RULEBLOCK r AND : PROD; RULE 1 : IF x IS lo THEN y IS a; RULE 2 : IF x IS hi THEN y IS b; END_RULEBLOCK\n\
+        END_FUNCTION_BLOCK\n";
+    let spec = interop::read(text, Format::Fcl).expect("reads");
+    assert_eq!(spec.inference, Inference::Sugeno);
+    assert_eq!(spec.and, TNorm::Product);
+    assert_eq!(spec.or, SNorm::ProbabilisticSum, "PROD pairs with ASUM");
+    assert_eq!(spec.outputs[0].fallback, fuzzy_core::Fallback::Hold);
+    // x = 2.5: weights 0.75 and 0.25 → 0.75·2 + 0.25·8 = 3.5.
+    let (out, _) = evaluate(&spec, &[2.5]);
+    assert!((out[0] - 3.5).abs() < 1e-6, "{}", out[0]);
+}
+
+/// fuzzylite's own file layout (as `fuzzylite` writes it, with a comment, fuzzylite 5's
+/// `accumulation` key and term heights of 1).
+#[test]
+fn fll_reads_what_fuzzylite_writes() {
+    let text = "#Code automatically generated\nEngine: ObstacleAvoidance\n\
+        InputVariable: obstacle\n  enabled: true\n  range: 0.000 1.000\n  lock-range: false\n\
+        \x20 term: left Ramp 1.000 0.000\n";
+    let err = interop::read(text, Format::Fll).expect_err("Ramp is not supported");
+    assert_eq!((err.line, err.column), (7, 14), "{err}");
+    assert!(err.message.contains("'Ramp' is not supported"), "{err}");
+
+    let text = "Engine: tank\nInputVariable: level\n  enabled: true\n  range: -1 1\n  lock-range: true\n\
+        \x20 term: low Triangle -1 -1 0 1.0\n  term: high Triangle 0 1 1\n\
+        OutputVariable: valve\n  enabled: true\n  range: 0 10\n  lock-range: false\n  accumulation: Maximum\n\
+        \x20 defuzzifier: Centroid 200\n  default: 5\n  lock-previous: false\n\
+        \x20 term: closed Triangle 0 0 5\n  term: open Triangle 5 10 10\n\
+        RuleBlock: \n  enabled: true\n  conjunction: Minimum\n  disjunction: Maximum\n  implication: AlgebraicProduct\n\
+        \x20 activation: General\n  rule: if level is low then valve is open\n\
+        \x20 rule: if level is not low then valve is closed with 0.5\n";
+    let spec = interop::read(text, Format::Fll).expect("reads");
+    assert_eq!(spec.name, "tank");
+    assert_eq!(spec.inputs[0].out_of_range, OutOfRange::Clamp);
+    assert_eq!(spec.inputs[0].terms[0].shape, Shape::Triangle([-1.0, -1.0, 0.0]));
+    assert_eq!(spec.outputs[0].sampling, Sampling::Midpoints { intervals: 200 });
+    assert_eq!(spec.outputs[0].fallback, fuzzy_core::Fallback::Value(5.0));
+    assert_eq!(
+        spec.inference,
+        Inference::Mamdani {
+            implication: TNorm::Product,
+            aggregation: SNorm::Maximum
+        }
+    );
+    assert_eq!(spec.rules[1].antecedent, vec![-1]);
+    assert_eq!(spec.rules[1].weight, 0.5);
+}
+
+/// Every conformance case's committed FLL file reads back to the case's controller.
+#[test]
+fn committed_fll_files_read_back_to_their_controllers() {
+    for case in fuzzy_suite::conformance::cases() {
+        let path = format!(
+            "{}/tests/data/fuzzylite/{}.fll",
+            env!("CARGO_MANIFEST_DIR"),
+            case.name
+        );
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let mut read = interop::read(&text, Format::Fll).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let mut expected = case.spec.clone();
+        if matches!(expected.inference, Inference::Sugeno) {
+            // Sugeno outputs ignore sampling; FLL carries none for them.
+            for o in expected.outputs.iter_mut().chain(read.outputs.iter_mut()) {
+                o.sampling = Sampling::FUZZYLITE;
+            }
+        }
+        assert_eq!(read, expected, "{}", case.name);
+    }
+}
+
+/// The controller as its format can carry it: with the sampling the format uses (the one
+/// setting a user changes on purpose when converting; every other refusal is asserted to be
+/// inexpressible) and single-antecedent rules as AND rules.
+fn adapted(spec: &ControllerSpec, format: Format) -> ControllerSpec {
+    let mut spec = spec.clone();
+    if matches!(format, Format::Fcl | Format::Fll) {
+        // A rule testing one input has no connective in these grammars; it reads back as
+        // AND (with a Hamacher or Einstein norm, T(1, x) and S(0, x) may differ from x in
+        // the last bit, so the connective is not neutral to the bit).
+        for r in &mut spec.rules {
+            if r.antecedent.iter().filter(|k| **k != 0).count() == 1 {
+                r.connective = Connective::And;
+            }
+        }
+    }
+    for o in &mut spec.outputs {
+        match format {
+            Format::Fis | Format::Fcl => o.sampling = Sampling::MATLAB,
+            Format::Fll if matches!(o.sampling, Sampling::Endpoints { .. }) => {
+                o.sampling = Sampling::FUZZYLITE
+            }
+            _ => {}
+        }
+    }
+    // What the format has no words for becomes something it has.
+    let shapes = spec
+        .inputs
+        .iter_mut()
+        .flat_map(|v| v.terms.iter_mut())
+        .chain(spec.outputs.iter_mut().flat_map(|v| v.terms.iter_mut()));
+    for t in shapes {
+        t.shape = match (format, &t.shape) {
+            (Format::Fis, Shape::Points(p)) => {
+                let (a, c) = (p[0][0], p[p.len() - 1][0]);
+                Shape::Triangle([a, 0.5 * (a + c), c])
+            }
+            (Format::Fcl, Shape::Gaussian2([s1, c1, s2, c2])) => {
+                Shape::Gaussian([0.5 * (s1 + s2), 0.5 * (c1 + c2)])
+            }
+            (Format::Fcl, Shape::ProdSigmoid([a1, c1, a2, c2])) => Shape::DiffSigmoid([*a1, *c1, -a2, *c2]),
+            (Format::Fcl, Shape::SShape([a, b]) | Shape::ZShape([a, b])) => {
+                Shape::Trapezoid([*a, *b, *b, b + (b - a)])
+            }
+            (Format::Fcl, Shape::PiShape(p)) => Shape::Trapezoid(*p),
+            (Format::Fcl, Shape::Linear(c)) => Shape::Constant(c[c.len() - 1]),
+            (_, other) => other.clone(),
+        };
+    }
+    if format == Format::Fcl {
+        spec.and = [TNorm::Minimum, TNorm::Product, TNorm::BoundedDifference][spec.rules.len() % 3];
+        spec.or = [SNorm::Maximum, SNorm::ProbabilisticSum, SNorm::BoundedSum][spec.inputs.len() % 3];
+        if let Inference::Mamdani {
+            implication,
+            aggregation,
+        } = &mut spec.inference
+        {
+            if !matches!(implication, TNorm::Minimum | TNorm::Product) {
+                *implication = TNorm::Product;
+            }
+            if !matches!(
+                aggregation,
+                SNorm::Maximum
+                    | SNorm::BoundedSum
+                    | SNorm::NormalizedSum
+                    | SNorm::ProbabilisticSum
+                    | SNorm::UnboundedSum
+            ) {
+                *aggregation = SNorm::Maximum;
+            }
+        }
+        for o in &mut spec.outputs {
+            if o.defuzzifier == Defuzzifier::WeightedSum {
+                o.defuzzifier = Defuzzifier::WeightedAverage;
+            }
+        }
+    }
+    if format == Format::Fis {
+        // One defuzzification method per file.
+        let first = spec.outputs[0].defuzzifier;
+        for o in &mut spec.outputs {
+            o.defuzzifier = first;
+        }
+    }
+    spec
+}
+
+/// Outputs for in-range rows, compared bit for bit.
+fn same_outputs(a: &ControllerSpec, b: &ControllerSpec, rows: &[Vec<f32>], what: &str) {
+    let compiled = [a, b].map(|s| s.compile().unwrap_or_else(|e| panic!("{what}: {e}")));
+    let run = |k: usize, row: &[f32]| {
+        let c = compiled[k].controller();
+        let mut scratch = vec![0.0; c.scratch_len()];
+        let mut out = vec![0.0; c.output_count()];
+        let status = c.evaluate(row, &mut scratch, &mut out);
+        (out, status)
+    };
+    for row in rows {
+        let (x, sx) = run(0, row);
+        let (y, sy) = run(1, row);
+        let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+        if sx.contains(Status::NO_RULE_FIRED) {
+            // Fallbacks are edge behaviour the formats may not carry (see the notes).
+            assert_eq!(
+                sx.contains(Status::NO_RULE_FIRED),
+                sy.contains(Status::NO_RULE_FIRED),
+                "{what}"
+            );
+            continue;
+        }
+        assert_eq!(bits(&x), bits(&y), "{what}: inputs {row:?}: {x:?} vs {y:?}");
+    }
+}
+
+#[test]
+fn every_format_round_trips_reference_and_random_controllers() {
+    let mut specs = vec![fuzzy_suite::reference::pd_mamdani_spec()];
+    specs.extend(fuzzy_suite::conformance::cases().into_iter().map(|c| c.spec));
+    let mut rng = XorShift(0x1234_5678);
+    specs.extend((0..300).map(|k| random::controller(&mut rng, &format!("random{k}"))));
+    let mut written = [0usize; 4];
+    for spec in &specs {
+        let rows = random::inputs(&mut rng, spec, 20);
+        for (f, (format, _)) in Format::ALL.iter().enumerate() {
+            let source = adapted(spec, *format);
+            let first = interop::write(&source, *format)
+                .unwrap_or_else(|e| panic!("{}: {format:?} refused: {e}", spec.name));
+            written[f] += 1;
+            let read = interop::read(&first.text, *format)
+                .unwrap_or_else(|e| panic!("{} as {format:?}: {e}\n{}", spec.name, first.text));
+            same_outputs(&source, &read, &rows, &format!("{} via {format:?}", spec.name));
+            let again = interop::write(&read, *format).expect("writes again");
+            assert_eq!(
+                again.text, first.text,
+                "{} via {format:?}: not a fixed point",
+                spec.name
+            );
+            assert_eq!(interop::read(&again.text, *format).expect("reads again"), read);
+        }
+    }
+    println!("round trips (json, fis, fcl, fll): {written:?}");
+    assert_eq!(written, [specs.len(); 4]);
+}
+
+/// Converting between formats keeps outputs (FIS → FCL → FLL → JSON → FIS).
+#[test]
+fn conversion_chain_keeps_outputs() {
+    let tipper = interop::read(&data("tipper.fis"), Format::Fis).expect("reads");
+    let mut spec = tipper.clone();
+    let mut rng = XorShift(7);
+    let rows = random::inputs(&mut rng, &tipper, 200);
+    for format in [Format::Fll, Format::Json, Format::Fis] {
+        let mut source = spec.clone();
+        if format == Format::Fll {
+            // FLL needs fuzzylite's sampling: the one change a user makes on purpose.
+            for o in &mut source.outputs {
+                o.sampling = Sampling::FUZZYLITE;
+            }
+        } else {
+            for o in &mut source.outputs {
+                o.sampling = Sampling::MATLAB;
+            }
+        }
+        let text = interop::write(&source, format).expect("writes").text;
+        spec = interop::read(&text, format).expect("reads");
+        same_outputs(&source, &spec, &rows, &format!("tipper via {format:?}"));
+    }
+    assert_eq!(spec, tipper);
+}
+
+fn error_of(text: &str, format: Format) -> interop::ParseError {
+    match interop::read(text, format) {
+        Ok(_) => panic!("accepted: {text}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn errors_name_line_column_and_what_is_allowed() {
+    // .fis: an unknown membership function, a user-defined method, a bad rule.
+    let fis = data("tipper.fis");
+    let e = error_of(
+        &fis.replace("'trimf',[10 15 20]", "'mymf',[10 15 20]"),
+        Format::Fis,
+    );
+    assert_eq!(e.line, 34, "{e}");
+    assert!(e.message.contains("'mymf' is not supported"), "{e}");
+    let e = error_of(&fis.replace("AndMethod='min'", "AndMethod='myand'"), Format::Fis);
+    assert_eq!((e.line, e.column), (8, 11), "{e}");
+    assert!(e.message.contains("user-defined"), "{e}");
+    let e = error_of(&fis.replace("2 0, 2 (1) : 1", "2 0, 2 (1) : 3"), Format::Fis);
+    assert_eq!(e.line, 39, "{e}");
+    assert!(e.message.contains("1 (AND) or 2 (OR)"), "{e}");
+
+    // .fis: a misspelt key is an error, not a silent default (found by fuzzing).
+    let e = error_of(
+        &fis.replace("DefuzzMethod='centroid'", "DebuzzMethod='centroid'"),
+        Format::Fis,
+    );
+    assert_eq!((e.line, e.column), (12, 1), "{e}");
+    assert!(
+        e.message.contains("unknown key 'DebuzzMethod' in [System]"),
+        "{e}"
+    );
+
+    // Names: a .fis may repeat a term name (its rules use numbers); FLL and FCL refer to
+    // terms by name, so writing such a controller is refused, and reading one is an error
+    // (found by fuzzing: the FCL written from it did not read back).
+    let twice = interop::read(&fis.replace("MF1='poor'", "MF1='good'"), Format::Fis).expect("reads");
+    for format in [Format::Fll, Format::Fcl] {
+        let mut spec = twice.clone();
+        spec.outputs[0].sampling = interop::native_sampling(format);
+        let e = interop::write(&spec, format).expect_err("refused");
+        assert!(
+            e.contains("variable 'service': term name 'good' is used twice"),
+            "{format:?}: {e}"
+        );
+    }
+    let e = error_of(
+        "Engine: e\nInputVariable: x\n  range: 0 1\n  term: a Triangle 0 0 1\n  term: a Triangle 0 1 1\n",
+        Format::Fll,
+    );
+    assert!(e.message.contains("term name 'a' is used twice"), "{e}");
+
+    // .fll: a hedge, a term that does not exist.
+    let fll = "Engine: e\nInputVariable: x\n  range: 0 1\n  term: a Triangle 0 0 1\n\
+        OutputVariable: y\n  range: 0 1\n  aggregation: Maximum\n  defuzzifier: Centroid 100\n\
+        \x20 term: b Triangle 0 1 1\nRuleBlock: r\n  conjunction: Minimum\n  implication: Minimum\n";
+    let e = error_of(&format!("{fll}  rule: if x is very a then y is b\n"), Format::Fll);
+    assert_eq!((e.line, e.column), (13, 17), "{e}");
+    assert!(e.message.contains("hedge 'very'"), "{e}");
+    let e = error_of(&format!("{fll}  rule: if x is c then y is b\n"), Format::Fll);
+    assert_eq!((e.line, e.column), (13, 17), "{e}");
+    assert!(e.message.contains("input 'x' has no term 'c' (terms: a)"), "{e}");
+
+    // .fcl: mixed AND/OR, an unclosed comment, a missing END.
+    let fcl = data("tipper.fcl");
+    let e = error_of(
+        &fcl.replace(
+            "IF service IS poor OR food IS rancid",
+            "IF service IS poor OR food IS rancid AND service IS good",
+        ),
+        Format::Fcl,
+    );
+    assert!(e.message.contains("mixing AND and OR"), "{e}");
+    assert!(e.line > 1 && e.column > 1, "{e}");
+    let e = error_of("FUNCTION_BLOCK x (* never closed", Format::Fcl);
+    assert_eq!((e.line, e.column), (1, 18), "{e}");
+    let e = error_of("FUNCTION_BLOCK x\nVAR_INPUT a : REAL; END_VAR\n", Format::Fcl);
+    assert!(e.message.contains("END_FUNCTION_BLOCK"), "{e}");
+}
+
+/// Arbitrary text never panics any reader (the cargo-fuzz targets in `fuzz/` run the same
+/// calls for much longer; see the README).
+#[test]
+fn readers_survive_mutated_files() {
+    let seeds = [data("tipper.fis"), data("tipper.fcl"), {
+        let mut pd = fuzzy_suite::reference::pd_mamdani_spec();
+        pd.outputs[0].sampling = Sampling::FUZZYLITE;
+        interop::write(&pd, Format::Fll).expect("writes").text
+    }];
+    let mut rng = XorShift(99);
+    for _ in 0..3000 {
+        let seed = &seeds[rng.below(seeds.len())];
+        let mut bytes = seed.as_bytes().to_vec();
+        for _ in 0..1 + rng.below(8) {
+            let at = rng.below(bytes.len().max(1));
+            match rng.below(4) {
+                0 if !bytes.is_empty() => {
+                    bytes.remove(at.min(bytes.len() - 1));
+                }
+                1 => bytes.insert(at, b" \n()*:=;,.-0123456789aeINF'[]"[rng.below(29)]),
+                2 => {
+                    if let Some(b) = bytes.get_mut(at) {
+                        *b = rng.below(256) as u8;
+                    }
+                }
+                _ => {
+                    let end = (at + rng.below(40)).min(bytes.len());
+                    let chunk: Vec<u8> = bytes[at..end].to_vec();
+                    let to = rng.below(bytes.len().max(1));
+                    for (i, b) in chunk.into_iter().enumerate() {
+                        bytes.insert((to + i).min(bytes.len()), b);
+                    }
+                }
+            }
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        for (format, _) in Format::ALL {
+            if let Ok(spec) = interop::read(&text, format)
+                && let Ok(owned) = spec.compile()
+            {
+                let c = owned.controller();
+                let mut scratch = vec![0.0; c.scratch_len()];
+                let mut out = vec![0.0; c.output_count()];
+                let inputs = vec![0.5; c.input_count()];
+                c.evaluate(&inputs, &mut scratch, &mut out);
+                assert!(out.iter().all(|v| v.is_finite()));
+            }
+        }
+    }
+}
+
+/// What the cargo-fuzz targets do (fuzz/src/body.rs, the same file).
+#[path = "../../fuzz/src/body.rs"]
+mod fuzz_body;
+
+/// Replays the committed fuzz corpus and crash reproducers (fuzz/corpus/TARGET/ and
+/// fuzz/regressions/TARGET/) through the fuzz targets' own code: every input that ever found
+/// new coverage or a crash stays covered in CI without a fuzzer.
+#[test]
+fn fuzz_corpus_replays_without_panics() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let mut replayed = 0;
+    for target in ["read_fis", "read_fcl", "read_fll", "read_json", "evaluate"] {
+        for folder in ["corpus", "regressions"] {
+            let Ok(entries) = std::fs::read_dir(root.join(folder).join(target)) else {
+                continue;
+            };
+            for entry in entries {
+                let path = entry.expect("corpus entry").path();
+                let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                match target {
+                    "read_fis" => fuzz_body::read_and_use(Format::Fis, &data),
+                    "read_fcl" => fuzz_body::read_and_use(Format::Fcl, &data),
+                    "read_fll" => fuzz_body::read_and_use(Format::Fll, &data),
+                    "read_json" => fuzz_body::read_and_use(Format::Json, &data),
+                    _ => fuzz_body::evaluate_any(&data),
+                }
+                replayed += 1;
+            }
+        }
+    }
+    println!("replayed {replayed} fuzz inputs");
+    assert!(replayed >= 9, "the seed corpus is committed");
+}
