@@ -17,6 +17,12 @@
 //!
 //! The initial genome is the template itself: its gains, evenly spaced terms and the classic
 //! diagonal table `u = clamp(i + j − (n − 1)/2, 0, n − 1)`.
+//!
+//! With `[controller] engine = "FILE"` the controller file (any format) replaces the
+//! template: its membership functions stay as they are; the genes are the gains, then the
+//! consequent of every concluding rule (Mamdani: an integer gene, the output term) or the
+//! value of every constant output term (Sugeno), then every rule's weight; the initial
+//! genome is the file itself.
 
 use fuzzy_core::{
     AntiWindup, Connective, ControllerSpec, Defuzzifier, DerivativeOn, Fallback, FuzzyPidConfig, Inference,
@@ -116,6 +122,9 @@ pub struct Encoding {
     membership: Option<usize>,
     rules: Option<usize>,
     weights: Option<usize>,
+    /// With `[controller] engine`: the rules whose consequent is tuned (Mamdani), in gene
+    /// order.
+    engine_rules: Vec<usize>,
 }
 
 /// Smallest relative gap between neighbouring peaks.
@@ -144,6 +153,9 @@ impl Encoding {
                 high: bounds[1].log10(),
                 integer: false,
             });
+        }
+        if let Some(engine) = &job.controller.engine_spec {
+            return Self::for_engine(job, engine, genes, gains);
         }
         let n = job.controller.terms as usize;
         let sugeno = job.controller.inference == InferenceName::Sugeno;
@@ -200,12 +212,106 @@ impl Encoding {
             membership,
             rules,
             weights,
+            engine_rules: Vec::new(),
         }
     }
 
-    /// Sugeno with tuned rules: one real constant per rule.
+    /// The layout when the job starts from a controller file: gains as usual, then (with
+    /// `rules`) one integer gene per concluding rule of a Mamdani engine (the output term it
+    /// concludes) or one real gene per constant output term of a Sugeno engine (its value,
+    /// within the output range), then (with `weights`) one weight per rule.
+    fn for_engine(
+        job: &Job,
+        engine: &ControllerSpec,
+        mut genes: Vec<Gene>,
+        gains: Vec<(usize, Bounds)>,
+    ) -> Encoding {
+        let t = &job.tune;
+        let output = &engine.outputs[0];
+        let sugeno = matches!(engine.inference, Inference::Sugeno);
+        let engine_rules: Vec<usize> = if t.rules && !sugeno {
+            (0..engine.rules.len())
+                .filter(|r| engine.rules[*r].consequent.first().is_some_and(|k| *k > 0))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let rules = t.rules.then(|| {
+            let start = genes.len();
+            if sugeno {
+                for term in &output.terms {
+                    genes.push(Gene {
+                        name: format!("u.{}", term.name),
+                        low: f64::from(output.min),
+                        high: f64::from(output.max),
+                        integer: false,
+                    });
+                }
+            } else {
+                for r in &engine_rules {
+                    genes.push(Gene {
+                        name: format!("rule{}", r + 1),
+                        low: 0.0,
+                        high: output.terms.len() as f64,
+                        integer: true,
+                    });
+                }
+            }
+            start
+        });
+        let weights = t.weights.then(|| {
+            let start = genes.len();
+            for r in 0..engine.rules.len() {
+                genes.push(Gene {
+                    name: format!("weight{}", r + 1),
+                    low: 0.0,
+                    high: 1.0,
+                    integer: false,
+                });
+            }
+            start
+        });
+        Encoding {
+            job: job.clone(),
+            genes,
+            gains,
+            membership: None,
+            rules,
+            weights,
+            engine_rules,
+        }
+    }
+
+    /// The engine file's controller with `genome`'s rule and weight genes applied.
+    fn decode_engine(&self, engine: &ControllerSpec, gene: impl Fn(usize) -> f64) -> ControllerSpec {
+        let mut spec = engine.clone();
+        let sugeno = matches!(spec.inference, Inference::Sugeno);
+        if let Some(start) = self.rules {
+            if sugeno {
+                for (k, term) in spec.outputs[0].terms.iter_mut().enumerate() {
+                    term.shape = Shape::Constant(gene(start + k) as f32);
+                }
+            } else {
+                let count = spec.outputs[0].terms.len();
+                for (k, r) in self.engine_rules.iter().enumerate() {
+                    let term = (gene(start + k).floor() as usize).min(count - 1);
+                    spec.rules[*r].consequent[0] = term as i32 + 1;
+                }
+            }
+        }
+        if let Some(start) = self.weights {
+            for (r, rule) in spec.rules.iter_mut().enumerate() {
+                rule.weight = gene(start + r) as f32;
+            }
+        }
+        spec
+    }
+
+    /// Sugeno template with tuned rules: one real constant per rule.
     fn per_rule_constants(&self) -> bool {
-        self.job.controller.inference == InferenceName::Sugeno && self.rules.is_some()
+        self.job.controller.engine_spec.is_none()
+            && self.job.controller.inference == InferenceName::Sugeno
+            && self.rules.is_some()
     }
 
     fn gaps(n: usize, symmetric: bool) -> usize {
@@ -240,6 +346,28 @@ impl Encoding {
             .iter()
             .map(|(index, [lo, hi])| initial_gains[*index].max(*lo).min(*hi).log10())
             .collect();
+        if let Some(engine) = &c.engine_spec {
+            // The file itself: its consequents (or constants) and weights.
+            let output = &engine.outputs[0];
+            if self.rules.is_some() {
+                if matches!(engine.inference, Inference::Sugeno) {
+                    genome.extend(output.terms.iter().map(|t| match t.shape {
+                        Shape::Constant(v) => f64::from(v.clamp(output.min, output.max)),
+                        _ => f64::from(output.min),
+                    }));
+                } else {
+                    genome.extend(
+                        self.engine_rules
+                            .iter()
+                            .map(|r| f64::from(engine.rules[*r].consequent[0] - 1) + 0.5),
+                    );
+                }
+            }
+            if self.weights.is_some() {
+                genome.extend(engine.rules.iter().map(|r| f64::from(r.weight)));
+            }
+            return genome;
+        }
         if self.membership.is_some() {
             let variables = if self.per_rule_constants() { 2 } else { 3 };
             genome.extend(std::iter::repeat_n(
@@ -348,7 +476,6 @@ impl Encoding {
     /// The controller and wrapper `genome` encodes (every value clamped into its bounds).
     pub fn decode(&self, genome: &[f64]) -> TunedController {
         let c = &self.job.controller;
-        let n = c.terms as usize;
         let gene = |i: usize| -> f64 {
             let g = &self.genes[i];
             genome
@@ -362,6 +489,35 @@ impl Encoding {
         for (k, (index, _)) in self.gains.iter().enumerate() {
             gains[*index] = 10f64.powf(gene(k));
         }
+        let controller = match &c.engine_spec {
+            Some(engine) => self.decode_engine(engine, gene),
+            None => self.decode_template(genome, gene),
+        };
+        let actuator = &self.job.simulation.actuator;
+        let limit = |v: f64, default: f64| if v.is_finite() { v } else { default };
+        let wrapper = WrapperSpec {
+            structure: c.structure,
+            sample_time_s: self.job.simulation.sample_time_s,
+            error_gain: gains[0],
+            rate_gain: gains[1],
+            output_gain: match c.action {
+                crate::job::Action::Direct => gains[2],
+                crate::job::Action::Reverse => -gains[2],
+            },
+            integral_gain: gains[3],
+            derivative_on: c.derivative_on.clone(),
+            derivative_filter_s: c.derivative_filter_s,
+            output_min: limit(actuator.min, -1e6),
+            output_max: limit(actuator.max, 1e6),
+            rate_limit: actuator.rate_limit.is_finite().then_some(actuator.rate_limit),
+        };
+        TunedController { controller, wrapper }
+    }
+
+    /// The template's controller for `genome` (triangles, diagonal or tuned table).
+    fn decode_template(&self, genome: &[f64], gene: impl Fn(usize) -> f64) -> ControllerSpec {
+        let c = &self.job.controller;
+        let n = c.terms as usize;
         let names = Self::term_names(n);
         let sugeno = c.inference == InferenceName::Sugeno;
         let input = |v: usize, name: &str| InputSpec {
@@ -410,7 +566,7 @@ impl Encoding {
                 }
             })
             .collect();
-        let controller = ControllerSpec {
+        ControllerSpec {
             name: self.job.name.clone(),
             inference: if sugeno {
                 Inference::Sugeno
@@ -438,25 +594,6 @@ impl Encoding {
                 terms: output_terms,
             }],
             rules,
-        };
-        let actuator = &self.job.simulation.actuator;
-        let limit = |v: f64, default: f64| if v.is_finite() { v } else { default };
-        let wrapper = WrapperSpec {
-            structure: c.structure,
-            sample_time_s: self.job.simulation.sample_time_s,
-            error_gain: gains[0],
-            rate_gain: gains[1],
-            output_gain: match c.action {
-                crate::job::Action::Direct => gains[2],
-                crate::job::Action::Reverse => -gains[2],
-            },
-            integral_gain: gains[3],
-            derivative_on: c.derivative_on.clone(),
-            derivative_filter_s: c.derivative_filter_s,
-            output_min: limit(actuator.min, -1e6),
-            output_max: limit(actuator.max, 1e6),
-            rate_limit: actuator.rate_limit.is_finite().then_some(actuator.rate_limit),
-        };
-        TunedController { controller, wrapper }
+        }
     }
 }

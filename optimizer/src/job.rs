@@ -169,6 +169,15 @@ pub struct Template {
     /// gain is negated, e.g. a cart-pole pushed towards the side the pole leans to).
     #[serde(default)]
     pub action: Action,
+    /// A controller file to start from instead of the template's triangles and diagonal
+    /// table: `.json`, `.fis`, `.fcl` or `.fll`, relative to the job file. It must have 2
+    /// inputs (scaled error, scaled rate) and 1 output; `terms` and `inference` are then
+    /// taken from it, and `[tune] membership` must be false (see `encoding` for what is tuned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<std::path::PathBuf>,
+    /// The engine file as read by [`Job::parse`].
+    #[serde(skip)]
+    pub engine_spec: Option<fuzzy_core::ControllerSpec>,
 }
 
 /// Controller action.
@@ -355,10 +364,18 @@ impl Job {
     /// Parses a job from TOML text; `file` names it in errors (TOML errors carry line and
     /// column).
     pub fn parse(text: &str, file: &str) -> Result<Job, JobError> {
-        let job: Job = toml::from_str(text).map_err(|e| JobError {
+        let mut job: Job = toml::from_str(text).map_err(|e| JobError {
             file: file.to_string(),
             message: e.to_string().trim_end().to_string(),
         })?;
+        if let Some(engine) = &job.controller.engine {
+            let path = Path::new(file).parent().unwrap_or(Path::new("")).join(engine);
+            let spec = crate::interop::load(&path, None).map_err(|e| JobError {
+                file: file.to_string(),
+                message: format!("[controller] engine: {e}"),
+            })?;
+            job.controller.engine_spec = Some(spec);
+        }
         job.validate(file)?;
         Ok(job)
     }
@@ -420,12 +437,40 @@ impl Job {
             }
         }
         let c = &self.controller;
-        check(
-            c.terms % 2 == 1 && (3..=9).contains(&c.terms),
-            file,
-            "[controller] terms",
-            "odd, 3 to 9",
-        )?;
+        match &c.engine_spec {
+            None => check(
+                c.terms % 2 == 1 && (3..=9).contains(&c.terms),
+                file,
+                "[controller] terms",
+                "odd, 3 to 9",
+            )?,
+            Some(spec) => {
+                check(
+                    spec.inputs.len() == 2 && spec.outputs.len() == 1,
+                    file,
+                    "[controller] engine",
+                    "a controller with 2 inputs (scaled error, scaled rate) and 1 output",
+                )?;
+                check(
+                    !self.tune.membership,
+                    file,
+                    "[tune] membership",
+                    "false with [controller] engine (membership tuning moves the template's triangles)",
+                )?;
+                let constants = spec.outputs[0]
+                    .terms
+                    .iter()
+                    .all(|t| matches!(t.shape, fuzzy_core::Shape::Constant(_)));
+                check(
+                    !(self.tune.rules
+                        && matches!(spec.inference, fuzzy_core::Inference::Sugeno)
+                        && !constants),
+                    file,
+                    "[tune] rules",
+                    "false for a Sugeno engine with linear output terms (only constants are tuned)",
+                )?;
+            }
+        }
         for (field, value) in [
             ("error_gain", c.error_gain),
             ("rate_gain", c.rate_gain),

@@ -347,3 +347,102 @@ fn sugeno_rules_are_real_constants_one_per_rule() {
         }
     }
 }
+
+/// A job that starts from a controller file: the MATLAB tipper's shapes are not the
+/// template's, so this checks that the file (not the template) is what is tuned.
+fn job_with_engine(
+    engine_file: &str,
+    engine_text: &str,
+    extra: &[(&str, &str)],
+) -> (std::path::PathBuf, Result<Job, String>) {
+    let dir = std::env::temp_dir().join(format!("engine-job-{}-{}", std::process::id(), engine_file));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join(engine_file), engine_text).expect("engine file");
+    let mut text = MAIN_JOB
+        .replace("population = 60", "population = 6")
+        .replace("iterations = 200", "iterations = 2")
+        .replace("horizon_s = 8.0", "horizon_s = 2.0")
+        .replace("at = 4.0", "at = 1.0")
+        .replace(
+            "derivative_on = \"measurement\"",
+            &format!("derivative_on = \"measurement\"\nengine = \"{engine_file}\""),
+        );
+    text = text.replace("membership = true", "membership = false");
+    for (from, to) in extra {
+        assert!(text.contains(from), "{from}");
+        text = text.replace(from, to);
+    }
+    let path = dir.join("job.toml");
+    std::fs::write(&path, &text).expect("job file");
+    let job = Job::load(&path).map_err(|e| e.to_string());
+    (dir, job)
+}
+
+#[test]
+fn a_job_can_start_from_a_controller_file_in_any_format() {
+    let mut pd = fuzzy_suite::reference::pd_mamdani_spec();
+    pd.outputs[0].terms.reverse(); // not the template's table any more
+    for (file, format) in [
+        ("start.fis", optimizer::interop::Format::Fis),
+        ("start.fcl", optimizer::interop::Format::Fcl),
+        ("start.json", optimizer::interop::Format::Json),
+    ] {
+        let text = optimizer::interop::write(&pd, format).expect("writes").text;
+        let (dir, job) = job_with_engine(file, &text, &[]);
+        let job = job.unwrap_or_else(|e| panic!("{file}: {e}"));
+        let engine = job.controller.engine_spec.clone().expect("read");
+        let encoding = Encoding::new(&job);
+        // Gains (Ki: the main job is a PD + I), then one consequent gene per rule.
+        let names: Vec<&str> = encoding.genes().iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names.len(), 4 + 49, "{names:?}");
+        assert_eq!(names[..5], ["Ke", "Kd", "Ku", "Ki", "rule1"]);
+        // The initial genome is the file itself.
+        assert_eq!(encoding.decode(&encoding.initial()).controller, engine, "{file}");
+        let outcome = tune_quietly(&job);
+        assert_eq!(
+            outcome.initial.controller, engine,
+            "{file}: the run starts from the file"
+        );
+        let tuned = &outcome.tuned.controller;
+        assert_eq!(tuned.inputs, engine.inputs, "{file}: membership functions kept");
+        assert_eq!(tuned.outputs, engine.outputs);
+        let (initial_cost, tuned_cost) = (outcome.contenders[0].cost, outcome.contenders[1].cost);
+        assert!(tuned_cost <= initial_cost, "{file}: never worse than the file");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn an_engine_file_that_does_not_fit_is_refused_with_the_field() {
+    let tipper = include_str!("../data/interop/tipper.fis");
+    let (dir, job) = job_with_engine("tipper.fis", tipper, &[]);
+    job.expect("the tipper has 2 inputs and 1 output");
+    let _ = std::fs::remove_dir_all(&dir);
+    let (dir, job) = job_with_engine(
+        "tipper.fis",
+        tipper,
+        &[("membership = false", "membership = true")],
+    );
+    let e = job.expect_err("membership tuning needs the template");
+    assert!(e.contains("[tune] membership"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+    let three = tipper.replace("NumInputs=2", "NumInputs=3").replace(
+        "[Output1]",
+        "[Input3]\nName='x'\nRange=[0 1]\nNumMFs=1\nMF1='a':'trimf',[0 0 1]\n\n[Output1]",
+    );
+    let three = three
+        .replace("1 1, 1 (1) : 2", "1 1 0, 1 (1) : 2")
+        .replace("2 0, 2 (1) : 1", "2 0 0, 2 (1) : 1")
+        .replace("3 2, 3 (1) : 2", "3 2 0, 3 (1) : 2");
+    let (dir, job) = job_with_engine("three.fis", &three, &[]);
+    let e = job.expect_err("three inputs");
+    assert!(e.contains("[controller] engine") && e.contains("2 inputs"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+    let (dir, job) = job_with_engine("broken.fis", "[System]\nType='other'\n", &[]);
+    let e = job.expect_err("bad file");
+    assert!(
+        e.contains("[controller] engine") && e.contains("broken.fis: line 2"),
+        "{e}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
