@@ -349,7 +349,9 @@ fn range_and_terms(
     let [min, max] = range[..] else {
         return Err(range_entry.error(format!("expected [min max], found {} numbers", range.len())));
     };
-    let count = section.require("NumMFs")?.count(fuzzy_core::MAX_TERMS_PER_VARIABLE)?;
+    let count = section
+        .require("NumMFs")?
+        .count(fuzzy_core::MAX_TERMS_PER_VARIABLE)?;
     let mut terms = Vec::with_capacity(count);
     for k in 1..=count {
         let entry = section.get(&format!("MF{k}")).ok_or_else(|| ParseError {
