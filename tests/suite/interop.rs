@@ -167,7 +167,7 @@ fn committed_fll_files_read_back_to_their_controllers() {
 /// The controller as its format can carry it: with the sampling the format uses (the one
 /// setting a user changes on purpose when converting; every other refusal is asserted to be
 /// inexpressible) and single-antecedent rules as AND rules.
-fn adapted(spec: &ControllerSpec, format: Format) -> ControllerSpec {
+pub(crate) fn adapted(spec: &ControllerSpec, format: Format) -> ControllerSpec {
     let mut spec = spec.clone();
     if matches!(format, Format::Fcl | Format::Fll) {
         // A rule testing one input has no connective in these grammars; it reads back as
