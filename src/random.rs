@@ -16,30 +16,6 @@ use fuzzy_core::{
 
 use crate::XorShift;
 
-/// Every T-norm.
-pub const T_NORMS: [TNorm; 7] = [
-    TNorm::Minimum,
-    TNorm::Product,
-    TNorm::BoundedDifference,
-    TNorm::DrasticProduct,
-    TNorm::EinsteinProduct,
-    TNorm::HamacherProduct,
-    TNorm::NilpotentMinimum,
-];
-
-/// Every S-norm.
-pub const S_NORMS: [SNorm; 9] = [
-    SNorm::Maximum,
-    SNorm::ProbabilisticSum,
-    SNorm::BoundedSum,
-    SNorm::DrasticSum,
-    SNorm::EinsteinSum,
-    SNorm::HamacherSum,
-    SNorm::NilpotentMaximum,
-    SNorm::NormalizedSum,
-    SNorm::UnboundedSum,
-];
-
 /// The continuous T-norms: the generator draws every operator from these. A drastic or
 /// nilpotent operator switches between 0 (or 1) and its full value when a degree crosses 1
 /// (or a sum crosses 1) within a 1e-6 tolerance; an f32 and an f64 engine put degrees and

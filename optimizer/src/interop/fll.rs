@@ -235,33 +235,11 @@ pub fn write(spec: &ControllerSpec) -> Result<String, FllError> {
 const HEDGES: &[&str] = &["very", "somewhat", "seldom", "extremely", "any"];
 
 fn t_norm_named(name: &str) -> Option<TNorm> {
-    [
-        TNorm::Minimum,
-        TNorm::Product,
-        TNorm::BoundedDifference,
-        TNorm::DrasticProduct,
-        TNorm::EinsteinProduct,
-        TNorm::HamacherProduct,
-        TNorm::NilpotentMinimum,
-    ]
-    .into_iter()
-    .find(|n| t_norm_name(*n) == name)
+    TNorm::ALL.into_iter().find(|n| t_norm_name(*n) == name)
 }
 
 fn s_norm_named(name: &str) -> Option<SNorm> {
-    [
-        SNorm::Maximum,
-        SNorm::ProbabilisticSum,
-        SNorm::BoundedSum,
-        SNorm::DrasticSum,
-        SNorm::EinsteinSum,
-        SNorm::HamacherSum,
-        SNorm::NilpotentMaximum,
-        SNorm::NormalizedSum,
-        SNorm::UnboundedSum,
-    ]
-    .into_iter()
-    .find(|n| s_norm_name(*n) == name)
+    SNorm::ALL.into_iter().find(|n| s_norm_name(*n) == name)
 }
 
 fn defuzzifier_named(name: &str) -> Option<Defuzzifier> {
