@@ -294,6 +294,7 @@ fn every_example_job_is_valid() {
             "cart-pole-balance.toml",
             "dc-motor-position.toml",
             "dead-time-transfer-function.toml",
+            "from-matlab-fis.toml",
             "second-order.toml",
             "water-tank-level.toml"
         ]
