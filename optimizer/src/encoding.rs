@@ -127,6 +127,18 @@ pub struct Encoding {
     engine_rules: Vec<usize>,
 }
 
+/// Appends one weight gene in [0, 1] per rule; returns where they start.
+fn push_weights(genes: &mut Vec<Gene>, rules: usize) -> usize {
+    let start = genes.len();
+    genes.extend((0..rules).map(|r| Gene {
+        name: format!("weight{}", r + 1),
+        low: 0.0,
+        high: 1.0,
+        integer: false,
+    }));
+    start
+}
+
 /// Smallest relative gap between neighbouring peaks.
 const MIN_GAP: f64 = 0.2;
 
@@ -193,18 +205,7 @@ impl Encoding {
             }
             start
         });
-        let weights = t.weights.then(|| {
-            let start = genes.len();
-            for i in 0..n * n {
-                genes.push(Gene {
-                    name: format!("weight{}", i + 1),
-                    low: 0.0,
-                    high: 1.0,
-                    integer: false,
-                });
-            }
-            start
-        });
+        let weights = t.weights.then(|| push_weights(&mut genes, n * n));
         Encoding {
             job: job.clone(),
             genes,
@@ -259,18 +260,7 @@ impl Encoding {
             }
             start
         });
-        let weights = t.weights.then(|| {
-            let start = genes.len();
-            for r in 0..engine.rules.len() {
-                genes.push(Gene {
-                    name: format!("weight{}", r + 1),
-                    low: 0.0,
-                    high: 1.0,
-                    integer: false,
-                });
-            }
-            start
-        });
+        let weights = t.weights.then(|| push_weights(&mut genes, engine.rules.len()));
         Encoding {
             job: job.clone(),
             genes,

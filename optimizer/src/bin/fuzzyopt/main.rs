@@ -272,19 +272,22 @@ enum AnyController {
     OpenLoop(sim::control::OpenLoop),
 }
 
+/// A JSON error with the file, line and column.
+fn json_error(path: &Path, e: &serde_json::Error) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{}: line {}, column {}: {e}",
+        path.display(),
+        e.line(),
+        e.column()
+    )
+}
+
 fn load_any(path: &Path) -> Result<AnyController> {
     if let Some(spec) = load_interchange(path)? {
         return Ok(AnyController::Fuzzy(Box::new((spec, None))));
     }
     let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: line {}, column {}: {e}",
-            path.display(),
-            e.line(),
-            e.column()
-        )
-    })?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| json_error(path, &e))?;
     let located = |e: serde_json::Error| anyhow::anyhow!("{}: {e}", path.display());
     if value.get("open_loop").is_some() {
         #[derive(serde::Deserialize)]
@@ -477,14 +480,7 @@ fn load_controller(path: &Path) -> Result<(ControllerSpec, Option<TunedControlle
     if let Ok(tuned) = serde_json::from_str::<TunedController>(&text) {
         return Ok((tuned.controller.clone(), Some(tuned)));
     }
-    let spec: ControllerSpec = serde_json::from_str(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: line {}, column {}: {e}",
-            path.display(),
-            e.line(),
-            e.column()
-        )
-    })?;
+    let spec: ControllerSpec = serde_json::from_str(&text).map_err(|e| json_error(path, &e))?;
     Ok((spec, None))
 }
 
