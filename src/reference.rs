@@ -15,7 +15,8 @@
 
 use fuzzy_core::{
     Connective, Controller, ControllerDef, Defuzzifier, Inference, InputVariable, Membership, OutputVariable,
-    Rule, SNorm, TNorm, Term, TermRange, rule_slots, sample_len, sample_table,
+    Rule, SNorm, TNorm, Term, TermRange, consequent_len, consequent_table, rule_slots, sample_len,
+    sample_table,
 };
 
 /// Seven evenly spaced triangles on [-1, 1]: NB NM NS ZE PS PM PB.
@@ -82,6 +83,9 @@ const SUGENO_SLOTS: [u16; PD_TABLE.len()] = rule_slots(
     &PD_TABLE,
 );
 
+const SUGENO_CONSEQUENTS: [f32; consequent_len(Inference::Sugeno, 1, 49)] =
+    consequent_table(&PD_INPUTS, &SUGENO_OUTPUTS, &SUGENO_TERMS, &PD_TABLE);
+
 /// The 7×7 PD Mamdani controller (see the module docs).
 pub static PD_MAMDANI: Controller<'static> = match Controller::new(ControllerDef {
     inference: Inference::Mamdani {
@@ -98,6 +102,7 @@ pub static PD_MAMDANI: Controller<'static> = match Controller::new(ControllerDef
     rule_terms: &PD_TABLE,
     rule_slots: &PD_SLOTS,
     samples: &PD_SAMPLES,
+    consequents: &[],
 }) {
     Ok(c) => c,
     Err(_) => panic!("PD_MAMDANI is invalid"),
@@ -133,6 +138,7 @@ pub static PD_SUGENO: Controller<'static> = match Controller::new(ControllerDef 
     rule_terms: &PD_TABLE,
     rule_slots: &SUGENO_SLOTS,
     samples: &[],
+    consequents: &SUGENO_CONSEQUENTS,
 }) {
     Ok(c) => c,
     Err(_) => panic!("PD_SUGENO is invalid"),
@@ -292,6 +298,7 @@ pub static MIXED: Controller<'static> = match Controller::new(ControllerDef {
     rule_terms: &MIXED_TABLE,
     rule_slots: &MIXED_SLOTS,
     samples: &MIXED_SAMPLES,
+    consequents: &[],
 }) {
     Ok(c) => c,
     Err(_) => panic!("MIXED is invalid"),
@@ -379,6 +386,7 @@ pub static GRID_5X5X5: Controller<'static> = match Controller::new(ControllerDef
     rule_terms: &GRID_TABLE,
     rule_slots: &GRID_SLOTS,
     samples: &GRID_SAMPLES,
+    consequents: &[],
 }) {
     Ok(c) => c,
     Err(_) => panic!("GRID_5X5X5 is invalid"),

@@ -60,6 +60,12 @@ pub enum Inference {
 ///   contribute there (a 7-term output evenly covered by triangles has 2 to 3 rows per
 ///   block instead of 7). Produce it with [`sample_table`] (const) or let
 ///   [`crate::OwnedController`] do it. Empty for Sugeno.
+/// - `consequents`: for Sugeno controllers, per output, two rows of one value per rule:
+///   the constant of the term the rule concludes for that output (0 when it concludes none
+///   or when that term is linear), then 1 or 0 for whether it concludes one. The weighted
+///   average then runs over contiguous arrays (strengths × constants, strengths × flags)
+///   instead of gathering each rule's term. Produce it with [`consequent_table`] (const) or
+///   let [`crate::OwnedController`] do it. Empty for Mamdani.
 ///
 /// The two derived tables are checked by [`Controller::new`] against a fresh computation,
 /// so a stale table is an error, never a wrong result.
@@ -87,6 +93,8 @@ pub struct ControllerDef<'a> {
     pub rule_slots: &'a [u16],
     /// sampled output terms (Mamdani)
     pub samples: &'a [f32],
+    /// per-rule consequent constants and flags (Sugeno; derived, see [`consequent_table`])
+    pub consequents: &'a [f32],
 }
 
 /// A validated controller: evaluation cannot fail.
@@ -112,6 +120,11 @@ pub(crate) struct RuleShape {
     pub unit_weights: bool,
     /// Some rule has a NOT antecedent (the complements of the degrees are needed).
     pub negation: bool,
+    /// Bit `o` set: Sugeno output `o` has a linear term (its rule values are computed from
+    /// the inputs instead of read from the consequent table).
+    pub linear_outputs: u8,
+    /// Bit `i` set: every term of input `i` is a triangle or trapezoid.
+    pub two_edged_inputs: u16,
 }
 
 impl RuleShape {
@@ -133,10 +146,40 @@ impl RuleShape {
             }
             k += 1;
         }
+        let mut linear_outputs = 0u8;
+        let mut o = 0;
+        while o < def.outputs.len() && o < 8 {
+            let terms = def.outputs[o].terms;
+            let mut t = terms.start as usize;
+            while t < terms.end() && t < def.terms.len() {
+                if matches!(def.terms[t].description(), Membership::Linear { .. }) {
+                    linear_outputs |= 1 << o;
+                }
+                t += 1;
+            }
+            o += 1;
+        }
+        let mut two_edged_inputs = 0u16;
+        let mut i = 0;
+        while i < def.inputs.len() && i < 16 {
+            let terms = def.inputs[i].terms;
+            let mut all = true;
+            let mut t = terms.start as usize;
+            while t < terms.end() {
+                all &= t < def.terms.len() && def.terms[t].is_two_edged();
+                t += 1;
+            }
+            if all {
+                two_edged_inputs |= 1 << i;
+            }
+            i += 1;
+        }
         RuleShape {
             grid: grid_of(def),
             unit_weights,
             negation,
+            linear_outputs,
+            two_edged_inputs,
         }
     }
 }
@@ -292,6 +335,88 @@ pub const fn sample_table<const N: usize>(
     table
 }
 
+/// Length of the consequent table ([`ControllerDef::consequents`]) of a controller: two rows
+/// of `rules` values per output for Sugeno, nothing for Mamdani.
+pub const fn consequent_len(inference: Inference, outputs: usize, rules: usize) -> usize {
+    match inference {
+        Inference::Sugeno => 2 * outputs * rules,
+        Inference::Mamdani { .. } => 0,
+    }
+}
+
+/// Entry `k` of the consequent table (see [`ControllerDef::consequents`]); 0 past its end.
+const fn consequent_entry(
+    k: usize,
+    inputs: usize,
+    outputs: &[OutputVariable],
+    terms: &[Term],
+    rules: usize,
+    rule_terms: &[i8],
+) -> f32 {
+    if rules == 0 {
+        return 0.0;
+    }
+    let (row, r) = (k / rules, k % rules);
+    let (o, flag) = (row / 2, row % 2 == 1);
+    let stride = inputs + outputs.len();
+    if o >= outputs.len() || r * stride + inputs + o >= rule_terms.len() {
+        return 0.0;
+    }
+    let n = rule_terms[r * stride + inputs + o];
+    if n <= 0 || n as u16 > outputs[o].terms.count {
+        return 0.0;
+    }
+    if flag {
+        return 1.0;
+    }
+    let t = outputs[o].terms.start as usize + n as usize - 1;
+    if t >= terms.len() {
+        return 0.0;
+    }
+    match terms[t].description() {
+        Membership::Constant { value } => value,
+        _ => 0.0,
+    }
+}
+
+/// Fills `table` with the consequent table ([`ControllerDef::consequents`]) of a Sugeno
+/// controller, as far as it goes (call it only for Sugeno controllers; Mamdani ones have an
+/// empty table).
+pub const fn fill_consequent_table(
+    table: &mut [f32],
+    inputs: usize,
+    outputs: &[OutputVariable],
+    terms: &[Term],
+    rules: usize,
+    rule_terms: &[i8],
+) {
+    let mut k = 0;
+    while k < table.len() {
+        table[k] = consequent_entry(k, inputs, outputs, terms, rules, rule_terms);
+        k += 1;
+    }
+}
+
+/// The consequent table of a Sugeno controller as a `const` array:
+/// `const CONSEQUENTS: [f32; 2 * OUTPUTS.len() * RULES.len()] =
+/// consequent_table(&INPUTS, &OUTPUTS, &TERMS, &RULE_TERMS);` (a Mamdani controller uses
+/// `&[]`). A wrong length or stale value is caught by [`Controller::new`].
+pub const fn consequent_table<const N: usize>(
+    inputs: &[InputVariable],
+    outputs: &[OutputVariable],
+    terms: &[Term],
+    rule_terms: &[i8],
+) -> [f32; N] {
+    let mut table = [0.0f32; N];
+    let stride = inputs.len() + outputs.len();
+    let rules = match rule_terms.len().checked_div(stride) {
+        Some(rules) => rules,
+        None => 0,
+    };
+    fill_consequent_table(&mut table, inputs.len(), outputs, terms, rules, rule_terms);
+    table
+}
+
 /// Layout of the working array of degrees and activations that evaluation fills
 /// (`2 * terms + 3` values), for a controller with `terms` terms:
 ///
@@ -429,8 +554,9 @@ impl<'a> ControllerDef<'a> {
     }
 
     /// Length of the scratch buffer [`Controller::evaluate`] needs: one value per input, the
-    /// working array of degrees ([`Slots`]), one value per rule, and (Mamdani) the largest
-    /// output sample count, rounded up to [`SAMPLE_BLOCK`].
+    /// working array of degrees ([`Slots`]), one value per rule and 16 more (room for
+    /// whole-vector stores), and (Mamdani) the largest output sample count, rounded up to
+    /// [`SAMPLE_BLOCK`].
     pub const fn scratch_len(&self) -> usize {
         let mut widest = 0;
         if let Inference::Mamdani { .. } = self.inference {
@@ -449,6 +575,7 @@ impl<'a> ControllerDef<'a> {
             }
             .len()
             + self.rules.len()
+            + crate::eval::ROW_SLACK
             + widest
     }
 }
@@ -725,6 +852,29 @@ const fn check_samples(def: &ControllerDef) -> Result<(), Error> {
     Ok(())
 }
 
+const fn check_consequents(def: &ControllerDef) -> Result<(), Error> {
+    let expected = consequent_len(def.inference, def.outputs.len(), def.rules.len());
+    if def.consequents.len() != expected {
+        return Err(Error::ConsequentTable { expected });
+    }
+    let mut k = 0;
+    while k < expected {
+        let value = consequent_entry(
+            k,
+            def.inputs.len(),
+            def.outputs,
+            def.terms,
+            def.rules.len(),
+            def.rule_terms,
+        );
+        if value.to_bits() != def.consequents[k].to_bits() {
+            return Err(Error::ConsequentTable { expected });
+        }
+        k += 1;
+    }
+    Ok(())
+}
+
 impl<'a> Controller<'a> {
     /// Validates a description. `const`: in a `static` initializer an invalid controller
     /// is a compile error, e.g.
@@ -801,6 +951,9 @@ impl<'a> Controller<'a> {
             return Err(e);
         }
         if let Err(e) = check_samples(&def) {
+            return Err(e);
+        }
+        if let Err(e) = check_consequents(&def) {
             return Err(e);
         }
         Ok(Controller {

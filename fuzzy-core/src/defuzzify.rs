@@ -120,8 +120,22 @@ impl Sampling {
 /// Fixed time: every branch below depends on `method` (structure) only. The single division
 /// is guarded by a select so an empty set never divides by zero.
 #[inline]
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn defuzzify_sampled(method: Defuzzifier, samples: &[f32], x0: f32, dx: f32) -> (f32, bool) {
-    let (total, moment) = sum_and_moment(samples);
+    defuzzify_with(method, samples, &Moments::of(samples), x0, dx)
+}
+
+/// [`defuzzify_sampled`] with the set's [`Moments`] already accumulated (the aggregation
+/// accumulates them while each block of samples is still in registers).
+#[inline]
+pub(crate) fn defuzzify_with(
+    method: Defuzzifier,
+    samples: &[f32],
+    moments: &Moments,
+    x0: f32,
+    dx: f32,
+) -> (f32, bool) {
+    let (total, moment) = moments.totals();
     let non_empty = total > 0.0;
     let index = match method {
         Defuzzifier::Bisector => bisector_index(samples, total),
@@ -139,30 +153,69 @@ pub(crate) fn defuzzify_sampled(method: Defuzzifier, samples: &[f32], x0: f32, d
     (x0 + dx * index, non_empty)
 }
 
-/// `(Σ μ_i, Σ i μ_i)` with four independent partial sums (shorter dependency chains; the
-/// order of additions is fixed, so results are reproducible across targets).
-#[inline]
-fn sum_and_moment(samples: &[f32]) -> (f32, f32) {
-    let mut sums = [0.0f32; 4];
-    let mut moments = [0.0f32; 4];
-    let mut index = [0.0f32, 1.0, 2.0, 3.0];
-    let chunks = samples.chunks_exact(4);
-    let tail = chunks.remainder();
-    for chunk in chunks {
-        for (((sum, moment), index), value) in sums.iter_mut().zip(&mut moments).zip(&mut index).zip(chunk) {
-            *sum += value;
-            *moment += *index * value;
-            *index += 4.0;
+/// `(Σ μ_i, Σ i μ_i)` of a sampled set, accumulated eight samples at a time in eight
+/// partial sums (sample `i` into partial `i mod 8`: short dependency chains, two vector
+/// registers on x86-64) and added pairwise at the end ([`crate::math::pairwise`]). The
+/// order of additions is fixed, so results are reproducible across targets (the C export
+/// repeats it); padding a set with zeros to a whole number of blocks changes nothing.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Moments {
+    sums: [f32; 8],
+    moments: [f32; 8],
+    index: [f32; 8],
+}
+
+impl Moments {
+    /// Nothing accumulated yet.
+    #[inline(always)]
+    pub(crate) fn new() -> Moments {
+        Moments {
+            sums: [0.0; 8],
+            moments: [0.0; 8],
+            index: [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
         }
     }
-    for (((sum, moment), index), value) in sums.iter_mut().zip(&mut moments).zip(&index).zip(tail) {
-        *sum += value;
-        *moment += index * value;
+
+    /// Adds the next eight samples.
+    #[inline(always)]
+    pub(crate) fn add(&mut self, values: &[f32; 8]) {
+        for (((sum, moment), index), value) in self
+            .sums
+            .iter_mut()
+            .zip(&mut self.moments)
+            .zip(&mut self.index)
+            .zip(values)
+        {
+            *sum += value;
+            *moment += *index * value;
+            *index += 8.0;
+        }
     }
-    (
-        (sums[0] + sums[1]) + (sums[2] + sums[3]),
-        (moments[0] + moments[1]) + (moments[2] + moments[3]),
-    )
+
+    /// The moments of a whole set (the last partial block padded with zeros).
+    #[inline]
+    pub(crate) fn of(samples: &[f32]) -> Moments {
+        let mut moments = Moments::new();
+        let (chunks, tail) = samples.as_chunks::<8>();
+        for chunk in chunks {
+            moments.add(chunk);
+        }
+        let mut last = [0.0f32; 8];
+        for (l, v) in last.iter_mut().zip(tail) {
+            *l = *v;
+        }
+        moments.add(&last);
+        moments
+    }
+
+    /// `(Σ μ_i, Σ i μ_i)`.
+    #[inline(always)]
+    pub(crate) fn totals(&self) -> (f32, f32) {
+        (
+            crate::math::pairwise(self.sums),
+            crate::math::pairwise(self.moments),
+        )
+    }
 }
 
 /// Index of the first sample at which the running sum reaches half of `total`.

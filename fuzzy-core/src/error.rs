@@ -110,6 +110,12 @@ pub enum Error {
         /// expected number of samples
         expected: usize,
     },
+    /// The consequent table does not have the expected length, or its values differ from
+    /// the ones computed afresh from the rules and output terms.
+    ConsequentTable {
+        /// expected number of values
+        expected: usize,
+    },
 }
 
 impl fmt::Display for Error {
@@ -182,6 +188,11 @@ impl fmt::Display for Error {
                 f,
                 "sampled output table must hold the {expected} values computed by \
                  sample_table() for these outputs"
+            ),
+            Error::ConsequentTable { expected } => write!(
+                f,
+                "consequent table must hold the {expected} values computed by \
+                 consequent_table() for these rules and outputs (empty for Mamdani)"
             ),
         }
     }

@@ -20,10 +20,10 @@
 //!    touched once per term instead of once per rule); Mamdani outputs aggregate the sampled
 //!    terms (`samples` values) and defuzzify.
 
-use crate::controller::{Controller, Inference, SAMPLE_BLOCK, SAMPLE_ROW, Slots};
-use crate::defuzzify::defuzzify_sampled;
-use crate::math::abs;
+use crate::controller::{Controller, Inference, MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW, Slots};
+use crate::defuzzify::{Moments, defuzzify_with};
 use crate::math::rt::{clamp, lane_max, lane_min, max, min, select};
+use crate::math::{abs, pairwise};
 use crate::norm::{SNorm, TNorm};
 use crate::rule::{Connective, Rule};
 use crate::status::Status;
@@ -42,8 +42,19 @@ fn load(values: &[f32], index: u16) -> f32 {
 struct Work<'s> {
     crisp: &'s mut [f32],
     slots: &'s mut [f32],
+    /// one value per rule, then [`ROW_SLACK`] values that the grid firing may overwrite
     strengths: &'s mut [f32],
     set: &'s mut [f32],
+}
+
+/// Room after the rule strengths for the grid firing's whole-vector row stores (see
+/// `fire_grid`): rows of up to this many strengths are written as one fixed-size array.
+pub(crate) const ROW_SLACK: usize = 16;
+
+/// The rule strengths in a strengths area (the first `rules` values).
+#[inline(always)]
+fn rule_part(strengths: &[f32], rules: usize) -> &[f32] {
+    strengths.get(..rules).unwrap_or(strengths)
 }
 
 impl<'a> Controller<'a> {
@@ -77,22 +88,30 @@ impl<'a> Controller<'a> {
         let mut sample_offset = 0usize;
         for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate() {
             let (value, fired) = match def.inference {
-                Inference::Sugeno => self.sugeno_output(o, variable, work.crisp, work.strengths, work.slots),
+                Inference::Sugeno => self.sugeno_output(
+                    o,
+                    variable,
+                    work.crisp,
+                    rule_part(work.strengths, def.rules.len()),
+                    work.slots,
+                ),
                 Inference::Mamdani {
                     implication,
                     aggregation,
                 } => {
+                    let mut moments = Moments::new();
                     sample_offset += self.aggregate_output(
                         o,
                         variable,
                         implication,
                         aggregation,
                         sample_offset,
+                        &mut moments,
                         &mut work,
                     );
                     let set = work.set.get(..variable.sampling.count()).unwrap_or(&[]);
                     let (x0, dx) = variable.sampling.grid(variable.min, variable.max);
-                    defuzzify_sampled(variable.defuzzifier, set, x0, dx)
+                    defuzzify_with(variable.defuzzifier, set, &moments, x0, dx)
                 }
             };
             let midpoint = variable.midpoint();
@@ -124,7 +143,8 @@ impl<'a> Controller<'a> {
         };
         let status = self.fuzzify(inputs, work.crisp, work.slots);
         self.fire_rules(work.slots, work.strengths);
-        for (out, strength) in strengths.iter_mut().zip(work.strengths.iter()) {
+        let fired = rule_part(work.strengths, self.def().rules.len());
+        for (out, strength) in strengths.iter_mut().zip(fired) {
             *out = *strength;
         }
         status
@@ -160,13 +180,23 @@ impl<'a> Controller<'a> {
         self.fuzzify(inputs, work.crisp, work.slots);
         self.fire_rules(work.slots, work.strengths);
         let mut work = work;
-        self.aggregate_output(output, variable, implication, aggregation, offset, &mut work);
+        let mut moments = Moments::new();
+        self.aggregate_output(
+            output,
+            variable,
+            implication,
+            aggregation,
+            offset,
+            &mut moments,
+            &mut work,
+        );
         let set: &'s [f32] = work.set;
         set.get(..variable.sampling.count()).unwrap_or(&[])
     }
 
     /// Aggregates Mamdani output `o`, whose sampled terms start at `offset` in the sample
-    /// table, into the front of the scratch's set area.
+    /// table, into the front of the scratch's set area, and accumulates its `moments`.
+    #[allow(clippy::too_many_arguments)]
     fn aggregate_output(
         &self,
         o: usize,
@@ -174,6 +204,7 @@ impl<'a> Controller<'a> {
         implication: TNorm,
         aggregation: SNorm,
         offset: usize,
+        moments: &mut Moments,
         work: &mut Work<'_>,
     ) -> usize {
         let n = variable.sampling.stored_count();
@@ -185,9 +216,9 @@ impl<'a> Controller<'a> {
             implication,
             aggregation,
             table,
-            work.strengths,
-            work.slots,
+            rule_part(work.strengths, self.def().rules.len()),
             set,
+            moments,
         )
     }
 
@@ -205,7 +236,7 @@ impl<'a> Controller<'a> {
             }
             .len(),
         )?;
-        let (strengths, set) = rest.split_at_mut_checked(def.rules.len())?;
+        let (strengths, set) = rest.split_at_mut_checked(def.rules.len() + ROW_SLACK)?;
         Some(Work {
             crisp,
             slots,
@@ -248,8 +279,14 @@ impl<'a> Controller<'a> {
                 def.terms.get(start..end),
                 slots.get_mut(first..first + (end - start)),
             ) {
-                for (term, degree) in terms.iter().zip(degrees.iter_mut()) {
-                    *degree = term.membership(x, def.params);
+                if self.shape().two_edged_inputs & (1 << i) != 0 {
+                    for (term, degree) in terms.iter().zip(degrees.iter_mut()) {
+                        *degree = term.two_edged_membership(x);
+                    }
+                } else {
+                    for (term, degree) in terms.iter().zip(degrees.iter_mut()) {
+                        *degree = term.membership(x, def.params);
+                    }
                 }
             }
             // Complements for NOT (only when a rule uses NOT: structure), in a second
@@ -312,17 +349,15 @@ impl<'a> Controller<'a> {
             );
             let (rows, cols) = (rows as usize, cols as usize);
             if let (Some(a), Some(b)) = (slots.get(a0..a0 + rows), slots.get(b0..b0 + cols)) {
-                for (a, row) in a.iter().zip(strengths.chunks_exact_mut(cols.max(1))) {
-                    // Blocks of four for the vectoriser, then the rest of the row.
-                    let mut out = row.chunks_exact_mut(4);
-                    let mut degrees = b.chunks_exact(4);
-                    for (out, degrees) in (&mut out).zip(&mut degrees) {
-                        for (s, b) in out.iter_mut().zip(degrees) {
+                if cols <= 8 {
+                    fire_grid::<8>(a, b, strengths, and);
+                } else if cols <= ROW_SLACK {
+                    fire_grid::<ROW_SLACK>(a, b, strengths, and);
+                } else {
+                    for (a, row) in a.iter().zip(strengths.chunks_exact_mut(cols)) {
+                        for (s, b) in row.iter_mut().zip(b) {
                             *s = and(*a, *b);
                         }
-                    }
-                    for (s, b) in out.into_remainder().iter_mut().zip(degrees.remainder()) {
-                        *s = and(*a, *b);
                     }
                 }
             }
@@ -379,38 +414,44 @@ impl<'a> Controller<'a> {
         }
     }
 
-    /// Combines the strengths of the rules concluding each term of output `o` into the
-    /// term's slot (and those not concluding `o` into the sink).
-    #[inline]
-    fn combine_into_terms(
+    /// Combines the strengths of the rules concluding each term of output `o` (whose first
+    /// term is at working-array position `first`) into a local array of `N` activations
+    /// (`N` a power of two above the output's term count): entry `t` for term `t`, entry
+    /// `N - 1` for the rules that conclude no term of this output. Rules are visited in
+    /// order, so a sum combines in rule order. Every index is masked into the array, so
+    /// the loop has no bounds checks.
+    #[inline(always)]
+    fn combine_into_terms<const N: usize>(
         &self,
         o: usize,
-        variable: &OutputVariable,
+        first: usize,
         combine: SNorm,
         strengths: &[f32],
-        slots: &mut [f32],
-    ) {
-        let def = self.def();
-        let layout = Slots {
-            terms: def.terms.len(),
+    ) -> [f32; N] {
+        let mut activations = [0.0f32; N];
+        let column = self.column(self.def().inputs.len() + o);
+        let pairs = column.iter().zip(strengths);
+        let mut update = |target: u16, f: &dyn Fn(f32) -> f32| {
+            let k = (target as usize).wrapping_sub(first).min(N - 1);
+            if let Some(a) = activations.get_mut(k) {
+                *a = f(*a);
+            }
         };
-        let first = layout.term(variable.terms.start as usize);
-        if let Some(terms) = slots.get_mut(first..first + variable.terms.count as usize) {
-            terms.fill(0.0);
-        }
-        if let Some(sink) = slots.get_mut(layout.sink()) {
-            *sink = 0.0;
-        }
-        let pairs = self.column(def.inputs.len() + o).iter().zip(strengths);
         match combine {
-            SNorm::Maximum => pairs.for_each(|(target, s)| update(slots, *target, |a| max(a, *s))),
-            SNorm::UnboundedSum => pairs.for_each(|(target, s)| update(slots, *target, |a| a + *s)),
-            other => pairs.for_each(|(target, s)| update(slots, *target, |a| other.apply(a, *s))),
+            SNorm::Maximum => pairs.for_each(|(target, s)| update(*target, &|a| max(a, *s))),
+            SNorm::UnboundedSum => pairs.for_each(|(target, s)| update(*target, &|a| a + *s)),
+            other => pairs.for_each(|(target, s)| update(*target, &|a| other.apply(a, *s))),
         }
+        activations
     }
 
-    /// Sugeno: `(Σ_t W_t z_t [/ Σ_t W_t], Σ_t W_t > 0)` with `W_t` the summed strengths of
-    /// the rules concluding term `t`.
+    /// Sugeno: `(Σ_r s_r z_r [/ Σ_r s_r c_r], Σ_r s_r c_r > 0)` over the rules `r`, with
+    /// `s_r` the rule's strength, `z_r` the value of the term it concludes for output `o`
+    /// and `c_r` 1 when it concludes one (`z_r = c_r = 0` when it does not). Each sum is
+    /// accumulated in [`SUGENO_LANES`] partial sums (rule `r` into partial `r mod LANES`)
+    /// that are added pairwise at the end: a fixed order, which vectorises and which the C
+    /// export reproduces. Constant terms come from the consequent table; an output with a
+    /// linear term computes its terms' values first and gathers them per rule.
     #[inline]
     fn sugeno_output(
         &self,
@@ -421,22 +462,43 @@ impl<'a> Controller<'a> {
         slots: &mut [f32],
     ) -> (f32, bool) {
         let def = self.def();
-        self.combine_into_terms(o, variable, SNorm::UnboundedSum, strengths, slots);
-        let (start, end) = (variable.terms.start as usize, variable.terms.end());
-        let first = Slots {
-            terms: def.terms.len(),
-        }
-        .term(start);
-        let mut weighted = 0.0f32;
-        let mut total = 0.0f32;
-        if let (Some(terms), Some(weights)) =
-            (def.terms.get(start..end), slots.get(first..first + (end - start)))
-        {
-            for (term, w) in terms.iter().zip(weights) {
-                weighted += w * term.sugeno_value(crisp, def.params);
-                total += w;
+        let rules = def.rules.len();
+        let table = def
+            .consequents
+            .get(2 * o * rules..2 * (o + 1) * rules)
+            .unwrap_or(&[]);
+        let (values, flags) = table.split_at_checked(rules).unwrap_or((&[], &[]));
+        let mut weighted = [0.0f32; SUGENO_LANES];
+        let mut total = [0.0f32; SUGENO_LANES];
+        if self.shape().linear_outputs & (1 << o) == 0 {
+            sugeno_sums(strengths, flags, &mut weighted, &mut total, |r| eight(values, r));
+        } else {
+            let layout = Slots {
+                terms: def.terms.len(),
+            };
+            let (start, end) = (variable.terms.start as usize, variable.terms.end());
+            let first = layout.term(start);
+            if let (Some(terms), Some(out)) = (
+                def.terms.get(start..end),
+                slots.get_mut(first..first + (end - start)),
+            ) {
+                for (term, z) in terms.iter().zip(out) {
+                    *z = term.sugeno_value(crisp, def.params);
+                }
             }
+            if let Some(sink) = slots.get_mut(layout.sink()) {
+                *sink = 0.0;
+            }
+            let targets = self.column(def.inputs.len() + o);
+            let slots: &[f32] = slots;
+            sugeno_sums(strengths, flags, &mut weighted, &mut total, |r| {
+                core::array::from_fn(|k| match targets.get(r + k) {
+                    Some(target) => load(slots, *target),
+                    None => 0.0,
+                })
+            });
         }
+        let (weighted, total) = (pairwise(weighted), pairwise(total));
         let fired = total > 0.0;
         let value = match variable.defuzzifier {
             crate::Defuzzifier::WeightedSum => weighted,
@@ -445,9 +507,9 @@ impl<'a> Controller<'a> {
         (value, fired)
     }
 
-    /// Mamdani: the aggregated output set of output `o`, sampled, into `set`; returns how
-    /// many entries of `table` (this output's part of the sampled table and what follows)
-    /// it read.
+    /// Mamdani: the aggregated output set of output `o`, sampled, into `set`, and its
+    /// [`Moments`]; returns how many entries of `table` (this output's part of the sampled
+    /// table and what follows) it read.
     #[allow(clippy::too_many_arguments)]
     #[inline]
     fn aggregate(
@@ -458,8 +520,8 @@ impl<'a> Controller<'a> {
         aggregation: SNorm,
         table: &[f32],
         strengths: &[f32],
-        slots: &mut [f32],
         set: &mut [f32],
+        moments: &mut Moments,
     ) -> usize {
         let def = self.def();
         let terms = variable.terms.count as usize;
@@ -470,17 +532,17 @@ impl<'a> Controller<'a> {
         let combinable = matches!(aggregation, SNorm::Maximum)
             || matches!((aggregation, implication), (SNorm::UnboundedSum, TNorm::Product));
         if combinable {
-            self.combine_into_terms(o, variable, aggregation, strengths, slots);
-            let activations = slots.get(first..first + terms).unwrap_or(&[]);
-            match (aggregation, implication) {
-                (SNorm::Maximum, TNorm::Minimum) => {
-                    aggregate_blocks(set, table, activations, |g, w, s| lane_max(g, lane_min(w, s)))
-                }
-                (SNorm::Maximum, TNorm::Product) => {
-                    aggregate_blocks(set, table, activations, |g, w, s| lane_max(g, w * s))
-                }
-                (SNorm::UnboundedSum, _) => aggregate_blocks(set, table, activations, |g, w, s| g + w * s),
-                _ => aggregate_blocks(set, table, activations, |g, w, s| max(g, implication.apply(w, s))),
+            if terms < SMALL_OUTPUT {
+                let activations = self.combine_into_terms::<SMALL_OUTPUT>(o, first, aggregation, strengths);
+                aggregate_combined(set, table, &activations, aggregation, implication, moments)
+            } else {
+                let activations = self.combine_into_terms::<{ MAX_TERMS_PER_VARIABLE + 1 }>(
+                    o,
+                    first,
+                    aggregation,
+                    strengths,
+                );
+                aggregate_combined(set, table, &activations, aggregation, implication, moments)
             }
         } else {
             set.fill(0.0);
@@ -496,6 +558,7 @@ impl<'a> Controller<'a> {
                     }
                 });
             }
+            *moments = Moments::of(set);
             consumed
         }
     }
@@ -530,15 +593,44 @@ fn for_each_row(
     table.len() - rest.len()
 }
 
+/// Terms below this count use a 16-entry activation array (see `combine_into_terms`).
+const SMALL_OUTPUT: usize = 16;
+
+/// [`aggregate_blocks`] with the implication and aggregation of a combinable pair.
+#[inline(always)]
+fn aggregate_combined<const N: usize>(
+    set: &mut [f32],
+    table: &[f32],
+    activations: &[f32; N],
+    aggregation: SNorm,
+    implication: TNorm,
+    moments: &mut Moments,
+) -> usize {
+    let m = moments;
+    match (aggregation, implication) {
+        (SNorm::Maximum, TNorm::Minimum) => {
+            aggregate_blocks(set, table, activations, m, |g, w, s| lane_max(g, lane_min(w, s)))
+        }
+        (SNorm::Maximum, TNorm::Product) => {
+            aggregate_blocks(set, table, activations, m, |g, w, s| lane_max(g, w * s))
+        }
+        (SNorm::UnboundedSum, _) => aggregate_blocks(set, table, activations, m, |g, w, s| g + w * s),
+        _ => aggregate_blocks(set, table, activations, m, |g, w, s| {
+            max(g, implication.apply(w, s))
+        }),
+    }
+}
+
 /// The aggregated set, block by block (see the sample table layout in
 /// [`crate::ControllerDef`]): for each block of [`SAMPLE_BLOCK`] points, `g = f(g, w_t, s_t)`
 /// over the block's rows starting from `g = 0`, with the block's `g` kept in registers.
 /// Returns the number of table entries read.
 #[inline(always)]
-fn aggregate_blocks(
+fn aggregate_blocks<const N: usize>(
     set: &mut [f32],
     table: &[f32],
-    activations: &[f32],
+    activations: &[f32; N],
+    moments: &mut Moments,
     f: impl Fn(f32, f32, f32) -> f32,
 ) -> usize {
     let mut rest = table;
@@ -555,7 +647,8 @@ fn aggregate_blocks(
             };
             rest = tail;
             let [term, samples @ ..] = row;
-            let w = match activations.get(term.to_bits() as usize) {
+            // A validated table's term positions are below the term count (< N).
+            let w = match activations.get(term.to_bits() as usize & (N - 1)) {
                 Some(w) => *w,
                 None => 0.0,
             };
@@ -563,6 +656,7 @@ fn aggregate_blocks(
                 *g = f(*g, w, *s);
             }
         }
+        moments.add(&g);
         for (o, g) in out.iter_mut().zip(g) {
             *o = g;
         }
@@ -570,11 +664,72 @@ fn aggregate_blocks(
     table.len() - rest.len()
 }
 
-/// `slots[target] = f(slots[target])` (no-op for a target outside).
+/// Strengths of a complete grid of AND rules with at most `W` columns: row `i` is
+/// `AND(a_i, b_j)` for every `j`, computed as one `W`-wide array (zeros past the last
+/// column) and stored whole at the row's start. The lanes past the row's end land on the
+/// next row's start, which the next row overwrites, and after the last row in the
+/// [`ROW_SLACK`] values that follow the strengths.
 #[inline(always)]
-fn update(slots: &mut [f32], target: u16, f: impl Fn(f32) -> f32) {
-    if let Some(slot) = slots.get_mut(target as usize) {
-        *slot = f(*slot);
+fn fire_grid<const W: usize>(a: &[f32], b: &[f32], strengths: &mut [f32], and: impl Fn(f32, f32) -> f32) {
+    let cols = b.len();
+    let mut lanes = [0.0f32; W];
+    for (lane, b) in lanes.iter_mut().zip(b) {
+        *lane = *b;
+    }
+    for (i, a) in a.iter().enumerate() {
+        let row: [f32; W] = core::array::from_fn(|k| and(*a, lanes[k]));
+        if let Some(out) = strengths
+            .get_mut(i * cols..)
+            .and_then(|s| s.first_chunk_mut::<W>())
+        {
+            *out = row;
+        }
+    }
+}
+
+/// Partial sums of the Sugeno weighted average (see `sugeno_output`).
+pub(crate) const SUGENO_LANES: usize = 8;
+
+/// `weighted[r mod LANES] += s_r · z_r` and `total[r mod LANES] += s_r · c_r` over the rules,
+/// eight rules at a time; `values(r0)` gives `z` of the eight rules from `r0` (for the
+/// last, partial chunk only its first entries are used).
+#[inline(always)]
+fn sugeno_sums(
+    strengths: &[f32],
+    flags: &[f32],
+    weighted: &mut [f32; SUGENO_LANES],
+    total: &mut [f32; SUGENO_LANES],
+    values: impl Fn(usize) -> [f32; SUGENO_LANES],
+) {
+    let (s_chunks, s_rest) = strengths.as_chunks::<SUGENO_LANES>();
+    let (c_chunks, c_rest) = flags.as_chunks::<SUGENO_LANES>();
+    let mut r = 0;
+    for (s, c) in s_chunks.iter().zip(c_chunks) {
+        let z = values(r);
+        for k in 0..SUGENO_LANES {
+            weighted[k] += s[k] * z[k];
+            total[k] += s[k] * c[k];
+        }
+        r += SUGENO_LANES;
+    }
+    let z = values(r);
+    for (k, (s, c)) in s_rest.iter().zip(c_rest).enumerate() {
+        if let (Some(w), Some(t), Some(z)) = (weighted.get_mut(k), total.get_mut(k), z.get(k)) {
+            *w += s * z;
+            *t += s * c;
+        }
+    }
+}
+
+/// The eight values of `values` from `start` (zeros past its end).
+#[inline(always)]
+fn eight(values: &[f32], start: usize) -> [f32; SUGENO_LANES] {
+    match values.get(start..).and_then(|v| v.first_chunk::<SUGENO_LANES>()) {
+        Some(chunk) => *chunk,
+        None => core::array::from_fn(|k| match values.get(start + k) {
+            Some(v) => *v,
+            None => 0.0,
+        }),
     }
 }
 

@@ -68,6 +68,13 @@ const fn exp_reduced(r: f32) -> f32 {
     p * r + 1.0
 }
 
+/// `((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))`: how eight partial sums are combined
+/// (centroid, Sugeno weighted average).
+#[inline(always)]
+pub(crate) fn pairwise(p: [f32; 8]) -> f32 {
+    ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]))
+}
+
 /// The functions built on `select`, `min` and `max`, written once; `$constness` is `const`
 /// or nothing. Those three names resolve in the module where the macro is expanded.
 macro_rules! select_based {

@@ -366,6 +366,22 @@ impl Term {
         rt_shapes::membership(&self.compiled, x, params)
     }
 
+    /// [`Term::membership`] of a triangle or trapezoid (bit for bit the same value), 0 for
+    /// any other shape. For loops over inputs whose terms are all two-edged: without the
+    /// other shapes' out-of-line call the loop keeps its values in registers.
+    #[inline(always)]
+    pub(crate) fn two_edged_membership(&self, x: f32) -> f32 {
+        match &self.compiled {
+            Compiled::TwoEdges(rise, fall) => rt_shapes::two_edges(rise, fall, x),
+            _ => 0.0,
+        }
+    }
+
+    /// Whether the term is a triangle or trapezoid (see [`Term::two_edged_membership`]).
+    pub(crate) const fn is_two_edged(&self) -> bool {
+        matches!(self.compiled, Compiled::TwoEdges(..))
+    }
+
     /// The same value as [`Term::membership`], bit for bit, as a `const fn` (sampled output
     /// tables are built with it at compile time).
     pub const fn membership_const(&self, x: f32, params: &[f32]) -> f32 {
@@ -476,9 +492,16 @@ macro_rules! shape_functions {
         #[inline(always)]
         pub(super) $($constness)? fn membership(compiled: &Compiled, x: f32, params: &[f32]) -> f32 {
             if let Compiled::TwoEdges(rise, fall) = compiled {
-                return min(ramp(rise, x), ramp(fall, x));
+                return two_edges(rise, fall, x);
             }
             other_shape(compiled, x, params)
+        }
+
+        /// Triangle or trapezoid: the lower of its two edges.
+        #[inline(always)]
+        #[allow(dead_code)]
+        pub(super) $($constness)? fn two_edges(rise: &Edge, fall: &Edge, x: f32) -> f32 {
+            min(ramp(rise, x), ramp(fall, x))
         }
 
         /// Every shape but the two-edged ones (kept out of line so that the test above stays

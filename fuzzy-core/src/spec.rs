@@ -26,7 +26,8 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::controller::{
-    Controller, ControllerDef, Inference, fill_rule_slots, fill_sample_table, sample_len,
+    Controller, ControllerDef, Inference, consequent_len, fill_consequent_table, fill_rule_slots,
+    fill_sample_table, sample_len,
 };
 use crate::error::{Error, Variable};
 use crate::membership::{Membership, Term};
@@ -297,6 +298,7 @@ pub struct OwnedController {
     rule_terms: Vec<i8>,
     rule_slots: Vec<u16>,
     samples: Vec<f32>,
+    consequents: Vec<f32>,
 }
 
 fn to_u16(value: usize) -> Result<u16, SpecError> {
@@ -607,6 +609,15 @@ impl ControllerSpec {
             samples.resize(sample_len(&outputs, &terms, &params), 0.0);
             fill_sample_table(&mut samples, &outputs, &terms, &params);
         }
+        let mut consequents = alloc::vec![0.0f32; consequent_len(self.inference, outputs.len(), rules.len())];
+        fill_consequent_table(
+            &mut consequents,
+            inputs.len(),
+            &outputs,
+            &terms,
+            rules.len(),
+            &rule_terms,
+        );
         let owned = OwnedController {
             spec: self.clone(),
             inference: self.inference,
@@ -620,6 +631,7 @@ impl ControllerSpec {
             rule_terms,
             rule_slots,
             samples,
+            consequents,
         };
         match Controller::new(owned.def()) {
             Ok(_) => Ok(owned),
@@ -642,6 +654,7 @@ impl OwnedController {
             rule_terms: &self.rule_terms,
             rule_slots: &self.rule_slots,
             samples: &self.samples,
+            consequents: &self.consequents,
         }
     }
 

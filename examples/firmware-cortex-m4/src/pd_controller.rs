@@ -179,6 +179,7 @@ pub static PD: Controller<'static> = match Controller::new(ControllerDef {
     rule_terms: &PD_RULE_TERMS,
     rule_slots: &PD_RULE_SLOTS,
     samples: &PD_SAMPLES,
+    consequents: &[],
 }) {
     Ok(controller) => controller,
     Err(_) => panic!("the generated controller `pd` is invalid"),

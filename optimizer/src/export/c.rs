@@ -308,23 +308,18 @@ pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Res
             Fallback::Hold => format!("(fz_finite(outputs[{o}]) ? outputs[{o}] : {})", float(midpoint)),
         };
         let locked = v.lock_range || matches!(def.inference, Inference::Mamdani { .. });
-        let _ = writeln!(
-            output_code,
-            "    /* output {o}: combine the strengths of the rules concluding each term */\n    \
-             {{\n        float act[{terms}];\n        float value;\n        int fired;\n        int t;\n        \
-             for (t = 0; t < {terms}; ++t) act[t] = 0.0f;\n        for (r = 0; r < {n_rules}; ++r) {{\n            \
-             int target = (int)RULE_SLOTS[{col} * {n_rules} + r] - 2 - {first};\n            \
-             float w = strength[r];\n            \
-             for (t = 0; t < {terms}; ++t) act[t] = (t == target) ? {combine} : act[t];\n        }}",
-            col = n_in + o,
-            combine = if matches!(def.inference, Inference::Sugeno) {
-                "act[t] + w"
-            } else {
-                "fz_max(act[t], w)"
-            },
-        );
         match def.inference {
             Inference::Mamdani { implication, .. } => {
+                let _ = writeln!(
+                    output_code,
+                    "    /* output {o}: combine the strengths of the rules concluding each term */\n    \
+                     {{\n        float act[{terms}];\n        float value;\n        int fired;\n        int t;\n        \
+                     for (t = 0; t < {terms}; ++t) act[t] = 0.0f;\n        for (r = 0; r < {n_rules}; ++r) {{\n            \
+                     int target = (int)RULE_SLOTS[{col} * {n_rules} + r] - 2 - {first};\n            \
+                     float w = strength[r];\n            \
+                     for (t = 0; t < {terms}; ++t) act[t] = (t == target) ? fz_max(act[t], w) : act[t];\n        }}",
+                    col = n_in + o,
+                );
                 let n = v.sampling.count();
                 // Expand the engine's block table (rows only for terms that are non-zero on a
                 // block) into one full row per term.
@@ -369,14 +364,16 @@ pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Res
                 };
                 let _ = writeln!(
                     output_code,
-                    "        {{\n            /* four partial sums, added in fuzzy-core's order */\n            \
-                     float sums[4] = {{0.0f, 0.0f, 0.0f, 0.0f}}, moments[4] = {{0.0f, 0.0f, 0.0f, 0.0f}};\n            \
+                    "        {{\n            /* eight partial sums (sample j into j % 8), added pairwise: fuzzy-core's order */\n            \
+                     float sums[8] = {{0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}};\n            \
+                     float moments[8] = {{0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}};\n            \
                      float total, moment;\n            int j;\n            \
                      for (j = 0; j < {n}; ++j) {{\n                float g = 0.0f;\n                \
                      for (t = 0; t < {terms}; ++t) g = fz_max(g, {implication});\n                \
-                     sums[j % 4] += g;\n                moments[j % 4] += (float)j * g;\n            }}\n            \
-                     total = (sums[0] + sums[1]) + (sums[2] + sums[3]);\n            \
-                     moment = (moments[0] + moments[1]) + (moments[2] + moments[3]);\n            \
+                     sums[j % 8] += g;\n                moments[j % 8] += (float)j * g;\n            }}\n            \
+                     total = ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]));\n            \
+                     moment = ((moments[0] + moments[1]) + (moments[2] + moments[3])) + \
+                     ((moments[4] + moments[5]) + (moments[6] + moments[7]));\n            \
                      fired = total > 0.0f;\n            \
                      value = {x0} + {dx} * (moment / (fired ? total : 1.0f));\n        }}",
                     x0 = float(x0),
@@ -384,23 +381,37 @@ pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Res
                 );
             }
             Inference::Sugeno => {
-                let constants: Vec<f32> = (first..first + terms)
-                    .map(|t| match def.terms[t].description() {
-                        Membership::Constant { value } => value,
-                        _ => 0.0,
-                    })
-                    .collect();
+                // fuzzy-core's consequent table: per rule the concluded constant and whether
+                // the rule concludes this output.
+                let rows = def
+                    .consequents
+                    .get(2 * o * n_rules..2 * (o + 1) * n_rules)
+                    .unwrap_or(&[]);
+                let (values, flags) = rows.split_at(rows.len() / 2);
                 let _ = writeln!(
                     c,
-                    "static const float CONSTANTS_{o}[{terms}] = {{ {} }};\n",
-                    constants.iter().map(|x| float(*x)).collect::<Vec<_>>().join(", ")
+                    "/* Output {o}: per rule, the constant it concludes and whether it concludes one. */\n\
+                     static const float RULE_VALUE_{o}[{n_rules}] = {{\n{}\n}};\n\
+                     static const float RULE_CONCLUDES_{o}[{n_rules}] = {{\n{}\n}};\n",
+                    array(values.iter(), |x| float(*x), 8),
+                    array(flags.iter(), |x| float(*x), 8),
                 );
                 let average = v.defuzzifier == Defuzzifier::WeightedAverage;
                 let _ = writeln!(
                     output_code,
-                    "        {{\n            float total = 0.0f, sum = 0.0f;\n            \
-                     for (t = 0; t < {terms}; ++t) {{ total += act[t]; sum += act[t] * CONSTANTS_{o}[t]; }}\n            \
-                     fired = total > 0.0f;\n            value = {};\n        }}",
+                    "    /* output {o}: weighted sums over the rules in eight partial sums (rule r into\n       \
+                     r % 8), added pairwise, in fuzzy-core's order */\n    \
+                     {{\n        float value;\n        int fired;\n        \
+                     float sums[8] = {{0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}};\n        \
+                     float totals[8] = {{0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}};\n        \
+                     float sum, total;\n        \
+                     for (r = 0; r < {n_rules}; ++r) {{\n            \
+                     sums[r % 8] += strength[r] * RULE_VALUE_{o}[r];\n            \
+                     totals[r % 8] += strength[r] * RULE_CONCLUDES_{o}[r];\n        }}\n        \
+                     sum = ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]));\n        \
+                     total = ((totals[0] + totals[1]) + (totals[2] + totals[3])) + \
+                     ((totals[4] + totals[5]) + (totals[6] + totals[7]));\n        \
+                     fired = total > 0.0f;\n        value = {};",
                     if average {
                         "sum / (fired ? total : 1.0f)"
                     } else {

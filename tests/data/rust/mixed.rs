@@ -144,6 +144,7 @@ pub static MIXED: Controller<'static> = match Controller::new(ControllerDef {
     rule_terms: &MIXED_RULE_TERMS,
     rule_slots: &MIXED_RULE_SLOTS,
     samples: &MIXED_SAMPLES,
+    consequents: &[],
 }) {
     Ok(controller) => controller,
     Err(_) => panic!("the generated controller `mixed` is invalid"),

@@ -179,6 +179,7 @@ pub static SECOND_ORDER: Controller<'static> = match Controller::new(ControllerD
     rule_terms: &SECOND_ORDER_RULE_TERMS,
     rule_slots: &SECOND_ORDER_RULE_SLOTS,
     samples: &SECOND_ORDER_SAMPLES,
+    consequents: &[],
 }) {
     Ok(controller) => controller,
     Err(_) => panic!("the generated controller `second-order` is invalid"),
