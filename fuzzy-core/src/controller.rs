@@ -125,6 +125,9 @@ pub(crate) struct RuleShape {
     pub linear_outputs: u8,
     /// Bit `i` set: every term of input `i` is a triangle or trapezoid.
     pub two_edged_inputs: u16,
+    /// The grid kernel applies: a `grid` of at most 16 × 16 terms, both inputs two-edged,
+    /// AND minimum or product (see `Controller::fuzzify_and_fire_grid`).
+    pub grid_kernel: bool,
 }
 
 impl RuleShape {
@@ -174,12 +177,23 @@ impl RuleShape {
             }
             i += 1;
         }
+        let grid = grid_of(def);
+        let grid_kernel = match grid {
+            Some((rows, cols)) => {
+                rows as usize <= crate::eval::GRID_TERMS
+                    && cols as usize <= crate::eval::GRID_TERMS
+                    && two_edged_inputs & 0b11 == 0b11
+                    && matches!(def.and, TNorm::Minimum | TNorm::Product)
+            }
+            None => false,
+        };
         RuleShape {
-            grid: grid_of(def),
+            grid,
             unit_weights,
             negation,
             linear_outputs,
             two_edged_inputs,
+            grid_kernel,
         }
     }
 }
@@ -976,6 +990,21 @@ impl<'a> Controller<'a> {
 
     pub(crate) const fn shape(&self) -> RuleShape {
         self.shape
+    }
+
+    /// Whether evaluation takes the two-input grid kernel (a faster path for complete
+    /// 2-input AND grids of triangles and trapezoids with at most 16 terms per input,
+    /// AND minimum or product), which gives the same results bit for bit.
+    pub const fn uses_grid_kernel(&self) -> bool {
+        self.shape.grid_kernel
+    }
+
+    /// The same controller, evaluated by the general code only. For tests that compare
+    /// the kernel with the general path.
+    #[doc(hidden)]
+    pub const fn without_kernels(mut self) -> Controller<'a> {
+        self.shape.grid_kernel = false;
+        self
     }
 
     /// The validated description.

@@ -24,10 +24,11 @@ use crate::controller::{Controller, Inference, MAX_TERMS_PER_VARIABLE, SAMPLE_BL
 use crate::defuzzify::{Moments, defuzzify_with};
 use crate::math::rt::{clamp, lane_max, lane_min, max, min, select};
 use crate::math::{abs, pairwise};
+use crate::membership::Term;
 use crate::norm::{SNorm, TNorm};
 use crate::rule::{Connective, Rule};
 use crate::status::Status;
-use crate::variable::{Fallback, OutOfRange, OutputVariable};
+use crate::variable::{Fallback, InputVariable, OutOfRange, OutputVariable};
 
 /// `values[index]`, or 0 for an index outside (never the case for a validated controller).
 #[inline(always)]
@@ -81,8 +82,13 @@ impl<'a> Controller<'a> {
             }
             return Status::BUFFER_TOO_SMALL;
         };
-        let mut status = self.fuzzify(inputs, work.crisp, work.slots);
-        self.fire_rules(work.slots, work.strengths);
+        let mut status = if self.shape().grid_kernel {
+            self.fuzzify_and_fire_grid(inputs, work.crisp, work.strengths)
+        } else {
+            let status = self.fuzzify(inputs, work.crisp, work.slots);
+            self.fire_rules(work.slots, work.strengths);
+            status
+        };
         let nan = status.contains(Status::NAN_INPUT);
 
         let mut sample_offset = 0usize;
@@ -259,19 +265,9 @@ impl<'a> Controller<'a> {
         let mut nan = false;
         let mut outside = false;
         for (i, (variable, x_out)) in def.inputs.iter().zip(crisp.iter_mut()).enumerate() {
-            let raw = match inputs.get(i) {
-                Some(x) => *x,
-                None => f32::NAN,
-            };
-            let is_nan = raw.is_nan();
-            // NaN clamps to `min`; the outputs will take their fallbacks anyway.
-            let limited = clamp(raw, variable.min, variable.max);
-            outside |= (limited != raw) & !is_nan;
+            let (x, is_nan, is_outside) = crisp_value(variable, inputs.get(i));
             nan |= is_nan;
-            let x = match variable.out_of_range {
-                OutOfRange::Clamp => limited,
-                OutOfRange::Extend => select(abs(raw) <= f32::MAX, raw, limited),
-            };
+            outside |= is_outside;
             *x_out = x;
             let (start, end) = (variable.terms.start as usize, variable.terms.end());
             let (first, first_complement) = (layout.term(start), layout.complement(start));
@@ -304,10 +300,48 @@ impl<'a> Controller<'a> {
                 }
             }
         }
-        Status::OK
-            .with_if(Status::NAN_INPUT | Status::FALLBACK, nan)
-            .with_if(Status::INPUT_OUT_OF_RANGE, outside)
-            .with_if(Status::INPUT_COUNT, inputs.len() != def.inputs.len())
+        input_status(nan, outside, inputs.len() != def.inputs.len())
+    }
+
+    /// [`Controller::fuzzify`] and [`Controller::fire_rules`] for a controller with the grid
+    /// kernel's shape (see `RuleShape::grid_kernel`): two inputs of at most 16 triangles or
+    /// trapezoids, one AND rule per pair of terms, AND minimum or product. The degrees stay
+    /// in registers-sized local arrays instead of the working array, and each row of the
+    /// grid is fired as one vector. Same values as the general path, bit for bit (same
+    /// operations; `tests/suite/engine.rs` compares the two).
+    #[inline]
+    fn fuzzify_and_fire_grid(&self, inputs: &[f32], crisp: &mut [f32], strengths: &mut [f32]) -> Status {
+        let def = self.def();
+        let ([first, second], [x_first, x_second, ..]) = (def.inputs, crisp) else {
+            return Status::OK;
+        };
+        let (x1, nan1, outside1) = crisp_value(first, inputs.first());
+        let (x2, nan2, outside2) = crisp_value(second, inputs.get(1));
+        (*x_first, *x_second) = (x1, x2);
+        let terms_of = |v: &InputVariable| {
+            def.terms
+                .get(v.terms.start as usize..v.terms.end())
+                .unwrap_or(&[])
+        };
+        let (a, b) = (
+            degrees::<GRID_TERMS>(terms_of(first), x1),
+            degrees::<GRID_TERMS>(terms_of(second), x2),
+        );
+        let (rows, cols) = (first.terms.count as usize, second.terms.count as usize);
+        let a = a.get(..rows).unwrap_or(&[]);
+        let b8 = b.first_chunk::<8>().unwrap_or(&[0.0; 8]);
+        match (def.and, cols <= 8) {
+            (TNorm::Minimum, true) => fire_grid_rows(a, b8, cols, strengths, min),
+            (TNorm::Minimum, false) => fire_grid_rows(a, &b, cols, strengths, min),
+            (_, true) => fire_grid_rows(a, b8, cols, strengths, |a, b| a * b),
+            (_, false) => fire_grid_rows(a, &b, cols, strengths, |a, b| a * b),
+        }
+        if !self.shape().unit_weights {
+            for (s, rule) in strengths.iter_mut().zip(def.rules) {
+                *s *= rule.weight;
+            }
+        }
+        input_status(nan1 | nan2, outside1 | outside2, inputs.len() != 2)
     }
 
     /// Strength of every rule into `strengths`, with the norm loops specialised for the
@@ -428,19 +462,39 @@ impl<'a> Controller<'a> {
         combine: SNorm,
         strengths: &[f32],
     ) -> [f32; N] {
-        let mut activations = [0.0f32; N];
         let column = self.column(self.def().inputs.len() + o);
-        let pairs = column.iter().zip(strengths);
-        let mut update = |target: u16, f: &dyn Fn(f32) -> f32| {
-            let k = (target as usize).wrapping_sub(first).min(N - 1);
-            if let Some(a) = activations.get_mut(k) {
-                *a = f(*a);
+        let index = |target: u16| (target as usize).wrapping_sub(first).min(N - 1);
+        if let SNorm::Maximum = combine {
+            // Maximum is exact and commutative: four copies (rule r into copy r mod 4),
+            // merged at the end, give the same activations with dependency chains through
+            // memory a quarter as long (consecutive rules often conclude the same term).
+            let mut copies = [[0.0f32; N]; 4];
+            let (t_chunks, t_tail) = column.as_chunks::<4>();
+            let (s_chunks, s_tail) = strengths.as_chunks::<4>();
+            for (targets, s) in t_chunks.iter().zip(s_chunks) {
+                for (copy, (target, s)) in copies.iter_mut().zip(targets.iter().zip(s)) {
+                    if let Some(a) = copy.get_mut(index(*target)) {
+                        *a = max(*a, *s);
+                    }
+                }
             }
-        };
-        match combine {
-            SNorm::Maximum => pairs.for_each(|(target, s)| update(*target, &|a| max(a, *s))),
-            SNorm::UnboundedSum => pairs.for_each(|(target, s)| update(*target, &|a| a + *s)),
-            other => pairs.for_each(|(target, s)| update(*target, &|a| other.apply(a, *s))),
+            for (copy, (target, s)) in copies.iter_mut().zip(t_tail.iter().zip(s_tail)) {
+                if let Some(a) = copy.get_mut(index(*target)) {
+                    *a = max(*a, *s);
+                }
+            }
+            let [c0, c1, c2, c3] = copies;
+            return core::array::from_fn(|k| max(max(c0[k], c1[k]), max(c2[k], c3[k])));
+        }
+        // A sum combines in rule order.
+        let mut activations = [0.0f32; N];
+        for (target, s) in column.iter().zip(strengths) {
+            if let Some(a) = activations.get_mut(index(*target)) {
+                *a = match combine {
+                    SNorm::UnboundedSum => *a + *s,
+                    other => other.apply(*a, *s),
+                };
+            }
         }
         activations
     }
@@ -471,7 +525,19 @@ impl<'a> Controller<'a> {
         let mut weighted = [0.0f32; SUGENO_LANES];
         let mut total = [0.0f32; SUGENO_LANES];
         if self.shape().linear_outputs & (1 << o) == 0 {
-            sugeno_sums(strengths, flags, &mut weighted, &mut total, |r| eight(values, r));
+            let (s_chunks, s_tail) = strengths.as_chunks::<SUGENO_LANES>();
+            let (z_chunks, z_tail) = values.as_chunks::<SUGENO_LANES>();
+            let (c_chunks, c_tail) = flags.as_chunks::<SUGENO_LANES>();
+            for ((s, z), c) in s_chunks.iter().zip(z_chunks).zip(c_chunks) {
+                sugeno_lanes(s, z, c, &mut weighted, &mut total);
+            }
+            sugeno_lanes(
+                &padded(s_tail),
+                &padded(z_tail),
+                &padded(c_tail),
+                &mut weighted,
+                &mut total,
+            );
         } else {
             let layout = Slots {
                 terms: def.terms.len(),
@@ -489,14 +555,20 @@ impl<'a> Controller<'a> {
             if let Some(sink) = slots.get_mut(layout.sink()) {
                 *sink = 0.0;
             }
-            let targets = self.column(def.inputs.len() + o);
             let slots: &[f32] = slots;
-            sugeno_sums(strengths, flags, &mut weighted, &mut total, |r| {
-                core::array::from_fn(|k| match targets.get(r + k) {
-                    Some(target) => load(slots, *target),
-                    None => 0.0,
-                })
-            });
+            let value = |target: Option<&u16>| match target {
+                Some(target) => load(slots, *target),
+                None => 0.0,
+            };
+            let (s_chunks, s_tail) = strengths.as_chunks::<SUGENO_LANES>();
+            let (t_chunks, t_tail) = self.column(def.inputs.len() + o).as_chunks::<SUGENO_LANES>();
+            let (c_chunks, c_tail) = flags.as_chunks::<SUGENO_LANES>();
+            for ((s, t), c) in s_chunks.iter().zip(t_chunks).zip(c_chunks) {
+                let z = core::array::from_fn(|k| value(t.get(k)));
+                sugeno_lanes(s, &z, c, &mut weighted, &mut total);
+            }
+            let z = core::array::from_fn(|k| value(t_tail.get(k)));
+            sugeno_lanes(&padded(s_tail), &z, &padded(c_tail), &mut weighted, &mut total);
         }
         let (weighted, total) = (pairwise(weighted), pairwise(total));
         let fired = total > 0.0;
@@ -664,6 +736,47 @@ fn aggregate_blocks<const N: usize>(
     table.len() - rest.len()
 }
 
+/// Largest term count per input of the grid kernel.
+pub(crate) const GRID_TERMS: usize = 16;
+
+/// The crisp value of an input (`None`: missing), whether it was NaN and whether it lay
+/// outside the range: NaN clamps to `min` (the outputs take their fallbacks anyway), values
+/// outside are clamped or kept ([`OutOfRange`]).
+#[inline(always)]
+fn crisp_value(variable: &InputVariable, input: Option<&f32>) -> (f32, bool, bool) {
+    let raw = match input {
+        Some(x) => *x,
+        None => f32::NAN,
+    };
+    let is_nan = raw.is_nan();
+    let limited = clamp(raw, variable.min, variable.max);
+    let outside = (limited != raw) & !is_nan;
+    let x = match variable.out_of_range {
+        OutOfRange::Clamp => limited,
+        OutOfRange::Extend => select(abs(raw) <= f32::MAX, raw, limited),
+    };
+    (x, is_nan, outside)
+}
+
+/// The status bits of the input stage.
+#[inline(always)]
+fn input_status(nan: bool, outside: bool, wrong_count: bool) -> Status {
+    Status::OK
+        .with_if(Status::NAN_INPUT | Status::FALLBACK, nan)
+        .with_if(Status::INPUT_OUT_OF_RANGE, outside)
+        .with_if(Status::INPUT_COUNT, wrong_count)
+}
+
+/// Degrees of `x` in up to `N` two-edged terms (zeros past the last term).
+#[inline(always)]
+fn degrees<const N: usize>(terms: &[Term], x: f32) -> [f32; N] {
+    let mut out = [0.0f32; N];
+    for (degree, term) in out.iter_mut().zip(terms) {
+        *degree = term.two_edged_membership(x);
+    }
+    out
+}
+
 /// Strengths of a complete grid of AND rules with at most `W` columns: row `i` is
 /// `AND(a_i, b_j)` for every `j`, computed as one `W`-wide array (zeros past the last
 /// column) and stored whole at the row's start. The lanes past the row's end land on the
@@ -671,11 +784,23 @@ fn aggregate_blocks<const N: usize>(
 /// [`ROW_SLACK`] values that follow the strengths.
 #[inline(always)]
 fn fire_grid<const W: usize>(a: &[f32], b: &[f32], strengths: &mut [f32], and: impl Fn(f32, f32) -> f32) {
-    let cols = b.len();
     let mut lanes = [0.0f32; W];
     for (lane, b) in lanes.iter_mut().zip(b) {
         *lane = *b;
     }
+    fire_grid_rows(a, &lanes, b.len(), strengths, and);
+}
+
+/// [`fire_grid`] with the second input's degrees already padded to `W` lanes with zeros
+/// (`cols` of them are degrees).
+#[inline(always)]
+fn fire_grid_rows<const W: usize>(
+    a: &[f32],
+    lanes: &[f32; W],
+    cols: usize,
+    strengths: &mut [f32],
+    and: impl Fn(f32, f32) -> f32,
+) {
     for (i, a) in a.iter().enumerate() {
         let row: [f32; W] = core::array::from_fn(|k| and(*a, lanes[k]));
         if let Some(out) = strengths
@@ -690,47 +815,31 @@ fn fire_grid<const W: usize>(a: &[f32], b: &[f32], strengths: &mut [f32], and: i
 /// Partial sums of the Sugeno weighted average (see `sugeno_output`).
 pub(crate) const SUGENO_LANES: usize = 8;
 
-/// `weighted[r mod LANES] += s_r · z_r` and `total[r mod LANES] += s_r · c_r` over the rules,
-/// eight rules at a time; `values(r0)` gives `z` of the eight rules from `r0` (for the
-/// last, partial chunk only its first entries are used).
+/// `weighted[k] += s[k] · z[k]` and `total[k] += s[k] · c[k]` for the eight rules of a
+/// chunk (rule `r` is lane `r mod 8`; a partial last chunk is padded with zeros, which adds
+/// exact zeros).
 #[inline(always)]
-fn sugeno_sums(
-    strengths: &[f32],
-    flags: &[f32],
+fn sugeno_lanes(
+    s: &[f32; SUGENO_LANES],
+    z: &[f32; SUGENO_LANES],
+    c: &[f32; SUGENO_LANES],
     weighted: &mut [f32; SUGENO_LANES],
     total: &mut [f32; SUGENO_LANES],
-    values: impl Fn(usize) -> [f32; SUGENO_LANES],
 ) {
-    let (s_chunks, s_rest) = strengths.as_chunks::<SUGENO_LANES>();
-    let (c_chunks, c_rest) = flags.as_chunks::<SUGENO_LANES>();
-    let mut r = 0;
-    for (s, c) in s_chunks.iter().zip(c_chunks) {
-        let z = values(r);
-        for k in 0..SUGENO_LANES {
-            weighted[k] += s[k] * z[k];
-            total[k] += s[k] * c[k];
-        }
-        r += SUGENO_LANES;
-    }
-    let z = values(r);
-    for (k, (s, c)) in s_rest.iter().zip(c_rest).enumerate() {
-        if let (Some(w), Some(t), Some(z)) = (weighted.get_mut(k), total.get_mut(k), z.get(k)) {
-            *w += s * z;
-            *t += s * c;
-        }
+    for k in 0..SUGENO_LANES {
+        weighted[k] += s[k] * z[k];
+        total[k] += s[k] * c[k];
     }
 }
 
-/// The eight values of `values` from `start` (zeros past its end).
+/// Up to eight values, padded with zeros.
 #[inline(always)]
-fn eight(values: &[f32], start: usize) -> [f32; SUGENO_LANES] {
-    match values.get(start..).and_then(|v| v.first_chunk::<SUGENO_LANES>()) {
-        Some(chunk) => *chunk,
-        None => core::array::from_fn(|k| match values.get(start + k) {
-            Some(v) => *v,
-            None => 0.0,
-        }),
+fn padded(values: &[f32]) -> [f32; SUGENO_LANES] {
+    let mut out = [0.0f32; SUGENO_LANES];
+    for (o, v) in out.iter_mut().zip(values) {
+        *o = *v;
     }
+    out
 }
 
 /// Strength of one rule: the antecedent degrees folded with the rule's norm from the first

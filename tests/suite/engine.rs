@@ -301,3 +301,199 @@ fn large_controller_8_inputs_4_outputs_16_terms_256_rules() {
         }
     }
 }
+
+/// A random complete 2-input grid of triangles and trapezoids (1 to 16 terms per input),
+/// AND minimum or product, Sugeno constants or a combinable Mamdani, optional weights and
+/// rules that conclude nothing for one of two outputs.
+fn random_grid(rng: &mut fuzzy_suite::XorShift, k: usize) -> ControllerSpec {
+    use fuzzy_core::{
+        Connective, Defuzzifier, Inference, InputSpec, OutputSpec, RuleSpec, SNorm, Sampling, TNorm, TermSpec,
+    };
+    let sugeno = rng.chance(0.5);
+    let shapes = |rng: &mut fuzzy_suite::XorShift, lo: f32, hi: f32, n: usize| -> Vec<TermSpec> {
+        (0..n)
+            .map(|t| {
+                let mut p: Vec<f32> = (0..4).map(|_| rng.range(lo - 0.2, hi + 0.2)).collect();
+                p.sort_by(f32::total_cmp);
+                if rng.chance(0.2) {
+                    p[1] = p[0]; // a shoulder
+                }
+                let shape = if rng.chance(0.5) {
+                    Shape::Triangle([p[0], p[1], p[3]])
+                } else {
+                    Shape::Trapezoid([p[0], p[1], p[2], p[3]])
+                };
+                TermSpec {
+                    name: format!("t{t}"),
+                    shape,
+                }
+            })
+            .collect()
+    };
+    let counts = [1 + rng.below(16), 1 + rng.below(16)];
+    let inputs: Vec<InputSpec> = counts
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let lo = rng.range(-5.0, 0.0);
+            let hi = lo + rng.range(0.5, 5.0);
+            InputSpec {
+                name: format!("in{i}"),
+                min: lo,
+                max: hi,
+                out_of_range: if rng.chance(0.2) {
+                    OutOfRange::Extend
+                } else {
+                    OutOfRange::Clamp
+                },
+                terms: shapes(rng, lo, hi, *n),
+            }
+        })
+        .collect();
+    let n_out = 1 + rng.below(2);
+    let outputs: Vec<OutputSpec> = (0..n_out)
+        .map(|o| {
+            let n = 1 + rng.below(9);
+            let terms = if sugeno {
+                (0..n)
+                    .map(|t| TermSpec {
+                        name: format!("z{t}"),
+                        shape: Shape::Constant(rng.range(-3.0, 3.0)),
+                    })
+                    .collect()
+            } else {
+                shapes(rng, -1.0, 1.0, n)
+            };
+            OutputSpec {
+                name: format!("out{o}"),
+                min: -1.0,
+                max: 1.0,
+                defuzzifier: match (sugeno, rng.below(3)) {
+                    (true, 0) => Defuzzifier::WeightedSum,
+                    (true, _) => Defuzzifier::WeightedAverage,
+                    (false, 0) => Defuzzifier::Bisector,
+                    (false, _) => Defuzzifier::Centroid,
+                },
+                sampling: if rng.chance(0.5) {
+                    Sampling::MATLAB
+                } else {
+                    Sampling::FUZZYLITE
+                },
+                fallback: Fallback::Midpoint,
+                lock_range: false,
+                terms,
+            }
+        })
+        .collect();
+    let weights = rng.chance(0.3);
+    let rules = (0..counts[0] * counts[1])
+        .map(|r| RuleSpec {
+            antecedent: vec![(r / counts[1] + 1) as i32, (r % counts[1] + 1) as i32],
+            consequent: outputs
+                .iter()
+                .enumerate()
+                .map(|(o, v)| {
+                    // The first output is always concluded (every rule concludes something).
+                    if o > 0 && rng.chance(0.2) {
+                        0
+                    } else {
+                        1 + rng.below(v.terms.len()) as i32
+                    }
+                })
+                .collect(),
+            weight: if weights { rng.range(0.0, 1.0) } else { 1.0 },
+            connective: Connective::And,
+        })
+        .collect();
+    ControllerSpec {
+        name: format!("grid{k}"),
+        inference: if sugeno {
+            Inference::Sugeno
+        } else {
+            match rng.below(3) {
+                0 => Inference::Mamdani {
+                    implication: TNorm::Product,
+                    aggregation: SNorm::UnboundedSum,
+                },
+                1 => Inference::Mamdani {
+                    implication: TNorm::Product,
+                    aggregation: SNorm::Maximum,
+                },
+                _ => Inference::Mamdani {
+                    implication: TNorm::Minimum,
+                    aggregation: SNorm::Maximum,
+                },
+            }
+        },
+        and: if rng.chance(0.5) {
+            TNorm::Minimum
+        } else {
+            TNorm::Product
+        },
+        or: SNorm::Maximum,
+        inputs,
+        outputs,
+        rules,
+    }
+}
+
+/// The grid kernel (a faster path for complete 2-input grids) gives the general path's
+/// outputs and status bit for bit, for random grids and inputs including range ends,
+/// values outside, NaN and infinities.
+#[test]
+fn grid_kernel_equals_the_general_path_bit_for_bit() {
+    let mut rng = fuzzy_suite::XorShift(0x6772_6964);
+    let specials = [
+        f32::NAN,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::MAX,
+        -f32::MAX,
+        0.0,
+        -0.0,
+    ];
+    let mut compared = 0;
+    for k in 0..300 {
+        let spec = random_grid(&mut rng, k);
+        let owned = spec.compile().unwrap_or_else(|e| panic!("{e}"));
+        let fast = owned.controller();
+        assert!(fast.uses_grid_kernel(), "{}", spec.name);
+        let general = fast.without_kernels();
+        assert!(!general.uses_grid_kernel());
+        let mut scratch = vec![0.0f32; fast.scratch_len()];
+        for n in 0..60 {
+            let input: Vec<f32> = spec
+                .inputs
+                .iter()
+                .map(|v| match n % 6 {
+                    0 => specials[rng.below(specials.len())],
+                    1 => {
+                        if rng.chance(0.5) {
+                            v.min
+                        } else {
+                            v.max
+                        }
+                    }
+                    _ => rng.range(v.min - 1.0, v.max + 1.0),
+                })
+                .collect();
+            let previous = vec![0.25f32; fast.output_count()];
+            let (mut a, mut b) = (previous.clone(), previous);
+            let status_a = fast.evaluate(&input, &mut scratch, &mut a);
+            let status_b = general.evaluate(&input, &mut scratch, &mut b);
+            assert_eq!(status_a, status_b, "{} at {input:?}", spec.name);
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a), bits(&b), "{} at {input:?}: {a:?} vs {b:?}", spec.name);
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 300 * 60);
+}
+
+#[test]
+fn the_reference_pd_controllers_take_the_grid_kernel() {
+    assert!(PD_MAMDANI.uses_grid_kernel());
+    assert!(PD_SUGENO.uses_grid_kernel());
+    assert!(!MIXED.uses_grid_kernel());
+    assert!(!GRID_5X5X5.uses_grid_kernel());
+}
