@@ -15,8 +15,7 @@
 
 use fuzzy_core::{
     Connective, Controller, ControllerDef, Defuzzifier, Inference, InputVariable, Membership, OutputVariable,
-    Rule, SNorm, TNorm, Term, TermRange, consequent_len, consequent_table, rule_slots, sample_len,
-    sample_table,
+    Rule, SNorm, TNorm, Term, TermRange, rule_slots, sample_len, sample_table, table_len, tables,
 };
 
 /// Seven evenly spaced triangles on [-1, 1]: NB NM NS ZE PS PM PB.
@@ -83,8 +82,17 @@ const SUGENO_SLOTS: [u16; PD_TABLE.len()] = rule_slots(
     &PD_TABLE,
 );
 
-const SUGENO_CONSEQUENTS: [f32; consequent_len(Inference::Sugeno, 1, 49)] =
-    consequent_table(&PD_INPUTS, &SUGENO_OUTPUTS, &SUGENO_TERMS, &PD_TABLE);
+/// Any Mamdani inference (the table length depends only on Mamdani or Sugeno).
+const MAMDANI: Inference = Inference::Mamdani {
+    implication: TNorm::Minimum,
+    aggregation: SNorm::Maximum,
+};
+
+const PD_TABLES: [f32; table_len(MAMDANI, &PD_INPUTS, 1, &PD_TERMS, 49)] =
+    tables(&PD_INPUTS, &PD_OUTPUTS, &PD_TERMS, &PD_TABLE);
+
+const SUGENO_TABLES: [f32; table_len(Inference::Sugeno, &PD_INPUTS, 1, &SUGENO_TERMS, 49)] =
+    tables(&PD_INPUTS, &SUGENO_OUTPUTS, &SUGENO_TERMS, &PD_TABLE);
 
 /// The 7×7 PD Mamdani controller (see the module docs).
 pub static PD_MAMDANI: Controller<'static> = match Controller::new(ControllerDef {
@@ -102,7 +110,7 @@ pub static PD_MAMDANI: Controller<'static> = match Controller::new(ControllerDef
     rule_terms: &PD_TABLE,
     rule_slots: &PD_SLOTS,
     samples: &PD_SAMPLES,
-    consequents: &[],
+    tables: &PD_TABLES,
 }) {
     Ok(c) => c,
     Err(_) => panic!("PD_MAMDANI is invalid"),
@@ -138,7 +146,7 @@ pub static PD_SUGENO: Controller<'static> = match Controller::new(ControllerDef 
     rule_terms: &PD_TABLE,
     rule_slots: &SUGENO_SLOTS,
     samples: &[],
-    consequents: &SUGENO_CONSEQUENTS,
+    tables: &SUGENO_TABLES,
 }) {
     Ok(c) => c,
     Err(_) => panic!("PD_SUGENO is invalid"),
@@ -274,6 +282,9 @@ const MIXED_RULES: [Rule; 12] = [
 const MIXED_SAMPLES: [f32; sample_len(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS)] =
     sample_table(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS);
 
+const MIXED_TABLES: [f32; table_len(MAMDANI, &MIXED_INPUTS, 4, &MIXED_TERMS, 12)] =
+    tables(&MIXED_INPUTS, &MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_TABLE);
+
 const MIXED_SLOTS: [u16; MIXED_TABLE.len()] = rule_slots(
     &MIXED_INPUTS,
     &MIXED_OUTPUTS,
@@ -298,7 +309,7 @@ pub static MIXED: Controller<'static> = match Controller::new(ControllerDef {
     rule_terms: &MIXED_TABLE,
     rule_slots: &MIXED_SLOTS,
     samples: &MIXED_SAMPLES,
-    consequents: &[],
+    tables: &MIXED_TABLES,
 }) {
     Ok(c) => c,
     Err(_) => panic!("MIXED is invalid"),
@@ -362,6 +373,9 @@ const AND_125: [Rule; 125] = [Rule::AND; 125];
 const GRID_SAMPLES: [f32; sample_len(&GRID_OUTPUTS, &GRID_TERMS, &[])] =
     sample_table(&GRID_OUTPUTS, &GRID_TERMS, &[]);
 
+const GRID_TABLES: [f32; table_len(MAMDANI, &GRID_INPUTS, 1, &GRID_TERMS, 125)] =
+    tables(&GRID_INPUTS, &GRID_OUTPUTS, &GRID_TERMS, &GRID_TABLE);
+
 const GRID_SLOTS: [u16; GRID_TABLE.len()] = rule_slots(
     &GRID_INPUTS,
     &GRID_OUTPUTS,
@@ -386,7 +400,7 @@ pub static GRID_5X5X5: Controller<'static> = match Controller::new(ControllerDef
     rule_terms: &GRID_TABLE,
     rule_slots: &GRID_SLOTS,
     samples: &GRID_SAMPLES,
-    consequents: &[],
+    tables: &GRID_TABLES,
 }) {
     Ok(c) => c,
     Err(_) => panic!("GRID_5X5X5 is invalid"),

@@ -60,14 +60,17 @@ pub enum Inference {
 ///   contribute there (a 7-term output evenly covered by triangles has 2 to 3 rows per
 ///   block instead of 7). Produce it with [`sample_table`] (const) or let
 ///   [`crate::OwnedController`] do it. Empty for Sugeno.
-/// - `consequents`: for Sugeno controllers, per output, two rows of one value per rule:
-///   the constant of the term the rule concludes for that output (0 when it concludes none
-///   or when that term is linear), then 1 or 0 for whether it concludes one. The weighted
-///   average then runs over contiguous arrays (strengths × constants, strengths × flags)
-///   instead of gathering each rule's term. Produce it with [`consequent_table`] (const) or
-///   let [`crate::OwnedController`] do it. Empty for Mamdani.
+/// - `tables`: evaluation data laid out for vector code. First, for every input whose terms
+///   are all triangles or trapezoids, four rows (rising edge foot, rising edge slope,
+///   falling edge foot, falling edge slope; each padded with zeros to a multiple of
+///   [`EDGE_LANES`] terms), so that an input's terms are fuzzified four at a time. Then,
+///   for Sugeno controllers, per output two rows of one value per rule: the constant of the
+///   term the rule concludes for that output (0 when it concludes none or when that term
+///   is linear), and 1 or 0 for whether it concludes one, so that the weighted average
+///   runs over contiguous arrays instead of gathering each rule's term. Produce it with
+///   [`tables`] (const) or let [`crate::OwnedController`] do it.
 ///
-/// The two derived tables are checked by [`Controller::new`] against a fresh computation,
+/// The derived tables are checked by [`Controller::new`] against a fresh computation,
 /// so a stale table is an error, never a wrong result.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ControllerDef<'a> {
@@ -93,8 +96,9 @@ pub struct ControllerDef<'a> {
     pub rule_slots: &'a [u16],
     /// sampled output terms (Mamdani)
     pub samples: &'a [f32],
-    /// per-rule consequent constants and flags (Sugeno; derived, see [`consequent_table`])
-    pub consequents: &'a [f32],
+    /// input edges and Sugeno rule constants laid out for vector code (derived, see
+    /// [`tables`])
+    pub tables: &'a [f32],
 }
 
 /// A validated controller: evaluation cannot fail.
@@ -123,8 +127,11 @@ pub(crate) struct RuleShape {
     /// Bit `o` set: Sugeno output `o` has a linear term (its rule values are computed from
     /// the inputs instead of read from the consequent table).
     pub linear_outputs: u8,
-    /// Bit `i` set: every term of input `i` is a triangle or trapezoid.
+    /// Bit `i` set: every term of input `i` is a triangle or trapezoid (it has an edge
+    /// block in the evaluation tables).
     pub two_edged_inputs: u16,
+    /// Where the Sugeno part of the evaluation tables starts (after the edge blocks).
+    pub consequent_offset: usize,
     /// The grid kernel applies: a `grid` of at most 16 × 16 terms, both inputs two-edged,
     /// AND minimum or product (see `Controller::fuzzify_and_fire_grid`).
     pub grid_kernel: bool,
@@ -165,14 +172,7 @@ impl RuleShape {
         let mut two_edged_inputs = 0u16;
         let mut i = 0;
         while i < def.inputs.len() && i < 16 {
-            let terms = def.inputs[i].terms;
-            let mut all = true;
-            let mut t = terms.start as usize;
-            while t < terms.end() {
-                all &= t < def.terms.len() && def.terms[t].is_two_edged();
-                t += 1;
-            }
-            if all {
+            if two_edged(&def.inputs[i], def.terms) {
                 two_edged_inputs |= 1 << i;
             }
             i += 1;
@@ -193,6 +193,7 @@ impl RuleShape {
             negation,
             linear_outputs,
             two_edged_inputs,
+            consequent_offset: edge_len(def.inputs, def.terms),
             grid_kernel,
         }
     }
@@ -349,16 +350,83 @@ pub const fn sample_table<const N: usize>(
     table
 }
 
-/// Length of the consequent table ([`ControllerDef::consequents`]) of a controller: two rows
-/// of `rules` values per output for Sugeno, nothing for Mamdani.
-pub const fn consequent_len(inference: Inference, outputs: usize, rules: usize) -> usize {
-    match inference {
-        Inference::Sugeno => 2 * outputs * rules,
-        Inference::Mamdani { .. } => 0,
+/// Lanes per row of an input's edge block in the evaluation tables: each row is padded to
+/// a multiple of this many values.
+pub const EDGE_LANES: usize = 4;
+
+/// Whether every term of `input` is a triangle or trapezoid (such an input has an edge
+/// block in the evaluation tables).
+pub(crate) const fn two_edged(input: &InputVariable, terms: &[Term]) -> bool {
+    let mut t = input.terms.start as usize;
+    while t < input.terms.end() {
+        if t >= terms.len() || !terms[t].is_two_edged() {
+            return false;
+        }
+        t += 1;
     }
+    true
 }
 
-/// Entry `k` of the consequent table (see [`ControllerDef::consequents`]); 0 past its end.
+/// Length of one row of an input's edge block: its term count rounded up to [`EDGE_LANES`].
+pub(crate) const fn edge_row(input: &InputVariable) -> usize {
+    (input.terms.count as usize).div_ceil(EDGE_LANES) * EDGE_LANES
+}
+
+/// Length of the edge part of the evaluation tables: four rows for every two-edged input.
+pub(crate) const fn edge_len(inputs: &[InputVariable], terms: &[Term]) -> usize {
+    let mut total = 0;
+    let mut i = 0;
+    while i < inputs.len() {
+        if two_edged(&inputs[i], terms) {
+            total += 4 * edge_row(&inputs[i]);
+        }
+        i += 1;
+    }
+    total
+}
+
+/// Length of the evaluation tables ([`ControllerDef::tables`]) of a controller: four rows of
+/// edges per two-edged input, then, for Sugeno, two rows of `rules` values per output.
+pub const fn table_len(
+    inference: Inference,
+    inputs: &[InputVariable],
+    outputs: usize,
+    terms: &[Term],
+    rules: usize,
+) -> usize {
+    edge_len(inputs, terms)
+        + match inference {
+            Inference::Sugeno => 2 * outputs * rules,
+            Inference::Mamdani { .. } => 0,
+        }
+}
+
+/// Entry `k` of the edge part of the evaluation tables (`k < edge_len`).
+const fn edge_entry(k: usize, inputs: &[InputVariable], terms: &[Term]) -> f32 {
+    let mut offset = 0;
+    let mut i = 0;
+    while i < inputs.len() {
+        if two_edged(&inputs[i], terms) {
+            let row = edge_row(&inputs[i]);
+            if k < offset + 4 * row {
+                let (which, lane) = ((k - offset) / row, (k - offset) % row);
+                if lane >= inputs[i].terms.count as usize {
+                    return 0.0;
+                }
+                let t = inputs[i].terms.start as usize + lane;
+                return match terms[t].edges() {
+                    Some(edges) => edges[which],
+                    None => 0.0,
+                };
+            }
+            offset += 4 * row;
+        }
+        i += 1;
+    }
+    0.0
+}
+
+/// Entry `k` of the Sugeno part of the evaluation tables.
 const fn consequent_entry(
     k: usize,
     inputs: usize,
@@ -393,41 +461,56 @@ const fn consequent_entry(
     }
 }
 
-/// Fills `table` with the consequent table ([`ControllerDef::consequents`]) of a Sugeno
-/// controller, as far as it goes (call it only for Sugeno controllers; Mamdani ones have an
-/// empty table).
-pub const fn fill_consequent_table(
-    table: &mut [f32],
-    inputs: usize,
+/// Entry `k` of the evaluation tables; 0 past their end.
+const fn table_entry(
+    k: usize,
+    inputs: &[InputVariable],
     outputs: &[OutputVariable],
     terms: &[Term],
     rules: usize,
     rule_terms: &[i8],
+) -> f32 {
+    let edges = edge_len(inputs, terms);
+    if k < edges {
+        edge_entry(k, inputs, terms)
+    } else {
+        consequent_entry(k - edges, inputs.len(), outputs, terms, rules, rule_terms)
+    }
+}
+
+/// Fills `table` with the evaluation tables ([`ControllerDef::tables`]) as far as it goes
+/// (size it with [`table_len`]).
+pub const fn fill_tables(
+    table: &mut [f32],
+    inputs: &[InputVariable],
+    outputs: &[OutputVariable],
+    terms: &[Term],
+    rule_terms: &[i8],
 ) {
+    let stride = inputs.len() + outputs.len();
+    let rules = match rule_terms.len().checked_div(stride) {
+        Some(rules) => rules,
+        None => 0,
+    };
     let mut k = 0;
     while k < table.len() {
-        table[k] = consequent_entry(k, inputs, outputs, terms, rules, rule_terms);
+        table[k] = table_entry(k, inputs, outputs, terms, rules, rule_terms);
         k += 1;
     }
 }
 
-/// The consequent table of a Sugeno controller as a `const` array:
-/// `const CONSEQUENTS: [f32; 2 * OUTPUTS.len() * RULES.len()] =
-/// consequent_table(&INPUTS, &OUTPUTS, &TERMS, &RULE_TERMS);` (a Mamdani controller uses
-/// `&[]`). A wrong length or stale value is caught by [`Controller::new`].
-pub const fn consequent_table<const N: usize>(
+/// The evaluation tables as a `const` array:
+/// `const TABLES: [f32; table_len(INFERENCE, &INPUTS, OUTPUTS.len(), &TERMS, RULES.len())] =
+/// tables(&INPUTS, &OUTPUTS, &TERMS, &RULE_TERMS);`. A wrong length or a stale value is
+/// caught by [`Controller::new`].
+pub const fn tables<const N: usize>(
     inputs: &[InputVariable],
     outputs: &[OutputVariable],
     terms: &[Term],
     rule_terms: &[i8],
 ) -> [f32; N] {
     let mut table = [0.0f32; N];
-    let stride = inputs.len() + outputs.len();
-    let rules = match rule_terms.len().checked_div(stride) {
-        Some(rules) => rules,
-        None => 0,
-    };
-    fill_consequent_table(&mut table, inputs.len(), outputs, terms, rules, rule_terms);
+    fill_tables(&mut table, inputs, outputs, terms, rule_terms);
     table
 }
 
@@ -866,23 +949,29 @@ const fn check_samples(def: &ControllerDef) -> Result<(), Error> {
     Ok(())
 }
 
-const fn check_consequents(def: &ControllerDef) -> Result<(), Error> {
-    let expected = consequent_len(def.inference, def.outputs.len(), def.rules.len());
-    if def.consequents.len() != expected {
-        return Err(Error::ConsequentTable { expected });
+const fn check_tables(def: &ControllerDef) -> Result<(), Error> {
+    let expected = table_len(
+        def.inference,
+        def.inputs,
+        def.outputs.len(),
+        def.terms,
+        def.rules.len(),
+    );
+    if def.tables.len() != expected {
+        return Err(Error::EvaluationTables { expected });
     }
     let mut k = 0;
     while k < expected {
-        let value = consequent_entry(
+        let value = table_entry(
             k,
-            def.inputs.len(),
+            def.inputs,
             def.outputs,
             def.terms,
             def.rules.len(),
             def.rule_terms,
         );
-        if value.to_bits() != def.consequents[k].to_bits() {
-            return Err(Error::ConsequentTable { expected });
+        if value.to_bits() != def.tables[k].to_bits() {
+            return Err(Error::EvaluationTables { expected });
         }
         k += 1;
     }
@@ -967,7 +1056,7 @@ impl<'a> Controller<'a> {
         if let Err(e) = check_samples(&def) {
             return Err(e);
         }
-        if let Err(e) = check_consequents(&def) {
+        if let Err(e) = check_tables(&def) {
             return Err(e);
         }
         Ok(Controller {

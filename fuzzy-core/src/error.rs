@@ -110,9 +110,9 @@ pub enum Error {
         /// expected number of samples
         expected: usize,
     },
-    /// The consequent table does not have the expected length, or its values differ from
-    /// the ones computed afresh from the rules and output terms.
-    ConsequentTable {
+    /// The evaluation tables do not have the expected length, or their values differ from
+    /// the ones computed afresh from the terms and rules.
+    EvaluationTables {
         /// expected number of values
         expected: usize,
     },
@@ -189,10 +189,10 @@ impl fmt::Display for Error {
                 "sampled output table must hold the {expected} values computed by \
                  sample_table() for these outputs"
             ),
-            Error::ConsequentTable { expected } => write!(
+            Error::EvaluationTables { expected } => write!(
                 f,
-                "consequent table must hold the {expected} values computed by \
-                 consequent_table() for these rules and outputs (empty for Mamdani)"
+                "evaluation tables must hold the {expected} values computed by tables() \
+                 for these inputs, outputs, terms and rules"
             ),
         }
     }

@@ -20,11 +20,12 @@
 //!    touched once per term instead of once per rule); Mamdani outputs aggregate the sampled
 //!    terms (`samples` values) and defuzzify.
 
-use crate::controller::{Controller, Inference, MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW, Slots};
+use crate::controller::{
+    Controller, EDGE_LANES, Inference, MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW, Slots, edge_row,
+};
 use crate::defuzzify::{Moments, defuzzify_with};
 use crate::math::rt::{clamp, lane_max, lane_min, max, min, select};
 use crate::math::{abs, pairwise};
-use crate::membership::Term;
 use crate::norm::{SNorm, TNorm};
 use crate::rule::{Connective, Rule};
 use crate::status::Status;
@@ -264,6 +265,8 @@ impl<'a> Controller<'a> {
         }
         let mut nan = false;
         let mut outside = false;
+        // The edge blocks of the two-edged inputs, in input order.
+        let mut edges = def.tables;
         for (i, (variable, x_out)) in def.inputs.iter().zip(crisp.iter_mut()).enumerate() {
             let (x, is_nan, is_outside) = crisp_value(variable, inputs.get(i));
             nan |= is_nan;
@@ -276,9 +279,10 @@ impl<'a> Controller<'a> {
                 slots.get_mut(first..first + (end - start)),
             ) {
                 if self.shape().two_edged_inputs & (1 << i) != 0 {
-                    for (term, degree) in terms.iter().zip(degrees.iter_mut()) {
-                        *degree = term.two_edged_membership(x);
-                    }
+                    let row = edge_row(variable);
+                    let (block, rest) = edges.split_at_checked(4 * row).unwrap_or((&[], &[]));
+                    edges = rest;
+                    edge_degrees_into(block, row, x, degrees);
                 } else {
                     for (term, degree) in terms.iter().zip(degrees.iter_mut()) {
                         *degree = term.membership(x, def.params);
@@ -318,14 +322,13 @@ impl<'a> Controller<'a> {
         let (x1, nan1, outside1) = crisp_value(first, inputs.first());
         let (x2, nan2, outside2) = crisp_value(second, inputs.get(1));
         (*x_first, *x_second) = (x1, x2);
-        let terms_of = |v: &InputVariable| {
-            def.terms
-                .get(v.terms.start as usize..v.terms.end())
-                .unwrap_or(&[])
-        };
+        // Both inputs are two-edged: their edge blocks open the tables.
+        let (row1, row2) = (edge_row(first), edge_row(second));
+        let (block1, rest) = def.tables.split_at_checked(4 * row1).unwrap_or((&[], &[]));
+        let block2 = rest.get(..4 * row2).unwrap_or(&[]);
         let (a, b) = (
-            degrees::<GRID_TERMS>(terms_of(first), x1),
-            degrees::<GRID_TERMS>(terms_of(second), x2),
+            edge_degrees::<GRID_TERMS>(block1, row1, x1),
+            edge_degrees::<GRID_TERMS>(block2, row2, x2),
         );
         let (rows, cols) = (first.terms.count as usize, second.terms.count as usize);
         let a = a.get(..rows).unwrap_or(&[]);
@@ -517,10 +520,8 @@ impl<'a> Controller<'a> {
     ) -> (f32, bool) {
         let def = self.def();
         let rules = def.rules.len();
-        let table = def
-            .consequents
-            .get(2 * o * rules..2 * (o + 1) * rules)
-            .unwrap_or(&[]);
+        let start = self.shape().consequent_offset + 2 * o * rules;
+        let table = def.tables.get(start..start + 2 * rules).unwrap_or(&[]);
         let (values, flags) = table.split_at_checked(rules).unwrap_or((&[], &[]));
         let mut weighted = [0.0f32; SUGENO_LANES];
         let mut total = [0.0f32; SUGENO_LANES];
@@ -767,12 +768,64 @@ fn input_status(nan: bool, outside: bool, wrong_count: bool) -> Status {
         .with_if(Status::INPUT_COUNT, wrong_count)
 }
 
-/// Degrees of `x` in up to `N` two-edged terms (zeros past the last term).
+/// The four rows of an input's edge block (see [`crate::ControllerDef`]), as chunks of
+/// [`EDGE_LANES`] terms: rising foot, rising slope, falling foot, falling slope.
 #[inline(always)]
-fn degrees<const N: usize>(terms: &[Term], x: f32) -> [f32; N] {
+fn edge_quads(block: &[f32], row: usize) -> impl Iterator<Item = [&[f32; EDGE_LANES]; 4]> {
+    let (rise_at, rest) = block.split_at_checked(row).unwrap_or((&[], &[]));
+    let (rise_slope, rest) = rest.split_at_checked(row).unwrap_or((&[], &[]));
+    let (fall_at, fall_slope) = rest.split_at_checked(row).unwrap_or((&[], &[]));
+    chunks(rise_at)
+        .zip(chunks(rise_slope))
+        .zip(chunks(fall_at).zip(chunks(fall_slope)))
+        .map(|((a, b), (c, d))| [a, b, c, d])
+}
+
+/// The whole chunks of [`EDGE_LANES`] values of `values`.
+#[inline(always)]
+fn chunks(values: &[f32]) -> core::slice::Iter<'_, [f32; EDGE_LANES]> {
+    values.as_chunks::<EDGE_LANES>().0.iter()
+}
+
+/// Degrees of `x` in four terms from their edges: `min(clamp01((x - rise_at) · rise_slope),
+/// clamp01((x - fall_at) · fall_slope))`, the operations of [`crate::Term::membership`] for
+/// a triangle or trapezoid (bit for bit), four lanes at once. Padding lanes (all zeros)
+/// give 0.
+#[inline(always)]
+fn quad_degrees(quad: [&[f32; EDGE_LANES]; 4], x: f32) -> [f32; EDGE_LANES] {
+    let [rise_at, rise_slope, fall_at, fall_slope] = quad;
+    let clamp01 = |v: f32| lane_min(lane_max(v, 0.0), 1.0);
+    core::array::from_fn(|k| {
+        lane_min(
+            clamp01((x - rise_at[k]) * rise_slope[k]),
+            clamp01((x - fall_at[k]) * fall_slope[k]),
+        )
+    })
+}
+
+/// Degrees of `x` in a two-edged input's terms from its edge block into `degrees`.
+#[inline(always)]
+fn edge_degrees_into(block: &[f32], row: usize, x: f32, degrees: &mut [f32]) {
+    let (full, tail) = degrees.as_chunks_mut::<EDGE_LANES>();
+    let mut quads = edge_quads(block, row);
+    for (out, quad) in full.iter_mut().zip(&mut quads) {
+        *out = quad_degrees(quad, x);
+    }
+    if let Some(quad) = quads.next() {
+        for (d, v) in tail.iter_mut().zip(quad_degrees(quad, x)) {
+            *d = v;
+        }
+    }
+}
+
+/// Degrees of `x` in a two-edged input's terms (at most `N`, a multiple of four) from its
+/// edge block, zeros past the last term.
+#[inline(always)]
+fn edge_degrees<const N: usize>(block: &[f32], row: usize, x: f32) -> [f32; N] {
     let mut out = [0.0f32; N];
-    for (degree, term) in out.iter_mut().zip(terms) {
-        *degree = term.two_edged_membership(x);
+    let (chunks, _) = out.as_chunks_mut::<EDGE_LANES>();
+    for (out, quad) in chunks.iter_mut().zip(edge_quads(block, row)) {
+        *out = quad_degrees(quad, x);
     }
     out
 }
@@ -835,11 +888,11 @@ fn sugeno_lanes(
 /// Up to eight values, padded with zeros.
 #[inline(always)]
 fn padded(values: &[f32]) -> [f32; SUGENO_LANES] {
-    let mut out = [0.0f32; SUGENO_LANES];
-    for (o, v) in out.iter_mut().zip(values) {
-        *o = *v;
-    }
-    out
+    // Element by element: a copy of the slice compiles to a `memcpy` call.
+    core::array::from_fn(|k| match values.get(k) {
+        Some(v) => *v,
+        None => 0.0,
+    })
 }
 
 /// Strength of one rule: the antecedent degrees folded with the rule's norm from the first

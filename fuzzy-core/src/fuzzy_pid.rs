@@ -55,13 +55,14 @@
 //! const RULES: [Rule; 4] = [Rule::AND; 4];
 //! const TABLE: [i8; 12] = [1, 1, 1, 1, 2, 2, 2, 1, 3, 2, 2, 4];
 //! const SLOTS: [u16; 12] = rule_slots(&INPUTS, &OUTPUTS, TERMS.len(), &RULES, &TABLE);
-//! const CONSEQUENTS: [f32; 8] = consequent_table(&INPUTS, &OUTPUTS, &TERMS, &TABLE);
+//! const TABLES: [f32; table_len(Inference::Sugeno, &INPUTS, 1, &TERMS, 4)] =
+//!     tables(&INPUTS, &OUTPUTS, &TERMS, &TABLE);
 //!
 //! static PD: FuzzyPid<'static> = match Controller::new(ControllerDef {
 //!     inference: Inference::Sugeno, and: TNorm::Product, or: SNorm::Maximum,
 //!     inputs: &INPUTS, outputs: &OUTPUTS, terms: &TERMS, params: &[],
 //!     rules: &RULES, rule_terms: &TABLE, rule_slots: &SLOTS, samples: &[],
-//!     consequents: &CONSEQUENTS,
+//!     tables: &TABLES,
 //! }) {
 //!     Ok(engine) => match FuzzyPid::new(engine, FuzzyPidConfig {
 //!         error_gain: 1.0,  // 1 unit of error = full scale

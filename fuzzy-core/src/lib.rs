@@ -24,9 +24,9 @@ mod status;
 mod variable;
 
 pub use controller::{
-    Controller, ControllerDef, Inference, MAX_INPUTS, MAX_OUTPUTS, MAX_PARAMETER, MAX_RULES, MAX_SAMPLES,
-    MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW, Slots, consequent_len, consequent_table,
-    fill_consequent_table, fill_rule_slots, fill_sample_table, rule_slots, sample_len, sample_table,
+    Controller, ControllerDef, EDGE_LANES, Inference, MAX_INPUTS, MAX_OUTPUTS, MAX_PARAMETER, MAX_RULES,
+    MAX_SAMPLES, MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW, Slots, fill_rule_slots, fill_sample_table,
+    fill_tables, rule_slots, sample_len, sample_table, table_len, tables,
 };
 pub use defuzzify::{Defuzzifier, MAXIMUM_TOLERANCE, Sampling};
 pub use error::{Error, Variable};

@@ -366,18 +366,16 @@ impl Term {
         rt_shapes::membership(&self.compiled, x, params)
     }
 
-    /// [`Term::membership`] of a triangle or trapezoid (bit for bit the same value), 0 for
-    /// any other shape. For loops over inputs whose terms are all two-edged: without the
-    /// other shapes' out-of-line call the loop keeps its values in registers.
-    #[inline(always)]
-    pub(crate) fn two_edged_membership(&self, x: f32) -> f32 {
-        match &self.compiled {
-            Compiled::TwoEdges(rise, fall) => rt_shapes::two_edges(rise, fall, x),
-            _ => 0.0,
+    /// A triangle's or trapezoid's edges: rising foot and slope, falling foot and slope
+    /// (see [`Edge`]); `None` for other shapes.
+    pub(crate) const fn edges(&self) -> Option<[f32; 4]> {
+        match self.compiled {
+            Compiled::TwoEdges(rise, fall) => Some([rise.at, rise.slope, fall.at, fall.slope]),
+            _ => None,
         }
     }
 
-    /// Whether the term is a triangle or trapezoid (see [`Term::two_edged_membership`]).
+    /// Whether the term is a triangle or trapezoid (it has an edge block in the evaluation tables).
     pub(crate) const fn is_two_edged(&self) -> bool {
         matches!(self.compiled, Compiled::TwoEdges(..))
     }
@@ -499,7 +497,6 @@ macro_rules! shape_functions {
 
         /// Triangle or trapezoid: the lower of its two edges.
         #[inline(always)]
-        #[allow(dead_code)]
         pub(super) $($constness)? fn two_edges(rise: &Edge, fall: &Edge, x: f32) -> f32 {
             min(ramp(rise, x), ramp(fall, x))
         }

@@ -26,8 +26,8 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::controller::{
-    Controller, ControllerDef, Inference, consequent_len, fill_consequent_table, fill_rule_slots,
-    fill_sample_table, sample_len,
+    Controller, ControllerDef, Inference, fill_rule_slots, fill_sample_table, fill_tables, sample_len,
+    table_len,
 };
 use crate::error::{Error, Variable};
 use crate::membership::{Membership, Term};
@@ -298,7 +298,7 @@ pub struct OwnedController {
     rule_terms: Vec<i8>,
     rule_slots: Vec<u16>,
     samples: Vec<f32>,
-    consequents: Vec<f32>,
+    tables: Vec<f32>,
 }
 
 fn to_u16(value: usize) -> Result<u16, SpecError> {
@@ -609,15 +609,9 @@ impl ControllerSpec {
             samples.resize(sample_len(&outputs, &terms, &params), 0.0);
             fill_sample_table(&mut samples, &outputs, &terms, &params);
         }
-        let mut consequents = alloc::vec![0.0f32; consequent_len(self.inference, outputs.len(), rules.len())];
-        fill_consequent_table(
-            &mut consequents,
-            inputs.len(),
-            &outputs,
-            &terms,
-            rules.len(),
-            &rule_terms,
-        );
+        let mut tables =
+            alloc::vec![0.0f32; table_len(self.inference, &inputs, outputs.len(), &terms, rules.len())];
+        fill_tables(&mut tables, &inputs, &outputs, &terms, &rule_terms);
         let owned = OwnedController {
             spec: self.clone(),
             inference: self.inference,
@@ -631,7 +625,7 @@ impl ControllerSpec {
             rule_terms,
             rule_slots,
             samples,
-            consequents,
+            tables,
         };
         match Controller::new(owned.def()) {
             Ok(_) => Ok(owned),
@@ -654,7 +648,7 @@ impl OwnedController {
             rule_terms: &self.rule_terms,
             rule_slots: &self.rule_slots,
             samples: &self.samples,
-            consequents: &self.consequents,
+            tables: &self.tables,
         }
     }
 

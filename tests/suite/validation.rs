@@ -250,6 +250,28 @@ fn stale_derived_tables_are_rejected() {
         ..def
     };
     assert_eq!(Controller::new(stale), Err(Error::RuleSlots));
+    // Evaluation tables: two inputs of 7 triangles -> 2 x 4 rows of 8 edge values.
+    assert_eq!(def.tables.len(), 64);
+    let mut tables = def.tables.to_vec();
+    tables[9] = f32::from_bits(tables[9].to_bits() + 1); // one ulp off a rising slope
+    let stale = fuzzy_core::ControllerDef {
+        tables: &tables,
+        ..def
+    };
+    assert_eq!(
+        Controller::new(stale),
+        Err(Error::EvaluationTables { expected: 64 })
+    );
+    let short = fuzzy_core::ControllerDef {
+        tables: &def.tables[1..],
+        ..def
+    };
+    assert_eq!(
+        Controller::new(short),
+        Err(Error::EvaluationTables { expected: 64 })
+    );
+    // A Sugeno controller adds two rows of rule constants and flags per output.
+    assert_eq!(PD_SUGENO.def().tables.len(), 64 + 2 * 49);
     let mut rules = def.rules.to_vec();
     rules[3].connective = Connective::Or;
     // An OR rule maps an unused antecedent elsewhere: the table no longer matches... but the

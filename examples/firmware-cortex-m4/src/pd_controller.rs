@@ -8,7 +8,7 @@
 
 use fuzzy_core::{
     Connective, Controller, ControllerDef, Defuzzifier, Fallback, Inference, InputVariable, Membership, OutOfRange,
-    OutputVariable, Rule, SNorm, Sampling, TNorm, Term, TermRange, rule_slots, sample_len, sample_table,
+    OutputVariable, Rule, SNorm, Sampling, TNorm, Term, TermRange, rule_slots, sample_len, sample_table, tables,
 };
 
 const PD_INPUTS: [InputVariable; 2] = [
@@ -166,6 +166,9 @@ const PD_RULE_SLOTS: [u16; 147] =
 const PD_SAMPLES: [f32; sample_len(&PD_OUTPUTS, &PD_TERMS, &PD_PARAMS)] =
     sample_table(&PD_OUTPUTS, &PD_TERMS, &PD_PARAMS);
 
+const PD_TABLES: [f32; 64] =
+    tables(&PD_INPUTS, &PD_OUTPUTS, &PD_TERMS, &PD_RULE_TERMS);
+
 /// The controller `pd`, validated at compile time.
 pub static PD: Controller<'static> = match Controller::new(ControllerDef {
     inference: Inference::Mamdani { implication: TNorm::Minimum, aggregation: SNorm::Maximum },
@@ -179,7 +182,7 @@ pub static PD: Controller<'static> = match Controller::new(ControllerDef {
     rule_terms: &PD_RULE_TERMS,
     rule_slots: &PD_RULE_SLOTS,
     samples: &PD_SAMPLES,
-    consequents: &[],
+    tables: &PD_TABLES,
 }) {
     Ok(controller) => controller,
     Err(_) => panic!("the generated controller `pd` is invalid"),

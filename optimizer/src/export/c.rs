@@ -381,12 +381,10 @@ pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Res
                 );
             }
             Inference::Sugeno => {
-                // fuzzy-core's consequent table: per rule the concluded constant and whether
-                // the rule concludes this output.
-                let rows = def
-                    .consequents
-                    .get(2 * o * n_rules..2 * (o + 1) * n_rules)
-                    .unwrap_or(&[]);
+                // The Sugeno rows that end fuzzy-core's evaluation tables: per rule the
+                // concluded constant and whether the rule concludes this output.
+                let start = def.tables.len() - 2 * (n_out - o) * n_rules;
+                let rows = def.tables.get(start..start + 2 * n_rules).unwrap_or(&[]);
                 let (values, flags) = rows.split_at(rows.len() / 2);
                 let _ = writeln!(
                     c,

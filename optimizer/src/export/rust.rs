@@ -163,12 +163,7 @@ pub fn write(controller: &OwnedController) -> String {
         out,
         "use fuzzy_core::{{\n    Connective, Controller, ControllerDef, Defuzzifier, Fallback, Inference, \
          InputVariable, Membership, OutOfRange,\n    OutputVariable, Rule, SNorm, Sampling, TNorm, Term, \
-         TermRange, {consequent}rule_slots, sample_len, sample_table,\n}};\n",
-        consequent = if matches!(def.inference, Inference::Sugeno) {
-            "consequent_table, "
-        } else {
-            ""
-        }
+         TermRange, rule_slots, sample_len, sample_table, tables,\n}};\n"
     );
 
     let inputs: Vec<String> = def.inputs.iter().map(input).collect();
@@ -247,17 +242,11 @@ pub fn write(controller: &OwnedController) -> String {
         "const {name}_SAMPLES: [f32; sample_len(&{name}_OUTPUTS, &{name}_TERMS, &{name}_PARAMS)] =\n    \
          sample_table(&{name}_OUTPUTS, &{name}_TERMS, &{name}_PARAMS);\n"
     );
-    let consequents = if matches!(def.inference, Inference::Sugeno) {
-        let _ = writeln!(
-            out,
-            "const {name}_CONSEQUENTS: [f32; {n}] =\n    consequent_table(&{name}_INPUTS, &{name}_OUTPUTS, \
-             &{name}_TERMS, &{name}_RULE_TERMS);\n",
-            n = def.consequents.len()
-        );
-        format!("&{name}_CONSEQUENTS")
-    } else {
-        "&[]".to_string()
-    };
+    let _ = writeln!(
+        out,
+        "const {name}_TABLES: [f32; {n}] =\n    tables(&{name}_INPUTS, &{name}_OUTPUTS, &{name}_TERMS, &{name}_RULE_TERMS);\n",
+        n = def.tables.len()
+    );
     let _ = writeln!(
         out,
         "/// The controller `{spec_name}`, validated at compile time.\n\
@@ -265,7 +254,7 @@ pub fn write(controller: &OwnedController) -> String {
          inference: {inference},\n    and: {and},\n    or: {or},\n    inputs: &{name}_INPUTS,\n    \
          outputs: &{name}_OUTPUTS,\n    terms: &{name}_TERMS,\n    params: &{name}_PARAMS,\n    \
          rules: &{name}_RULES,\n    rule_terms: &{name}_RULE_TERMS,\n    rule_slots: &{name}_RULE_SLOTS,\n    \
-         samples: &{name}_SAMPLES,\n    consequents: {consequents},\n}}) {{\n    Ok(controller) => controller,\n    \
+         samples: &{name}_SAMPLES,\n    tables: &{name}_TABLES,\n}}) {{\n    Ok(controller) => controller,\n    \
          Err(_) => panic!(\"the generated controller `{spec_name}` is invalid\"),\n}};",
         spec_name = spec.name.replace(['\n', '"', '\\', '`'], " "),
         inference = inference(def.inference),

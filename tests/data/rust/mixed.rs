@@ -12,7 +12,7 @@
 
 use fuzzy_core::{
     Connective, Controller, ControllerDef, Defuzzifier, Fallback, Inference, InputVariable, Membership, OutOfRange,
-    OutputVariable, Rule, SNorm, Sampling, TNorm, Term, TermRange, rule_slots, sample_len, sample_table,
+    OutputVariable, Rule, SNorm, Sampling, TNorm, Term, TermRange, rule_slots, sample_len, sample_table, tables,
 };
 
 const MIXED_INPUTS: [InputVariable; 3] = [
@@ -131,6 +131,9 @@ const MIXED_RULE_SLOTS: [u16; 84] =
 const MIXED_SAMPLES: [f32; sample_len(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS)] =
     sample_table(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS);
 
+const MIXED_TABLES: [f32; 0] =
+    tables(&MIXED_INPUTS, &MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_RULE_TERMS);
+
 /// The controller `mixed`, validated at compile time.
 pub static MIXED: Controller<'static> = match Controller::new(ControllerDef {
     inference: Inference::Mamdani { implication: TNorm::Minimum, aggregation: SNorm::Maximum },
@@ -144,7 +147,7 @@ pub static MIXED: Controller<'static> = match Controller::new(ControllerDef {
     rule_terms: &MIXED_RULE_TERMS,
     rule_slots: &MIXED_RULE_SLOTS,
     samples: &MIXED_SAMPLES,
-    consequents: &[],
+    tables: &MIXED_TABLES,
 }) {
     Ok(controller) => controller,
     Err(_) => panic!("the generated controller `mixed` is invalid"),

@@ -8,7 +8,7 @@
 
 use fuzzy_core::{
     Connective, Controller, ControllerDef, Defuzzifier, Fallback, Inference, InputVariable, Membership, OutOfRange,
-    OutputVariable, Rule, SNorm, Sampling, TNorm, Term, TermRange, rule_slots, sample_len, sample_table,
+    OutputVariable, Rule, SNorm, Sampling, TNorm, Term, TermRange, rule_slots, sample_len, sample_table, tables,
 };
 
 const SECOND_ORDER_INPUTS: [InputVariable; 2] = [
@@ -166,6 +166,9 @@ const SECOND_ORDER_RULE_SLOTS: [u16; 147] =
 const SECOND_ORDER_SAMPLES: [f32; sample_len(&SECOND_ORDER_OUTPUTS, &SECOND_ORDER_TERMS, &SECOND_ORDER_PARAMS)] =
     sample_table(&SECOND_ORDER_OUTPUTS, &SECOND_ORDER_TERMS, &SECOND_ORDER_PARAMS);
 
+const SECOND_ORDER_TABLES: [f32; 64] =
+    tables(&SECOND_ORDER_INPUTS, &SECOND_ORDER_OUTPUTS, &SECOND_ORDER_TERMS, &SECOND_ORDER_RULE_TERMS);
+
 /// The controller `second-order`, validated at compile time.
 pub static SECOND_ORDER: Controller<'static> = match Controller::new(ControllerDef {
     inference: Inference::Mamdani { implication: TNorm::Minimum, aggregation: SNorm::Maximum },
@@ -179,7 +182,7 @@ pub static SECOND_ORDER: Controller<'static> = match Controller::new(ControllerD
     rule_terms: &SECOND_ORDER_RULE_TERMS,
     rule_slots: &SECOND_ORDER_RULE_SLOTS,
     samples: &SECOND_ORDER_SAMPLES,
-    consequents: &[],
+    tables: &SECOND_ORDER_TABLES,
 }) {
     Ok(controller) => controller,
     Err(_) => panic!("the generated controller `second-order` is invalid"),
