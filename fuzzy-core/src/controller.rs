@@ -64,10 +64,11 @@ pub enum Inference {
 ///   are all triangles or trapezoids, four rows (rising edge foot, rising edge slope,
 ///   falling edge foot, falling edge slope; each padded with zeros to a multiple of
 ///   [`EDGE_LANES`] terms), so that an input's terms are fuzzified four at a time. Then,
-///   for Sugeno controllers, per output two rows of one value per rule: the constant of the
-///   term the rule concludes for that output (0 when it concludes none or when that term
-///   is linear), and 1 or 0 for whether it concludes one, so that the weighted average
-///   runs over contiguous arrays instead of gathering each rule's term. Produce it with
+///   for Sugeno controllers, per output two rows of one value per rule (padded with zeros
+///   to a multiple of eight rules): the constant of the term the rule concludes for that
+///   output (0 when it concludes none or when that term is linear), and 1 or 0 for whether
+///   it concludes one, so that the weighted average runs eight rules at a time over
+///   contiguous arrays instead of gathering each rule's term. Produce it with
 ///   [`tables`] (const) or let [`crate::OwnedController`] do it.
 ///
 /// The derived tables are checked by [`Controller::new`] against a fresh computation,
@@ -386,7 +387,8 @@ pub(crate) const fn edge_len(inputs: &[InputVariable], terms: &[Term]) -> usize 
 }
 
 /// Length of the evaluation tables ([`ControllerDef::tables`]) of a controller: four rows of
-/// edges per two-edged input, then, for Sugeno, two rows of `rules` values per output.
+/// edges per two-edged input, then, for Sugeno, two rows of `rules` values (rounded up to a
+/// multiple of eight) per output.
 pub const fn table_len(
     inference: Inference,
     inputs: &[InputVariable],
@@ -396,7 +398,7 @@ pub const fn table_len(
 ) -> usize {
     edge_len(inputs, terms)
         + match inference {
-            Inference::Sugeno => 2 * outputs * rules,
+            Inference::Sugeno => 2 * outputs * sugeno_row(rules),
             Inference::Mamdani { .. } => 0,
         }
 }
@@ -426,6 +428,12 @@ const fn edge_entry(k: usize, inputs: &[InputVariable], terms: &[Term]) -> f32 {
     0.0
 }
 
+/// Length of one row of the Sugeno part of the evaluation tables: the rule count rounded up
+/// to a multiple of eight (the padding is zeros).
+pub(crate) const fn sugeno_row(rules: usize) -> usize {
+    rules.div_ceil(8) * 8
+}
+
 /// Entry `k` of the Sugeno part of the evaluation tables.
 const fn consequent_entry(
     k: usize,
@@ -438,8 +446,11 @@ const fn consequent_entry(
     if rules == 0 {
         return 0.0;
     }
-    let (row, r) = (k / rules, k % rules);
+    let (row, r) = (k / sugeno_row(rules), k % sugeno_row(rules));
     let (o, flag) = (row / 2, row % 2 == 1);
+    if r >= rules {
+        return 0.0;
+    }
     let stride = inputs + outputs.len();
     if o >= outputs.len() || r * stride + inputs + o >= rule_terms.len() {
         return 0.0;

@@ -22,6 +22,7 @@
 
 use crate::controller::{
     Controller, EDGE_LANES, Inference, MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW, Slots, edge_row,
+    sugeno_row,
 };
 use crate::defuzzify::{Moments, defuzzify_with};
 use crate::math::rt::{clamp, lane_max, lane_min, max, min, select};
@@ -83,61 +84,72 @@ impl<'a> Controller<'a> {
             }
             return Status::BUFFER_TOO_SMALL;
         };
-        let mut status = if self.shape().grid_kernel {
+        let status = if self.shape().grid_kernel {
             self.fuzzify_and_fire_grid(inputs, work.crisp, work.strengths)
         } else {
             let status = self.fuzzify(inputs, work.crisp, work.slots);
             self.fire_rules(work.slots, work.strengths);
             status
         };
-        let nan = status.contains(Status::NAN_INPUT);
+        // Zero strengths after the last rule: the Sugeno sums run over whole chunks of
+        // eight rules (and the grid firing may have written there).
+        if let Some(slack) = work
+            .strengths
+            .get_mut(def.rules.len()..)
+            .and_then(|s| s.first_chunk_mut::<ROW_SLACK>())
+        {
+            *slack = [0.0; ROW_SLACK];
+        }
+        match def.inference {
+            Inference::Sugeno => self.sugeno_outputs(status, &mut work, outputs),
+            Inference::Mamdani {
+                implication,
+                aggregation,
+            } => self.mamdani_outputs(status, implication, aggregation, &mut work, outputs),
+        }
+    }
 
+    /// The outputs of a Sugeno controller (kept out of line: a function of its own per
+    /// inference keeps each one's values in registers).
+    #[inline(never)]
+    fn sugeno_outputs(&self, mut status: Status, work: &mut Work<'_>, outputs: &mut [f32]) -> Status {
+        let def = self.def();
+        let nan = status.contains(Status::NAN_INPUT);
+        for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate() {
+            let (value, fired) = self.sugeno_output(o, variable, work.crisp, work.strengths, work.slots);
+            status |= finish_output(variable, value, fired, nan, variable.lock_range, out);
+        }
+        status
+    }
+
+    /// The outputs of a Mamdani controller (see [`Controller::sugeno_outputs`]).
+    #[inline(never)]
+    fn mamdani_outputs(
+        &self,
+        mut status: Status,
+        implication: TNorm,
+        aggregation: SNorm,
+        work: &mut Work<'_>,
+        outputs: &mut [f32],
+    ) -> Status {
+        let def = self.def();
+        let nan = status.contains(Status::NAN_INPUT);
         let mut sample_offset = 0usize;
         for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate() {
-            let (value, fired) = match def.inference {
-                Inference::Sugeno => self.sugeno_output(
-                    o,
-                    variable,
-                    work.crisp,
-                    rule_part(work.strengths, def.rules.len()),
-                    work.slots,
-                ),
-                Inference::Mamdani {
-                    implication,
-                    aggregation,
-                } => {
-                    let mut moments = Moments::new();
-                    sample_offset += self.aggregate_output(
-                        o,
-                        variable,
-                        implication,
-                        aggregation,
-                        sample_offset,
-                        &mut moments,
-                        &mut work,
-                    );
-                    let set = work.set.get(..variable.sampling.count()).unwrap_or(&[]);
-                    let (x0, dx) = variable.sampling.grid(variable.min, variable.max);
-                    defuzzify_with(variable.defuzzifier, set, &moments, x0, dx)
-                }
-            };
-            let midpoint = variable.midpoint();
-            let fallback = match variable.fallback {
-                Fallback::Midpoint => midpoint,
-                Fallback::Value(v) => v,
-                Fallback::Hold => select(abs(*out) <= f32::MAX, *out, midpoint),
-            };
-            let computed = fired & !nan & (abs(value) <= f32::MAX);
-            let mut y = select(computed, value, fallback);
-            let locked = variable.lock_range || matches!(def.inference, Inference::Mamdani { .. });
-            if locked {
-                y = clamp(y, variable.min, variable.max);
-            }
-            // `+ 0.0` turns -0 into +0 (exact for every other value).
-            *out = y + 0.0;
-            status = status
-                .with_if(Status::NO_RULE_FIRED, !fired)
-                .with_if(Status::FALLBACK, !computed);
+            let mut moments = Moments::new();
+            sample_offset += self.aggregate_output(
+                o,
+                variable,
+                implication,
+                aggregation,
+                sample_offset,
+                &mut moments,
+                work,
+            );
+            let set = work.set.get(..variable.sampling.count()).unwrap_or(&[]);
+            let (x0, dx) = variable.sampling.grid(variable.min, variable.max);
+            let (value, fired) = defuzzify_with(variable.defuzzifier, set, &moments, x0, dx);
+            status |= finish_output(variable, value, fired, nan, true, out);
         }
         status
     }
@@ -520,25 +532,22 @@ impl<'a> Controller<'a> {
     ) -> (f32, bool) {
         let def = self.def();
         let rules = def.rules.len();
-        let start = self.shape().consequent_offset + 2 * o * rules;
-        let table = def.tables.get(start..start + 2 * rules).unwrap_or(&[]);
-        let (values, flags) = table.split_at_checked(rules).unwrap_or((&[], &[]));
+        let row = sugeno_row(rules);
+        let start = self.shape().consequent_offset + 2 * o * row;
+        let table = def.tables.get(start..start + 2 * row).unwrap_or(&[]);
+        let (values, flags) = table.split_at_checked(row).unwrap_or((&[], &[]));
+        // Whole chunks of eight rules: the strengths past the last rule are zeros (see
+        // `evaluate`), and so are the table rows' padding.
+        let strengths = strengths.get(..row).unwrap_or(&[]);
         let mut weighted = [0.0f32; SUGENO_LANES];
         let mut total = [0.0f32; SUGENO_LANES];
+        let (s_chunks, _) = strengths.as_chunks::<SUGENO_LANES>();
+        let (c_chunks, _) = flags.as_chunks::<SUGENO_LANES>();
         if self.shape().linear_outputs & (1 << o) == 0 {
-            let (s_chunks, s_tail) = strengths.as_chunks::<SUGENO_LANES>();
-            let (z_chunks, z_tail) = values.as_chunks::<SUGENO_LANES>();
-            let (c_chunks, c_tail) = flags.as_chunks::<SUGENO_LANES>();
+            let (z_chunks, _) = values.as_chunks::<SUGENO_LANES>();
             for ((s, z), c) in s_chunks.iter().zip(z_chunks).zip(c_chunks) {
                 sugeno_lanes(s, z, c, &mut weighted, &mut total);
             }
-            sugeno_lanes(
-                &padded(s_tail),
-                &padded(z_tail),
-                &padded(c_tail),
-                &mut weighted,
-                &mut total,
-            );
         } else {
             let layout = Slots {
                 terms: def.terms.len(),
@@ -557,19 +566,14 @@ impl<'a> Controller<'a> {
                 *sink = 0.0;
             }
             let slots: &[f32] = slots;
-            let value = |target: Option<&u16>| match target {
-                Some(target) => load(slots, *target),
-                None => 0.0,
-            };
-            let (s_chunks, s_tail) = strengths.as_chunks::<SUGENO_LANES>();
-            let (t_chunks, t_tail) = self.column(def.inputs.len() + o).as_chunks::<SUGENO_LANES>();
-            let (c_chunks, c_tail) = flags.as_chunks::<SUGENO_LANES>();
-            for ((s, t), c) in s_chunks.iter().zip(t_chunks).zip(c_chunks) {
-                let z = core::array::from_fn(|k| value(t.get(k)));
+            let targets = self.column(def.inputs.len() + o);
+            for (chunk, (s, c)) in s_chunks.iter().zip(c_chunks).enumerate() {
+                let z = core::array::from_fn(|k| match targets.get(chunk * SUGENO_LANES + k) {
+                    Some(target) => load(slots, *target),
+                    None => 0.0,
+                });
                 sugeno_lanes(s, &z, c, &mut weighted, &mut total);
             }
-            let z = core::array::from_fn(|k| value(t_tail.get(k)));
-            sugeno_lanes(&padded(s_tail), &z, &padded(c_tail), &mut weighted, &mut total);
         }
         let (weighted, total) = (pairwise(weighted), pairwise(total));
         let fired = total > 0.0;
@@ -737,6 +741,36 @@ fn aggregate_blocks<const N: usize>(
     table.len() - rest.len()
 }
 
+/// Stores an output: `value` when a rule fired, no input was NaN and `value` is finite,
+/// else the output's [`Fallback`] (`out` holds the previous output on entry); clamped into
+/// the range when `locked`; never -0. Returns the output's status bits.
+#[inline(always)]
+fn finish_output(
+    variable: &OutputVariable,
+    value: f32,
+    fired: bool,
+    nan: bool,
+    locked: bool,
+    out: &mut f32,
+) -> Status {
+    let midpoint = variable.midpoint();
+    let fallback = match variable.fallback {
+        Fallback::Midpoint => midpoint,
+        Fallback::Value(v) => v,
+        Fallback::Hold => select(abs(*out) <= f32::MAX, *out, midpoint),
+    };
+    let computed = fired & !nan & (abs(value) <= f32::MAX);
+    let mut y = select(computed, value, fallback);
+    if locked {
+        y = clamp(y, variable.min, variable.max);
+    }
+    // `+ 0.0` turns -0 into +0 (exact for every other value).
+    *out = y + 0.0;
+    Status::OK
+        .with_if(Status::NO_RULE_FIRED, !fired)
+        .with_if(Status::FALLBACK, !computed)
+}
+
 /// Largest term count per input of the grid kernel.
 pub(crate) const GRID_TERMS: usize = 16;
 
@@ -869,8 +903,9 @@ fn fire_grid_rows<const W: usize>(
 pub(crate) const SUGENO_LANES: usize = 8;
 
 /// `weighted[k] += s[k] · z[k]` and `total[k] += s[k] · c[k]` for the eight rules of a
-/// chunk (rule `r` is lane `r mod 8`; a partial last chunk is padded with zeros, which adds
-/// exact zeros).
+/// chunk (rule `r` is lane `r mod 8`). The last chunk is padded with zero strengths and
+/// table entries; adding their `±0` products to a partial sum changes nothing (a partial
+/// sum is never `-0`).
 #[inline(always)]
 fn sugeno_lanes(
     s: &[f32; SUGENO_LANES],
@@ -883,16 +918,6 @@ fn sugeno_lanes(
         weighted[k] += s[k] * z[k];
         total[k] += s[k] * c[k];
     }
-}
-
-/// Up to eight values, padded with zeros.
-#[inline(always)]
-fn padded(values: &[f32]) -> [f32; SUGENO_LANES] {
-    // Element by element: a copy of the slice compiles to a `memcpy` call.
-    core::array::from_fn(|k| match values.get(k) {
-        Some(v) => *v,
-        None => 0.0,
-    })
 }
 
 /// Strength of one rule: the antecedent degrees folded with the rule's norm from the first

@@ -270,8 +270,9 @@ fn stale_derived_tables_are_rejected() {
         Controller::new(short),
         Err(Error::EvaluationTables { expected: 64 })
     );
-    // A Sugeno controller adds two rows of rule constants and flags per output.
-    assert_eq!(PD_SUGENO.def().tables.len(), 64 + 2 * 49);
+    // A Sugeno controller adds two rows of rule constants and flags per output, padded to
+    // whole chunks of eight rules.
+    assert_eq!(PD_SUGENO.def().tables.len(), 64 + 2 * 56);
     let mut rules = def.rules.to_vec();
     rules[3].connective = Connective::Or;
     // An OR rule maps an unused antecedent elsewhere: the table no longer matches... but the
