@@ -216,6 +216,7 @@ impl<'a> Controller<'a> {
     /// Aggregates Mamdani output `o`, whose sampled terms start at `offset` in the sample
     /// table, into the front of the scratch's set area, and accumulates its `moments`.
     #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
     fn aggregate_output(
         &self,
         o: usize,
