@@ -739,7 +739,9 @@ fn aggregate_blocks<const N: usize>(
                 *g = f(*g, w, *s);
             }
         }
-        moments.add(&g);
+        for eight in g.as_chunks::<8>().0 {
+            moments.add(eight);
+        }
         for (o, g) in out.iter_mut().zip(g) {
             *o = g;
         }
