@@ -82,17 +82,22 @@ const SUGENO_SLOTS: [u16; PD_TABLE.len()] = rule_slots(
     &PD_TABLE,
 );
 
-/// Any Mamdani inference (the table length depends only on Mamdani or Sugeno).
+/// The reference Mamdani controllers' inference (min implication, max aggregation).
 const MAMDANI: Inference = Inference::Mamdani {
     implication: TNorm::Minimum,
     aggregation: SNorm::Maximum,
 };
 
 const PD_TABLES: [f32; table_len(MAMDANI, &PD_INPUTS, 1, &PD_TERMS, 49)] =
-    tables(&PD_INPUTS, &PD_OUTPUTS, &PD_TERMS, &PD_TABLE);
+    tables(MAMDANI, &PD_INPUTS, &PD_OUTPUTS, &PD_TERMS, &PD_TABLE);
 
-const SUGENO_TABLES: [f32; table_len(Inference::Sugeno, &PD_INPUTS, 1, &SUGENO_TERMS, 49)] =
-    tables(&PD_INPUTS, &SUGENO_OUTPUTS, &SUGENO_TERMS, &PD_TABLE);
+const SUGENO_TABLES: [f32; table_len(Inference::Sugeno, &PD_INPUTS, 1, &SUGENO_TERMS, 49)] = tables(
+    Inference::Sugeno,
+    &PD_INPUTS,
+    &SUGENO_OUTPUTS,
+    &SUGENO_TERMS,
+    &PD_TABLE,
+);
 
 /// The 7×7 PD Mamdani controller (see the module docs).
 pub static PD_MAMDANI: Controller<'static> = match Controller::new(ControllerDef {
@@ -283,7 +288,7 @@ const MIXED_SAMPLES: [f32; sample_len(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAM
     sample_table(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS);
 
 const MIXED_TABLES: [f32; table_len(MAMDANI, &MIXED_INPUTS, 4, &MIXED_TERMS, 12)] =
-    tables(&MIXED_INPUTS, &MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_TABLE);
+    tables(MAMDANI, &MIXED_INPUTS, &MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_TABLE);
 
 const MIXED_SLOTS: [u16; MIXED_TABLE.len()] = rule_slots(
     &MIXED_INPUTS,
@@ -374,7 +379,7 @@ const GRID_SAMPLES: [f32; sample_len(&GRID_OUTPUTS, &GRID_TERMS, &[])] =
     sample_table(&GRID_OUTPUTS, &GRID_TERMS, &[]);
 
 const GRID_TABLES: [f32; table_len(MAMDANI, &GRID_INPUTS, 1, &GRID_TERMS, 125)] =
-    tables(&GRID_INPUTS, &GRID_OUTPUTS, &GRID_TERMS, &GRID_TABLE);
+    tables(MAMDANI, &GRID_INPUTS, &GRID_OUTPUTS, &GRID_TERMS, &GRID_TABLE);
 
 const GRID_SLOTS: [u16; GRID_TABLE.len()] = rule_slots(
     &GRID_INPUTS,

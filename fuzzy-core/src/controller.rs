@@ -68,7 +68,11 @@ pub enum Inference {
 ///   to a multiple of eight rules): the constant of the term the rule concludes for that
 ///   output (0 when it concludes none or when that term is linear), and 1 or 0 for whether
 ///   it concludes one, so that the weighted average runs eight rules at a time over
-///   contiguous arrays instead of gathering each rule's term. Produce it with
+///   contiguous arrays instead of gathering each rule's term. For Mamdani controllers
+///   instead, per output, one value per rule: the position of the term it concludes within
+///   the output, or the last slot of the output's activation array (15 below 16 terms,
+///   else 127) when it concludes none, as a `u32` bit pattern: the rule strengths are
+///   combined into term activations without any index arithmetic. Produce it with
 ///   [`tables`] (const) or let [`crate::OwnedController`] do it.
 ///
 /// The derived tables are checked by [`Controller::new`] against a fresh computation,
@@ -401,7 +405,7 @@ pub(crate) const fn edge_len(inputs: &[InputVariable], terms: &[Term]) -> usize 
 
 /// Length of the evaluation tables ([`ControllerDef::tables`]) of a controller: four rows of
 /// edges per two-edged input, then, for Sugeno, two rows of `rules` values (rounded up to a
-/// multiple of eight) per output.
+/// multiple of eight) per output, for Mamdani one row of `rules` values per output.
 pub const fn table_len(
     inference: Inference,
     inputs: &[InputVariable],
@@ -412,8 +416,43 @@ pub const fn table_len(
     edge_len(inputs, terms)
         + match inference {
             Inference::Sugeno => 2 * outputs * sugeno_row(rules),
-            Inference::Mamdani { .. } => 0,
+            Inference::Mamdani { .. } => outputs * rules,
         }
+}
+
+/// Size of the local activation array of a Mamdani output with `terms` terms: a power of
+/// two above the term count, whose last entry collects the rules that conclude no term of
+/// the output (16 below 16 terms, else 128).
+pub(crate) const fn activation_slots(terms: usize) -> usize {
+    if terms < 16 {
+        16
+    } else {
+        crate::MAX_TERMS_PER_VARIABLE + 1
+    }
+}
+
+/// Entry `k` of the Mamdani part of the evaluation tables: for output `k / rules`, the
+/// position of the term rule `k % rules` concludes, or the last activation slot when it
+/// concludes none (a `u32` bit pattern).
+const fn rule_term_entry(
+    k: usize,
+    inputs: usize,
+    outputs: &[OutputVariable],
+    rules: usize,
+    rule_terms: &[i8],
+) -> f32 {
+    if rules == 0 || k / rules >= outputs.len() {
+        return 0.0;
+    }
+    let (o, r) = (k / rules, k % rules);
+    let count = outputs[o].terms.count as usize;
+    let i = r * (inputs + outputs.len()) + inputs + o;
+    let position = if i < rule_terms.len() && rule_terms[i] > 0 && (rule_terms[i] as usize) <= count {
+        rule_terms[i] as usize - 1
+    } else {
+        activation_slots(count) - 1
+    };
+    f32::from_bits(position as u32)
 }
 
 /// Entry `k` of the edge part of the evaluation tables (`k < edge_len`).
@@ -488,6 +527,7 @@ const fn consequent_entry(
 /// Entry `k` of the evaluation tables; 0 past their end.
 const fn table_entry(
     k: usize,
+    inference: Inference,
     inputs: &[InputVariable],
     outputs: &[OutputVariable],
     terms: &[Term],
@@ -496,9 +536,11 @@ const fn table_entry(
 ) -> f32 {
     let edges = edge_len(inputs, terms);
     if k < edges {
-        edge_entry(k, inputs, terms)
-    } else {
-        consequent_entry(k - edges, inputs.len(), outputs, terms, rules, rule_terms)
+        return edge_entry(k, inputs, terms);
+    }
+    match inference {
+        Inference::Sugeno => consequent_entry(k - edges, inputs.len(), outputs, terms, rules, rule_terms),
+        Inference::Mamdani { .. } => rule_term_entry(k - edges, inputs.len(), outputs, rules, rule_terms),
     }
 }
 
@@ -506,6 +548,7 @@ const fn table_entry(
 /// (size it with [`table_len`]).
 pub const fn fill_tables(
     table: &mut [f32],
+    inference: Inference,
     inputs: &[InputVariable],
     outputs: &[OutputVariable],
     terms: &[Term],
@@ -518,23 +561,24 @@ pub const fn fill_tables(
     };
     let mut k = 0;
     while k < table.len() {
-        table[k] = table_entry(k, inputs, outputs, terms, rules, rule_terms);
+        table[k] = table_entry(k, inference, inputs, outputs, terms, rules, rule_terms);
         k += 1;
     }
 }
 
 /// The evaluation tables as a `const` array:
 /// `const TABLES: [f32; table_len(INFERENCE, &INPUTS, OUTPUTS.len(), &TERMS, RULES.len())] =
-/// tables(&INPUTS, &OUTPUTS, &TERMS, &RULE_TERMS);`. A wrong length or a stale value is
-/// caught by [`Controller::new`].
+/// tables(INFERENCE, &INPUTS, &OUTPUTS, &TERMS, &RULE_TERMS);`. A wrong length or a stale
+/// value is caught by [`Controller::new`].
 pub const fn tables<const N: usize>(
+    inference: Inference,
     inputs: &[InputVariable],
     outputs: &[OutputVariable],
     terms: &[Term],
     rule_terms: &[i8],
 ) -> [f32; N] {
     let mut table = [0.0f32; N];
-    fill_tables(&mut table, inputs, outputs, terms, rule_terms);
+    fill_tables(&mut table, inference, inputs, outputs, terms, rule_terms);
     table
 }
 
@@ -988,6 +1032,7 @@ const fn check_tables(def: &ControllerDef) -> Result<(), Error> {
     while k < expected {
         let value = table_entry(
             k,
+            def.inference,
             def.inputs,
             def.outputs,
             def.terms,

@@ -21,8 +21,8 @@
 //!    terms (`samples` values) and defuzzify.
 
 use crate::controller::{
-    Controller, EDGE_LANES, Inference, MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW, Slots, edge_row,
-    sugeno_row,
+    Controller, EDGE_LANES, Inference, MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW, Slots,
+    activation_slots, edge_row, sugeno_row,
 };
 use crate::defuzzify::{Moments, defuzzify_with};
 use crate::math::rt::{clamp, lane_max, lane_min, max, min, select};
@@ -464,22 +464,18 @@ impl<'a> Controller<'a> {
         }
     }
 
-    /// Combines the strengths of the rules concluding each term of output `o` (whose first
-    /// term is at working-array position `first`) into a local array of `N` activations
-    /// (`N` a power of two above the output's term count): entry `t` for term `t`, entry
-    /// `N - 1` for the rules that conclude no term of this output. Rules are visited in
-    /// order, so a sum combines in rule order. Every index is masked into the array, so
-    /// the loop has no bounds checks.
+    /// Combines the strengths of the rules concluding each term of Mamdani output `o` into a
+    /// local array of `N` activations ([`activation_slots`]): entry `t` for term `t`, entry
+    /// `N - 1` for the rules that conclude no term of this output. Each rule's entry comes
+    /// from the output's row of the evaluation tables, masked into the array, so the loop
+    /// has neither index arithmetic nor bounds checks.
     #[inline(always)]
-    fn combine_into_terms<const N: usize>(
-        &self,
-        o: usize,
-        first: usize,
-        combine: SNorm,
-        strengths: &[f32],
-    ) -> [f32; N] {
-        let column = self.column(self.def().inputs.len() + o);
-        let index = |target: u16| (target as usize).wrapping_sub(first).min(N - 1);
+    fn combine_into_terms<const N: usize>(&self, o: usize, combine: SNorm, strengths: &[f32]) -> [f32; N] {
+        let def = self.def();
+        let rules = def.rules.len();
+        let start = self.shape().consequent_offset + o * rules;
+        let column = def.tables.get(start..start + rules).unwrap_or(&[]);
+        let index = |entry: &f32| entry.to_bits() as usize & (N - 1);
         // On out-of-order cores (x86-64, AArch64) the maximum uses four copies (rule r into
         // copy r mod 4) merged at the end: maximum is exact and commutative, so the
         // activations are the same, and the dependency chains through memory are a quarter
@@ -493,13 +489,13 @@ impl<'a> Controller<'a> {
             let (s_chunks, s_tail) = strengths.as_chunks::<4>();
             for (targets, s) in t_chunks.iter().zip(s_chunks) {
                 for (copy, (target, s)) in copies.iter_mut().zip(targets.iter().zip(s)) {
-                    if let Some(a) = copy.get_mut(index(*target)) {
+                    if let Some(a) = copy.get_mut(index(target)) {
                         *a = max(*a, *s);
                     }
                 }
             }
             for (copy, (target, s)) in copies.iter_mut().zip(t_tail.iter().zip(s_tail)) {
-                if let Some(a) = copy.get_mut(index(*target)) {
+                if let Some(a) = copy.get_mut(index(target)) {
                     *a = max(*a, *s);
                 }
             }
@@ -509,7 +505,7 @@ impl<'a> Controller<'a> {
         // One copy, rules in order (so a sum combines in rule order).
         let mut activations = [0.0f32; N];
         for (target, s) in column.iter().zip(strengths) {
-            if let Some(a) = activations.get_mut(index(*target)) {
+            if let Some(a) = activations.get_mut(index(target)) {
                 *a = match combine {
                     SNorm::Maximum => max(*a, *s),
                     SNorm::UnboundedSum => *a + *s,
@@ -615,16 +611,12 @@ impl<'a> Controller<'a> {
         let combinable = matches!(aggregation, SNorm::Maximum)
             || matches!((aggregation, implication), (SNorm::UnboundedSum, TNorm::Product));
         if combinable {
-            if terms < SMALL_OUTPUT {
-                let activations = self.combine_into_terms::<SMALL_OUTPUT>(o, first, aggregation, strengths);
+            if activation_slots(terms) == SMALL_OUTPUT {
+                let activations = self.combine_into_terms::<SMALL_OUTPUT>(o, aggregation, strengths);
                 aggregate_combined(set, table, &activations, aggregation, implication, moments)
             } else {
-                let activations = self.combine_into_terms::<{ MAX_TERMS_PER_VARIABLE + 1 }>(
-                    o,
-                    first,
-                    aggregation,
-                    strengths,
-                );
+                let activations =
+                    self.combine_into_terms::<{ MAX_TERMS_PER_VARIABLE + 1 }>(o, aggregation, strengths);
                 aggregate_combined(set, table, &activations, aggregation, implication, moments)
             }
         } else {
@@ -676,7 +668,7 @@ fn for_each_row(
     table.len() - rest.len()
 }
 
-/// Terms below this count use a 16-entry activation array (see `combine_into_terms`).
+/// The activation array size of outputs with fewer than 16 terms ([`activation_slots`]).
 const SMALL_OUTPUT: usize = 16;
 
 /// [`aggregate_blocks`] with the implication and aggregation of a combinable pair.

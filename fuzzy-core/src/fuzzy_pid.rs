@@ -56,7 +56,7 @@
 //! const TABLE: [i8; 12] = [1, 1, 1, 1, 2, 2, 2, 1, 3, 2, 2, 4];
 //! const SLOTS: [u16; 12] = rule_slots(&INPUTS, &OUTPUTS, TERMS.len(), &RULES, &TABLE);
 //! const TABLES: [f32; table_len(Inference::Sugeno, &INPUTS, 1, &TERMS, 4)] =
-//!     tables(&INPUTS, &OUTPUTS, &TERMS, &TABLE);
+//!     tables(Inference::Sugeno, &INPUTS, &OUTPUTS, &TERMS, &TABLE);
 //!
 //! static PD: FuzzyPid<'static> = match Controller::new(ControllerDef {
 //!     inference: Inference::Sugeno, and: TNorm::Product, or: SNorm::Maximum,

@@ -611,7 +611,14 @@ impl ControllerSpec {
         }
         let mut tables =
             alloc::vec![0.0f32; table_len(self.inference, &inputs, outputs.len(), &terms, rules.len())];
-        fill_tables(&mut tables, &inputs, &outputs, &terms, &rule_terms);
+        fill_tables(
+            &mut tables,
+            self.inference,
+            &inputs,
+            &outputs,
+            &terms,
+            &rule_terms,
+        );
         let owned = OwnedController {
             spec: self.clone(),
             inference: self.inference,

@@ -246,8 +246,9 @@ fn stale_derived_tables_are_rejected() {
         ..def
     };
     assert_eq!(Controller::new(stale), Err(Error::RuleSlots));
-    // Evaluation tables: two inputs of 7 triangles -> 2 x 4 rows of 8 edge values.
-    assert_eq!(def.tables.len(), 64);
+    // Evaluation tables: two inputs of 7 triangles -> 2 x 4 rows of 8 edge values, then one
+    // concluded-term position per rule.
+    assert_eq!(def.tables.len(), 64 + 49);
     let mut tables = def.tables.to_vec();
     tables[9] = f32::from_bits(tables[9].to_bits() + 1); // one ulp off a rising slope
     let stale = fuzzy_core::ControllerDef {
@@ -256,7 +257,7 @@ fn stale_derived_tables_are_rejected() {
     };
     assert_eq!(
         Controller::new(stale),
-        Err(Error::EvaluationTables { expected: 64 })
+        Err(Error::EvaluationTables { expected: 64 + 49 })
     );
     let short = fuzzy_core::ControllerDef {
         tables: &def.tables[1..],
@@ -264,7 +265,7 @@ fn stale_derived_tables_are_rejected() {
     };
     assert_eq!(
         Controller::new(short),
-        Err(Error::EvaluationTables { expected: 64 })
+        Err(Error::EvaluationTables { expected: 64 + 49 })
     );
     // A Sugeno controller adds two rows of rule constants and flags per output, padded to
     // whole chunks of eight rules.

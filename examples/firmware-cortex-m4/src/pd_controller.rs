@@ -166,8 +166,13 @@ const PD_RULE_SLOTS: [u16; 147] =
 const PD_SAMPLES: [f32; sample_len(&PD_OUTPUTS, &PD_TERMS, &PD_PARAMS)] =
     sample_table(&PD_OUTPUTS, &PD_TERMS, &PD_PARAMS);
 
-const PD_TABLES: [f32; 64] =
-    tables(&PD_INPUTS, &PD_OUTPUTS, &PD_TERMS, &PD_RULE_TERMS);
+const PD_TABLES: [f32; 113] = tables(
+    Inference::Mamdani { implication: TNorm::Minimum, aggregation: SNorm::Maximum },
+    &PD_INPUTS,
+    &PD_OUTPUTS,
+    &PD_TERMS,
+    &PD_RULE_TERMS,
+);
 
 /// The controller `pd`, validated at compile time.
 pub static PD: Controller<'static> = match Controller::new(ControllerDef {

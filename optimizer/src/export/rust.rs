@@ -244,8 +244,10 @@ pub fn write(controller: &OwnedController) -> String {
     );
     let _ = writeln!(
         out,
-        "const {name}_TABLES: [f32; {n}] =\n    tables(&{name}_INPUTS, &{name}_OUTPUTS, &{name}_TERMS, &{name}_RULE_TERMS);\n",
-        n = def.tables.len()
+        "const {name}_TABLES: [f32; {n}] = tables(\n    {inference},\n    &{name}_INPUTS,\n    &{name}_OUTPUTS,\n    \
+         &{name}_TERMS,\n    &{name}_RULE_TERMS,\n);\n",
+        n = def.tables.len(),
+        inference = inference(def.inference),
     );
     let _ = writeln!(
         out,

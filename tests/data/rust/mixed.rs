@@ -131,8 +131,13 @@ const MIXED_RULE_SLOTS: [u16; 84] =
 const MIXED_SAMPLES: [f32; sample_len(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS)] =
     sample_table(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS);
 
-const MIXED_TABLES: [f32; 0] =
-    tables(&MIXED_INPUTS, &MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_RULE_TERMS);
+const MIXED_TABLES: [f32; 48] = tables(
+    Inference::Mamdani { implication: TNorm::Minimum, aggregation: SNorm::Maximum },
+    &MIXED_INPUTS,
+    &MIXED_OUTPUTS,
+    &MIXED_TERMS,
+    &MIXED_RULE_TERMS,
+);
 
 /// The controller `mixed`, validated at compile time.
 pub static MIXED: Controller<'static> = match Controller::new(ControllerDef {

@@ -166,8 +166,13 @@ const SECOND_ORDER_RULE_SLOTS: [u16; 147] =
 const SECOND_ORDER_SAMPLES: [f32; sample_len(&SECOND_ORDER_OUTPUTS, &SECOND_ORDER_TERMS, &SECOND_ORDER_PARAMS)] =
     sample_table(&SECOND_ORDER_OUTPUTS, &SECOND_ORDER_TERMS, &SECOND_ORDER_PARAMS);
 
-const SECOND_ORDER_TABLES: [f32; 64] =
-    tables(&SECOND_ORDER_INPUTS, &SECOND_ORDER_OUTPUTS, &SECOND_ORDER_TERMS, &SECOND_ORDER_RULE_TERMS);
+const SECOND_ORDER_TABLES: [f32; 113] = tables(
+    Inference::Mamdani { implication: TNorm::Minimum, aggregation: SNorm::Maximum },
+    &SECOND_ORDER_INPUTS,
+    &SECOND_ORDER_OUTPUTS,
+    &SECOND_ORDER_TERMS,
+    &SECOND_ORDER_RULE_TERMS,
+);
 
 /// The controller `second-order`, validated at compile time.
 pub static SECOND_ORDER: Controller<'static> = match Controller::new(ControllerDef {
