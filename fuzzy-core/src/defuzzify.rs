@@ -22,7 +22,10 @@ use crate::math::rt::{max, select, select_bits};
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Defuzzifier {
-    /// Mamdani: centre of gravity (MATLAB `centroid`, FCL `COG`).
+    /// Mamdani: centre of gravity (MATLAB `centroid`, FCL `COG`): `Σ x_i μ_i / Σ μ_i` over
+    /// the sample points, each sum taken in `f32` in eight partial sums (sample `i` into
+    /// partial `i mod 8`) reduced as `((p0+p4)+(p2+p6))+((p1+p5)+(p3+p7))`, so that every
+    /// target (and the C export) rounds the same way.
     Centroid,
     /// Mamdani: point splitting the area in two halves (MATLAB `bisector`, FCL `COA`).
     Bisector,
@@ -33,9 +36,12 @@ pub enum Defuzzifier {
     SmallestOfMaximum,
     /// Mamdani: largest maximising point (FCL `RM`).
     LargestOfMaximum,
-    /// Sugeno: `Σ w z / Σ w` (MATLAB `wtaver`).
+    /// Sugeno: `Σ w z / Σ w` (MATLAB `wtaver`) over the rules, `w` a rule's strength
+    /// (weight included) and `z` the value of the term it concludes; rules concluding no
+    /// term of the output count in neither sum. Each sum is taken rule by rule in eight
+    /// partial sums (rule `r` into partial `r mod 8`), reduced as for [`Defuzzifier::Centroid`].
     WeightedAverage,
-    /// Sugeno: `Σ w z` (MATLAB `wtsum`).
+    /// Sugeno: `Σ w z` (MATLAB `wtsum`), summed as for [`Defuzzifier::WeightedAverage`].
     WeightedSum,
 }
 
