@@ -135,7 +135,8 @@ pub(crate) struct RuleShape {
     /// Bit `i` set: every term of input `i` is a triangle or trapezoid (it has an edge
     /// block in the evaluation tables).
     pub two_edged_inputs: u16,
-    /// Where the Sugeno part of the evaluation tables starts (after the edge blocks).
+    /// Where the output rows of the evaluation tables (Sugeno constants and flags, or
+    /// Mamdani term positions) start, after the edge blocks.
     pub consequent_offset: usize,
     /// The grid kernel applies: a `grid` of at most 16 × 16 terms, both inputs two-edged,
     /// AND minimum or product (see `Controller::fuzzify_and_fire_grid`).
@@ -1155,6 +1156,20 @@ impl<'a> Controller<'a> {
     /// AND minimum or product), which gives the same results bit for bit.
     pub const fn uses_grid_kernel(&self) -> bool {
         self.shape.grid_kernel
+    }
+
+    /// Sugeno output `o`'s two rows of the evaluation tables (see [`ControllerDef`]): per
+    /// rule the constant it concludes and 1 or 0 for whether it concludes a term of `o`,
+    /// each row padded with zeros to a multiple of eight rules. Empty for a Mamdani
+    /// controller or a missing output.
+    pub fn sugeno_rows(&self, o: usize) -> (&'a [f32], &'a [f32]) {
+        let tables: &'a [f32] = self.def.tables;
+        let row = sugeno_row(self.def.rules.len());
+        let start = self.shape.consequent_offset + 2 * o * row;
+        match (self.def.inference, tables.get(start..start + 2 * row)) {
+            (Inference::Sugeno, Some(rows)) => rows.split_at(row),
+            _ => (&[], &[]),
+        }
     }
 
     /// The same controller, evaluated by the general code only. For tests that compare

@@ -535,9 +535,7 @@ impl<'a> Controller<'a> {
         let def = self.def();
         let rules = def.rules.len();
         let row = sugeno_row(rules);
-        let start = self.shape().consequent_offset + 2 * o * row;
-        let table = def.tables.get(start..start + 2 * row).unwrap_or(&[]);
-        let (values, flags) = table.split_at_checked(row).unwrap_or((&[], &[]));
+        let (values, flags) = self.sugeno_rows(o);
         // Whole chunks of eight rules: the strengths past the last rule are zeros (see
         // `evaluate`), and so are the table rows' padding.
         let strengths = strengths.get(..row).unwrap_or(&[]);
@@ -771,8 +769,9 @@ fn finish_output(
         .with_if(Status::FALLBACK, !computed)
 }
 
-/// Largest term count per input of the grid kernel.
-pub(crate) const GRID_TERMS: usize = 16;
+/// Largest term count per input of the grid kernel: a row of the grid is one store into the
+/// strengths' slack.
+pub(crate) const GRID_TERMS: usize = ROW_SLACK;
 
 /// The crisp value of an input (`None`: missing), whether it was NaN and whether it lay
 /// outside the range: NaN clamps to `min` (the outputs take their fallbacks anyway), values

@@ -383,12 +383,11 @@ pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Res
             Inference::Sugeno => {
                 // The Sugeno rows that end fuzzy-core's evaluation tables: per rule the
                 // concluded constant and whether the rule concludes this output.
-                // (Each row is padded to a multiple of eight rules.)
-                let row = n_rules.div_ceil(8) * 8;
-                let start = def.tables.len() - 2 * (n_out - o) * row;
-                let rows = def.tables.get(start..start + 2 * row).unwrap_or(&[]);
-                let (values, flags) = rows.split_at(row);
-                let (values, flags) = (&values[..n_rules], &flags[..n_rules]);
+                let (values, flags) = compiled.sugeno_rows(o);
+                let (values, flags) = (
+                    values.get(..n_rules).unwrap_or(values),
+                    flags.get(..n_rules).unwrap_or(flags),
+                );
                 let _ = writeln!(
                     c,
                     "/* Output {o}: per rule, the constant it concludes and whether it concludes one. */\n\
