@@ -1167,7 +1167,7 @@ impl<'a> Controller<'a> {
         let row = sugeno_row(self.def.rules.len());
         let start = self.shape.consequent_offset + 2 * o * row;
         match (self.def.inference, tables.get(start..start + 2 * row)) {
-            (Inference::Sugeno, Some(rows)) => rows.split_at(row),
+            (Inference::Sugeno, Some(rows)) => rows.split_at_checked(row).unwrap_or((&[], &[])),
             _ => (&[], &[]),
         }
     }
