@@ -236,14 +236,16 @@ int main(void) {
         let results = run(&program, &input);
         assert_eq!(results.len(), rows.len(), "{name}: the C program stopped early");
         let controller = owned.controller();
-        let mut worst = 0.0f64;
         for (row, c_row) in rows.iter().zip(&results) {
             let (expected, status) = evaluate(&controller, row);
-            for ((c_value, rust), variable) in c_row.iter().zip(&expected).zip(controller.def().outputs) {
-                let range = f64::from(variable.max - variable.min);
-                let error = (c_value - f64::from(*rust)).abs() / range;
-                worst = worst.max(error);
-                assert!(error <= 1e-6, "{name}: inputs {row:?}: C {c_value}, Rust {rust}");
+            for (c_value, rust) in c_row.iter().zip(&expected) {
+                // `%.9g` prints an f32 exactly enough to read the same f32 back: the
+                // comparison is bit for bit.
+                assert_eq!(
+                    (*c_value as f32).to_bits(),
+                    rust.to_bits(),
+                    "{name}: inputs {row:?}: C {c_value}, Rust {rust}"
+                );
             }
             assert_eq!(
                 *c_row.last().unwrap() as u8,
@@ -251,10 +253,7 @@ int main(void) {
                 "{name}: status for {row:?}"
             );
         }
-        println!(
-            "C export {name}: worst error {worst:.1e} of the output range over {} inputs",
-            rows.len()
-        );
+        println!("C export {name}: equal bit for bit over {} inputs", rows.len());
     }
 
     #[test]
@@ -330,8 +329,9 @@ int main(void) {
         assert_eq!(results.len(), samples.len());
         for ((setpoint, measurement), c_row) in samples.iter().zip(&results) {
             let step = pid.step(&mut state, *setpoint, *measurement);
-            assert!(
-                (c_row[0] - f64::from(step.output)).abs() <= 1e-6 * 4.5,
+            assert_eq!(
+                (c_row[0] as f32).to_bits(),
+                step.output.to_bits(),
                 "C {} vs Rust {} at ({setpoint}, {measurement})",
                 c_row[0],
                 step.output

@@ -371,9 +371,9 @@ pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Res
                      for (j = 0; j < {n}; ++j) {{\n                float g = 0.0f;\n                \
                      for (t = 0; t < {terms}; ++t) g = fz_max(g, {implication});\n                \
                      sums[j % 8] += g;\n                moments[j % 8] += (float)j * g;\n            }}\n            \
-                     total = ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]));\n            \
-                     moment = ((moments[0] + moments[1]) + (moments[2] + moments[3])) + \
-                     ((moments[4] + moments[5]) + (moments[6] + moments[7]));\n            \
+                     total = ((sums[0] + sums[4]) + (sums[2] + sums[6])) + ((sums[1] + sums[5]) + (sums[3] + sums[7]));\n            \
+                     moment = ((moments[0] + moments[4]) + (moments[2] + moments[6])) + \
+                     ((moments[1] + moments[5]) + (moments[3] + moments[7]));\n            \
                      fired = total > 0.0f;\n            \
                      value = {x0} + {dx} * (moment / (fired ? total : 1.0f));\n        }}",
                     x0 = float(x0),
@@ -408,9 +408,9 @@ pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Res
                      for (r = 0; r < {n_rules}; ++r) {{\n            \
                      sums[r % 8] += strength[r] * RULE_VALUE_{o}[r];\n            \
                      totals[r % 8] += strength[r] * RULE_CONCLUDES_{o}[r];\n        }}\n        \
-                     sum = ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]));\n        \
-                     total = ((totals[0] + totals[1]) + (totals[2] + totals[3])) + \
-                     ((totals[4] + totals[5]) + (totals[6] + totals[7]));\n        \
+                     sum = ((sums[0] + sums[4]) + (sums[2] + sums[6])) + ((sums[1] + sums[5]) + (sums[3] + sums[7]));\n        \
+                     total = ((totals[0] + totals[4]) + (totals[2] + totals[6])) + \
+                     ((totals[1] + totals[5]) + (totals[3] + totals[7]));\n        \
                      fired = total > 0.0f;\n        value = {};",
                     if average {
                         "sum / (fired ? total : 1.0f)"
