@@ -61,9 +61,10 @@ pub enum Inference {
 ///   block instead of 7). Produce it with [`sample_table`] (const) or let
 ///   [`crate::OwnedController`] do it. Empty for Sugeno.
 /// - `tables`: evaluation data laid out for vector code. First, for every input whose terms
-///   are all triangles or trapezoids, four rows (rising edge foot, rising edge slope,
-///   falling edge foot, falling edge slope; each padded with zeros to a multiple of
-///   [`EDGE_LANES`] terms), so that an input's terms are fuzzified four at a time. Then,
+///   are all triangles or trapezoids, an edge block: per group of [`EDGE_LANES`] terms
+///   (the last one padded with zeros), their rising edge feet, rising edge slopes, falling
+///   edge feet and falling edge slopes (16 values), so that an input's terms are fuzzified
+///   four at a time from one contiguous group. Then,
 ///   for Sugeno controllers, per output two rows of one value per rule (padded with zeros
 ///   to a multiple of eight rules): the constant of the term the rule concludes for that
 ///   output (0 when it concludes none or when that term is linear), and 1 or 0 for whether
@@ -141,6 +142,19 @@ pub(crate) struct RuleShape {
     /// The grid kernel applies: a `grid` of at most 16 × 16 terms, both inputs two-edged,
     /// AND minimum or product (see `Controller::fuzzify_and_fire_grid`).
     pub grid_kernel: bool,
+    /// How many partial sums the Sugeno sums use: rule `r` goes into partial `r mod
+    /// sugeno_lanes`. The column count of a Sugeno controller with the grid layout
+    /// ([`sugeno_grid_cols`]), so that a row of rules is one vector of partials; eight
+    /// otherwise. Part of the definition of the results (kept by `without_kernels`).
+    pub sugeno_lanes: u8,
+    /// Length of a Sugeno output's rows of the evaluation tables ([`sugeno_row`]).
+    pub sugeno_row: usize,
+    /// The Sugeno grid kernel applies: `grid_kernel`, the grid layout, constant output
+    /// terms only (see `Controller::sugeno_grid`).
+    pub sugeno_grid: bool,
+    /// Bit `o` set: every rule concludes a term of output `o` (its concluded flags are all
+    /// 1, so the Sugeno total needs no multiplication by them).
+    pub complete_outputs: u8,
 }
 
 impl RuleShape {
@@ -193,6 +207,33 @@ impl RuleShape {
             }
             None => false,
         };
+        let layout_cols = match def.inference {
+            Inference::Sugeno => sugeno_grid_cols(def.inputs, def.rules.len()),
+            Inference::Mamdani { .. } => None,
+        };
+        let sugeno_lanes = match layout_cols {
+            Some(cols) => cols as u8,
+            None => crate::eval::SUGENO_LANES as u8,
+        };
+        let sugeno_grid =
+            grid_kernel && layout_cols.is_some() && linear_outputs == 0 && def.outputs.len() <= 8;
+        let mut complete_outputs = 0u8;
+        let mut o = 0;
+        while o < def.outputs.len() && o < 8 {
+            let mut complete = true;
+            let mut r = 0;
+            while r < def.rules.len() {
+                let k = r * stride + def.inputs.len() + o;
+                if k >= def.rule_terms.len() || def.rule_terms[k] <= 0 {
+                    complete = false;
+                }
+                r += 1;
+            }
+            if complete {
+                complete_outputs |= 1 << o;
+            }
+            o += 1;
+        }
         RuleShape {
             grid,
             unit_weights,
@@ -201,6 +242,10 @@ impl RuleShape {
             two_edged_inputs,
             consequent_offset: edge_len(def.inputs, def.terms),
             grid_kernel,
+            sugeno_lanes,
+            sugeno_row: sugeno_row(def.inputs, def.rules.len()),
+            sugeno_grid,
+            complete_outputs,
         }
     }
 }
@@ -405,8 +450,9 @@ pub(crate) const fn edge_len(inputs: &[InputVariable], terms: &[Term]) -> usize 
 }
 
 /// Length of the evaluation tables ([`ControllerDef::tables`]) of a controller: four rows of
-/// edges per two-edged input, then, for Sugeno, two rows of `rules` values (rounded up to a
-/// multiple of eight) per output, for Mamdani one row of `rules` values per output.
+/// edges per two-edged input, then, for Sugeno, two rows per output (eight values per row
+/// of the grid layout, or `rules` values rounded up to a multiple of eight), for Mamdani one
+/// row of `rules` values per output.
 pub const fn table_len(
     inference: Inference,
     inputs: &[InputVariable],
@@ -416,7 +462,7 @@ pub const fn table_len(
 ) -> usize {
     edge_len(inputs, terms)
         + match inference {
-            Inference::Sugeno => 2 * outputs * sugeno_row(rules),
+            Inference::Sugeno => 2 * outputs * sugeno_row(inputs, rules),
             Inference::Mamdani { .. } => outputs * rules,
         }
 }
@@ -464,7 +510,10 @@ const fn edge_entry(k: usize, inputs: &[InputVariable], terms: &[Term]) -> f32 {
         if two_edged(&inputs[i], terms) {
             let row = edge_row(&inputs[i]);
             if k < offset + 4 * row {
-                let (which, lane) = ((k - offset) / row, (k - offset) % row);
+                // Quad by quad: the four rows' entries for terms 4q..4q+3, one after the
+                // other (16 values per quad).
+                let (quad, within) = ((k - offset) / 16, (k - offset) % 16);
+                let (which, lane) = (within / EDGE_LANES, quad * EDGE_LANES + within % EDGE_LANES);
                 if lane >= inputs[i].terms.count as usize {
                     return 0.0;
                 }
@@ -481,29 +530,62 @@ const fn edge_entry(k: usize, inputs: &[InputVariable], terms: &[Term]) -> f32 {
     0.0
 }
 
-/// Length of one row of the Sugeno part of the evaluation tables: the rule count rounded up
-/// to a multiple of eight (the padding is zeros).
-pub(crate) const fn sugeno_row(rules: usize) -> usize {
-    rules.div_ceil(8) * 8
+/// The column count of a Sugeno controller's grid layout: `Some(cols)` when it has two
+/// inputs, at most eight terms in the second, and as many rules as pairs of terms (the
+/// rules are then read as rows of `cols`, rule `r` in row `r / cols`, column `r mod cols`,
+/// whatever its antecedents); `None` otherwise.
+pub(crate) const fn sugeno_grid_cols(inputs: &[InputVariable], rules: usize) -> Option<usize> {
+    if inputs.len() != 2 {
+        return None;
+    }
+    let (rows, cols) = (inputs[0].terms.count as usize, inputs[1].terms.count as usize);
+    if cols == 0 || cols > 8 || rows * cols != rules {
+        None
+    } else {
+        Some(cols)
+    }
+}
+
+/// Length of one row of the Sugeno part of the evaluation tables: eight entries per row of
+/// the grid layout ([`sugeno_grid_cols`]), else the rule count rounded up to a multiple of
+/// eight (the padding is zeros).
+pub(crate) const fn sugeno_row(inputs: &[InputVariable], rules: usize) -> usize {
+    match sugeno_grid_cols(inputs, rules) {
+        Some(cols) => rules / cols * 8,
+        None => rules.div_ceil(8) * 8,
+    }
+}
+
+/// The rule whose entry sits at position `slot` of a Sugeno row (`None`: padding).
+const fn sugeno_rule_at(inputs: &[InputVariable], rules: usize, slot: usize) -> Option<usize> {
+    let r = match sugeno_grid_cols(inputs, rules) {
+        Some(cols) if slot % 8 >= cols => return None,
+        Some(cols) => slot / 8 * cols + slot % 8,
+        None => slot,
+    };
+    if r < rules { Some(r) } else { None }
 }
 
 /// Entry `k` of the Sugeno part of the evaluation tables.
 const fn consequent_entry(
     k: usize,
-    inputs: usize,
+    input_variables: &[InputVariable],
     outputs: &[OutputVariable],
     terms: &[Term],
     rules: usize,
     rule_terms: &[i8],
 ) -> f32 {
-    if rules == 0 {
+    let row_len = sugeno_row(input_variables, rules);
+    if row_len == 0 {
         return 0.0;
     }
-    let (row, r) = (k / sugeno_row(rules), k % sugeno_row(rules));
+    let (row, slot) = (k / row_len, k % row_len);
     let (o, flag) = (row / 2, row % 2 == 1);
-    if r >= rules {
-        return 0.0;
-    }
+    let r = match sugeno_rule_at(input_variables, rules, slot) {
+        Some(r) => r,
+        None => return 0.0,
+    };
+    let inputs = input_variables.len();
     let stride = inputs + outputs.len();
     if o >= outputs.len() || r * stride + inputs + o >= rule_terms.len() {
         return 0.0;
@@ -540,7 +622,7 @@ const fn table_entry(
         return edge_entry(k, inputs, terms);
     }
     match inference {
-        Inference::Sugeno => consequent_entry(k - edges, inputs.len(), outputs, terms, rules, rule_terms),
+        Inference::Sugeno => consequent_entry(k - edges, inputs, outputs, terms, rules, rule_terms),
         Inference::Mamdani { .. } => rule_term_entry(k - edges, inputs.len(), outputs, rules, rule_terms),
     }
 }
@@ -1160,15 +1242,39 @@ impl<'a> Controller<'a> {
 
     /// Sugeno output `o`'s two rows of the evaluation tables (see [`ControllerDef`]): per
     /// rule the constant it concludes and 1 or 0 for whether it concludes a term of `o`,
-    /// each row padded with zeros to a multiple of eight rules. Empty for a Mamdani
-    /// controller or a missing output.
+    /// in the grid layout (eight entries per row of rules, zeros past the last column) or in
+    /// rule order padded with zeros to a multiple of eight rules. Empty for a Mamdani
+    /// controller or a missing output. [`Controller::sugeno_rule`] reads one rule's entries.
     pub fn sugeno_rows(&self, o: usize) -> (&'a [f32], &'a [f32]) {
         let tables: &'a [f32] = self.def.tables;
-        let row = sugeno_row(self.def.rules.len());
+        let row = self.shape.sugeno_row;
         let start = self.shape.consequent_offset + 2 * o * row;
         match (self.def.inference, tables.get(start..start + 2 * row)) {
             (Inference::Sugeno, Some(rows)) => rows.split_at_checked(row).unwrap_or((&[], &[])),
             _ => (&[], &[]),
+        }
+    }
+
+    /// How many partial sums the Sugeno weighted sums use: rule `r` is added into partial
+    /// `r mod sugeno_lanes()` (see [`crate::Defuzzifier::WeightedAverage`]). The second
+    /// input's term count for a 2-input Sugeno controller with one rule per pair of terms
+    /// and at most 8 terms in the second input, 8 for every other controller.
+    pub const fn sugeno_lanes(&self) -> usize {
+        self.shape.sugeno_lanes as usize
+    }
+
+    /// Sugeno output `o`'s entry for rule `r` in the evaluation tables: the constant the
+    /// rule concludes (0 for none or a linear term) and 1 or 0 for whether it concludes a
+    /// term of `o`. `(0, 0)` for a Mamdani controller or a missing output or rule.
+    pub fn sugeno_rule(&self, o: usize, r: usize) -> (f32, f32) {
+        let (values, flags) = self.sugeno_rows(o);
+        let slot = match sugeno_grid_cols(self.def.inputs, self.def.rules.len()) {
+            Some(cols) => r / cols * 8 + r % cols,
+            None => r,
+        };
+        match (values.get(slot), flags.get(slot), r < self.def.rules.len()) {
+            (Some(value), Some(flag), true) => (*value, *flag),
+            _ => (0.0, 0.0),
         }
     }
 
@@ -1177,6 +1283,7 @@ impl<'a> Controller<'a> {
     #[doc(hidden)]
     pub const fn without_kernels(mut self) -> Controller<'a> {
         self.shape.grid_kernel = false;
+        self.shape.sugeno_grid = false;
         self
     }
 

@@ -22,7 +22,7 @@
 
 use crate::controller::{
     Controller, EDGE_LANES, Inference, MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW, Slots,
-    activation_slots, edge_row, sugeno_row,
+    activation_slots, edge_row,
 };
 use crate::defuzzify::{Moments, defuzzify_with};
 use crate::math::rt::{clamp, lane_max, lane_min, max, min, select};
@@ -76,7 +76,19 @@ impl<'a> Controller<'a> {
     ///
     /// If a buffer is too short nothing is evaluated: the outputs that exist are set to their
     /// range midpoints and [`Status::BUFFER_TOO_SMALL`] is returned.
+    #[inline]
     pub fn evaluate(&self, inputs: &[f32], scratch: &mut [f32], outputs: &mut [f32]) -> Status {
+        let ready = scratch.len() >= self.scratch_len() && outputs.len() >= self.def().outputs.len();
+        if self.shape().sugeno_grid && ready {
+            return self.sugeno_grid(inputs, outputs);
+        }
+        self.evaluate_general(inputs, scratch, outputs)
+    }
+
+    /// [`Controller::evaluate`] without the Sugeno grid kernel (kept out of line so that the
+    /// kernel's callers do not pay for this function's stack frame).
+    #[inline(never)]
+    fn evaluate_general(&self, inputs: &[f32], scratch: &mut [f32], outputs: &mut [f32]) -> Status {
         let def = self.def();
         let Some(mut work) = self.split(scratch).filter(|_| outputs.len() >= def.outputs.len()) else {
             for (out, variable) in outputs.iter_mut().zip(def.outputs) {
@@ -295,7 +307,7 @@ impl<'a> Controller<'a> {
                     let row = edge_row(variable);
                     let (block, rest) = edges.split_at_checked(4 * row).unwrap_or((&[], &[]));
                     edges = rest;
-                    edge_degrees_into(block, row, x, degrees);
+                    edge_degrees_into(block, x, degrees);
                 } else {
                     for (term, degree) in terms.iter().zip(degrees.iter_mut()) {
                         *degree = term.membership(x, def.params);
@@ -340,8 +352,8 @@ impl<'a> Controller<'a> {
         let (block1, rest) = def.tables.split_at_checked(4 * row1).unwrap_or((&[], &[]));
         let block2 = rest.get(..4 * row2).unwrap_or(&[]);
         let (a, b) = (
-            edge_degrees::<GRID_TERMS>(block1, row1, x1),
-            edge_degrees::<GRID_TERMS>(block2, row2, x2),
+            edge_degrees::<GRID_TERMS>(block1, x1),
+            edge_degrees::<GRID_TERMS>(block2, x2),
         );
         let (rows, cols) = (first.terms.count as usize, second.terms.count as usize);
         let a = a.get(..rows).unwrap_or(&[]);
@@ -358,6 +370,72 @@ impl<'a> Controller<'a> {
             }
         }
         input_status(nan1 | nan2, outside1 | outside2, inputs.len() != 2)
+    }
+
+    /// The whole evaluation of a controller with the Sugeno grid kernel's shape (see
+    /// `RuleShape::sugeno_grid`: the grid kernel's shape with at most eight columns, Sugeno
+    /// inference, constant terms): both inputs' degrees in local arrays, then per output and
+    /// per row `i` of the grid the row's strengths `s_ij = AND(a_i, b_j)` as one 8-lane
+    /// vector (zeros past the last column), multiplied by the row's chunk of constants and
+    /// concluded flags (the tables' grid layout) and added into the partial sums: rule
+    /// `i·cols + j` into partial `j`, which is the general path's order for these
+    /// controllers (`sugeno_lanes` = cols), so the results are the same bit for bit
+    /// (`tests/suite/engine.rs`). Nothing is stored in the scratch.
+    ///
+    /// The lanes past the last column add `0 · 0` to their partial sums, which changes
+    /// nothing.
+    #[inline(never)]
+    fn sugeno_grid(&self, inputs: &[f32], outputs: &mut [f32]) -> Status {
+        match self.def().and {
+            TNorm::Minimum => self.sugeno_grid_with(inputs, outputs, min),
+            _ => self.sugeno_grid_with(inputs, outputs, |a, b| a * b),
+        }
+    }
+
+    /// [`Controller::sugeno_grid`] with its AND norm.
+    #[inline(always)]
+    fn sugeno_grid_with(&self, inputs: &[f32], outputs: &mut [f32], and: impl Fn(f32, f32) -> f32) -> Status {
+        let def = self.def();
+        let [first, second] = def.inputs else {
+            return Status::OK;
+        };
+        let (x1, nan1, outside1) = crisp_value(first, inputs.first());
+        let (x2, nan2, outside2) = crisp_value(second, inputs.get(1));
+        let nan = nan1 | nan2;
+        let mut status = input_status(nan, outside1 | outside2, inputs.len() != 2);
+        let (row1, row2) = (edge_row(first), edge_row(second));
+        let (block1, rest) = def.tables.split_at_checked(4 * row1).unwrap_or((&[], &[]));
+        let block2 = rest.get(..4 * row2).unwrap_or(&[]);
+        let a = edge_degrees::<GRID_TERMS>(block1, x1);
+        let b = edge_degrees::<SUGENO_LANES>(block2, x2);
+        let a = a.get(..first.terms.count as usize).unwrap_or(&[]);
+        let cols = second.terms.count as usize;
+        let shape = self.shape();
+        for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate() {
+            // The grid layout: one chunk of eight table entries per row of the grid.
+            let (values, flags) = self.sugeno_rows(o);
+            let (z_rows, _) = values.as_chunks::<SUGENO_LANES>();
+            let (c_rows, _) = flags.as_chunks::<SUGENO_LANES>();
+            let complete = shape.complete_outputs & (1 << o) != 0;
+            let rows = GridRows {
+                a,
+                b: &b,
+                z_rows,
+                c_rows,
+                rules: def.rules,
+                cols,
+            };
+            // Loops specialised for unit weights and outputs concluded by every rule.
+            let (weighted, total) = match (shape.unit_weights, complete) {
+                (true, true) => rows.sums::<false, true>(&and),
+                (true, false) => rows.sums::<false, false>(&and),
+                (false, true) => rows.sums::<true, true>(&and),
+                (false, false) => rows.sums::<true, false>(&and),
+            };
+            let (value, fired) = sugeno_value(variable, pairwise(weighted), pairwise(total));
+            status |= finish_output(variable, value, fired, nan, variable.lock_range, out);
+        }
+        status
     }
 
     /// Strength of every rule into `strengths`, with the norm loops specialised for the
@@ -519,9 +597,9 @@ impl<'a> Controller<'a> {
     /// Sugeno: `(Σ_r s_r z_r [/ Σ_r s_r c_r], Σ_r s_r c_r > 0)` over the rules `r`, with
     /// `s_r` the rule's strength, `z_r` the value of the term it concludes for output `o`
     /// and `c_r` 1 when it concludes one (`z_r = c_r = 0` when it does not). Each sum is
-    /// accumulated in [`SUGENO_LANES`] partial sums (rule `r` into partial `r mod LANES`)
-    /// that are added pairwise at the end: a fixed order, which vectorises and which the C
-    /// export reproduces. Constant terms come from the consequent table; an output with a
+    /// accumulated in [`SUGENO_LANES`] partial sums (rule `r` into partial `r mod P`, `P`
+    /// = [`Controller::sugeno_lanes`], 8 or a grid's column count) that are added pairwise
+    /// at the end: a fixed order, which vectorises and which the C export reproduces. Constant terms come from the consequent table; an output with a
     /// linear term computes its terms' values first and gathers them per rule.
     #[inline]
     fn sugeno_output(
@@ -534,24 +612,30 @@ impl<'a> Controller<'a> {
     ) -> (f32, bool) {
         let def = self.def();
         let rules = def.rules.len();
-        let row = sugeno_row(rules);
         let (values, flags) = self.sugeno_rows(o);
-        // Whole chunks of eight rules: the strengths past the last rule are zeros (see
-        // `evaluate`), and so are the table rows' padding.
-        let strengths = strengths.get(..row).unwrap_or(&[]);
         let mut weighted = [0.0f32; SUGENO_LANES];
         let mut total = [0.0f32; SUGENO_LANES];
-        let (s_chunks, _) = strengths.as_chunks::<SUGENO_LANES>();
+        let (z_chunks, _) = values.as_chunks::<SUGENO_LANES>();
         let (c_chunks, _) = flags.as_chunks::<SUGENO_LANES>();
-        if self.shape().linear_outputs & (1 << o) == 0 {
-            let (z_chunks, _) = values.as_chunks::<SUGENO_LANES>();
+        let lanes = self.shape().sugeno_lanes as usize;
+        let linear = self.shape().linear_outputs & (1 << o) != 0;
+        if lanes == SUGENO_LANES && !linear {
+            // Whole chunks of eight rules: the strengths past the last rule are zeros (see
+            // `evaluate`), and so are the table rows' padding.
+            let strengths = strengths.get(..values.len()).unwrap_or(&[]);
+            let (s_chunks, _) = strengths.as_chunks::<SUGENO_LANES>();
             for ((s, z), c) in s_chunks.iter().zip(z_chunks).zip(c_chunks) {
                 sugeno_lanes(s, z, c, &mut weighted, &mut total);
             }
-        } else {
-            let layout = Slots {
-                terms: def.terms.len(),
-            };
+            return sugeno_value(variable, pairwise(weighted), pairwise(total));
+        }
+        // `lanes` rules per chunk of the table (a row of the grid layout, or eight rules).
+        // A linear output's rule values are its terms' values at the inputs, gathered per
+        // rule.
+        let layout = Slots {
+            terms: def.terms.len(),
+        };
+        if linear {
             let (start, end) = (variable.terms.start as usize, variable.terms.end());
             let first = layout.term(start);
             if let (Some(terms), Some(out)) = (
@@ -565,23 +649,22 @@ impl<'a> Controller<'a> {
             if let Some(sink) = slots.get_mut(layout.sink()) {
                 *sink = 0.0;
             }
-            let slots: &[f32] = slots;
-            let targets = self.column(def.inputs.len() + o);
-            for (chunk, (s, c)) in s_chunks.iter().zip(c_chunks).enumerate() {
-                let z = core::array::from_fn(|k| match targets.get(chunk * SUGENO_LANES + k) {
-                    Some(target) => load(slots, *target),
-                    None => 0.0,
-                });
-                sugeno_lanes(s, &z, c, &mut weighted, &mut total);
+        }
+        let slots: &[f32] = slots;
+        let targets = self.column(def.inputs.len() + o);
+        let chunks = rule_part(strengths, rules)
+            .chunks(lanes)
+            .zip(targets.chunks(lanes))
+            .zip(z_chunks.iter().zip(c_chunks));
+        for ((s, targets), (z, c)) in chunks {
+            let sums = weighted.iter_mut().zip(total.iter_mut());
+            for ((w, t), (((s, target), z), c)) in sums.zip(s.iter().zip(targets).zip(z).zip(c)) {
+                let z = if linear { load(slots, *target) } else { *z };
+                *w += *s * z;
+                *t += *s * *c;
             }
         }
-        let (weighted, total) = (pairwise(weighted), pairwise(total));
-        let fired = total > 0.0;
-        let value = match variable.defuzzifier {
-            crate::Defuzzifier::WeightedSum => weighted,
-            _ => weighted / select(fired, total, 1.0),
-        };
-        (value, fired)
+        sugeno_value(variable, pairwise(weighted), pairwise(total))
     }
 
     /// Mamdani: the aggregated output set of output `o`, sampled, into `set`, and its
@@ -801,46 +884,36 @@ fn input_status(nan: bool, outside: bool, wrong_count: bool) -> Status {
         .with_if(Status::INPUT_COUNT, wrong_count)
 }
 
-/// The four rows of an input's edge block (see [`crate::ControllerDef`]), as chunks of
-/// [`EDGE_LANES`] terms: rising foot, rising slope, falling foot, falling slope.
+/// The groups of an input's edge block (see [`crate::ControllerDef`]): per [`EDGE_LANES`]
+/// terms, their rising feet, rising slopes, falling feet and falling slopes.
 #[inline(always)]
-fn edge_quads(block: &[f32], row: usize) -> impl Iterator<Item = [&[f32; EDGE_LANES]; 4]> {
-    let (rise_at, rest) = block.split_at_checked(row).unwrap_or((&[], &[]));
-    let (rise_slope, rest) = rest.split_at_checked(row).unwrap_or((&[], &[]));
-    let (fall_at, fall_slope) = rest.split_at_checked(row).unwrap_or((&[], &[]));
-    chunks(rise_at)
-        .zip(chunks(rise_slope))
-        .zip(chunks(fall_at).zip(chunks(fall_slope)))
-        .map(|((a, b), (c, d))| [a, b, c, d])
+fn edge_quads(block: &[f32]) -> core::slice::Iter<'_, [f32; EDGE_QUAD]> {
+    block.as_chunks::<EDGE_QUAD>().0.iter()
 }
 
-/// The whole chunks of [`EDGE_LANES`] values of `values`.
-#[inline(always)]
-fn chunks(values: &[f32]) -> core::slice::Iter<'_, [f32; EDGE_LANES]> {
-    values.as_chunks::<EDGE_LANES>().0.iter()
-}
+/// Values per group of an edge block.
+const EDGE_QUAD: usize = 4 * EDGE_LANES;
 
 /// Degrees of `x` in four terms from their edges: `min(clamp01((x - rise_at) · rise_slope),
 /// clamp01((x - fall_at) · fall_slope))`, the operations of [`crate::Term::membership`] for
 /// a triangle or trapezoid (bit for bit), four lanes at once. Padding lanes (all zeros)
 /// give 0.
 #[inline(always)]
-fn quad_degrees(quad: [&[f32; EDGE_LANES]; 4], x: f32) -> [f32; EDGE_LANES] {
-    let [rise_at, rise_slope, fall_at, fall_slope] = quad;
+fn quad_degrees(quad: &[f32; EDGE_QUAD], x: f32) -> [f32; EDGE_LANES] {
     let clamp01 = |v: f32| lane_min(lane_max(v, 0.0), 1.0);
     core::array::from_fn(|k| {
         lane_min(
-            clamp01((x - rise_at[k]) * rise_slope[k]),
-            clamp01((x - fall_at[k]) * fall_slope[k]),
+            clamp01((x - quad[k]) * quad[EDGE_LANES + k]),
+            clamp01((x - quad[2 * EDGE_LANES + k]) * quad[3 * EDGE_LANES + k]),
         )
     })
 }
 
 /// Degrees of `x` in a two-edged input's terms from its edge block into `degrees`.
 #[inline(always)]
-fn edge_degrees_into(block: &[f32], row: usize, x: f32, degrees: &mut [f32]) {
+fn edge_degrees_into(block: &[f32], x: f32, degrees: &mut [f32]) {
     let (full, tail) = degrees.as_chunks_mut::<EDGE_LANES>();
-    let mut quads = edge_quads(block, row);
+    let mut quads = edge_quads(block);
     for (out, quad) in full.iter_mut().zip(&mut quads) {
         *out = quad_degrees(quad, x);
     }
@@ -854,10 +927,10 @@ fn edge_degrees_into(block: &[f32], row: usize, x: f32, degrees: &mut [f32]) {
 /// Degrees of `x` in a two-edged input's terms (at most `N`, a multiple of four) from its
 /// edge block, zeros past the last term.
 #[inline(always)]
-fn edge_degrees<const N: usize>(block: &[f32], row: usize, x: f32) -> [f32; N] {
+fn edge_degrees<const N: usize>(block: &[f32], x: f32) -> [f32; N] {
     let mut out = [0.0f32; N];
     let (chunks, _) = out.as_chunks_mut::<EDGE_LANES>();
-    for (out, quad) in chunks.iter_mut().zip(edge_quads(block, row)) {
+    for (out, quad) in chunks.iter_mut().zip(edge_quads(block)) {
         *out = quad_degrees(quad, x);
     }
     out
@@ -917,6 +990,76 @@ fn sugeno_lanes(
         weighted[k] += s[k] * z[k];
         total[k] += s[k] * c[k];
     }
+}
+
+/// One output's view of a Sugeno grid (see `Controller::sugeno_grid`).
+struct GridRows<'r> {
+    /// the first input's degrees, one per row
+    a: &'r [f32],
+    /// the second input's degrees, zeros past the last column
+    b: &'r [f32; SUGENO_LANES],
+    /// per row, the constants the row's rules conclude (grid layout)
+    z_rows: &'r [[f32; SUGENO_LANES]],
+    /// per row, whether the row's rules conclude a term of the output
+    c_rows: &'r [[f32; SUGENO_LANES]],
+    rules: &'r [Rule],
+    cols: usize,
+}
+
+impl GridRows<'_> {
+    /// The partial sums `(Σ s z, Σ s c)`, row by row (rule `i·cols + j` into partial `j`).
+    /// `WEIGHTED`: multiply the strengths by the rule weights; `COMPLETE`: every flag of a
+    /// column is 1, so `Σ s c = Σ s` (`s · 1 = s` exactly; past the last column `s` is 0,
+    /// like the flag).
+    #[inline(always)]
+    fn sums<const WEIGHTED: bool, const COMPLETE: bool>(
+        &self,
+        and: &impl Fn(f32, f32) -> f32,
+    ) -> ([f32; SUGENO_LANES], [f32; SUGENO_LANES]) {
+        let mut weighted = [0.0f32; SUGENO_LANES];
+        let mut total = [0.0f32; SUGENO_LANES];
+        let rows = self.a.iter().zip(self.z_rows).zip(self.c_rows);
+        for (i, ((a, z), c)) in rows.enumerate() {
+            let mut s: [f32; SUGENO_LANES] = core::array::from_fn(|k| and(*a, self.b[k]));
+            if WEIGHTED {
+                let weights = self
+                    .rules
+                    .get(i * self.cols..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take(self.cols);
+                for (s, rule) in s.iter_mut().zip(weights) {
+                    *s *= rule.weight;
+                }
+            }
+            for ((w, s), z) in weighted.iter_mut().zip(&s).zip(z) {
+                *w += *s * *z;
+            }
+            if COMPLETE {
+                for (t, s) in total.iter_mut().zip(&s) {
+                    *t += *s;
+                }
+            } else {
+                for ((t, s), c) in total.iter_mut().zip(&s).zip(c) {
+                    *t += *s * *c;
+                }
+            }
+        }
+        (weighted, total)
+    }
+}
+
+/// The value of a Sugeno output from its sums `Σ s z` and `Σ s c`: `(Σ s z / Σ s c, fired)`
+/// for the weighted average, `(Σ s z, fired)` for the weighted sum; `fired` when
+/// `Σ s c > 0`.
+#[inline(always)]
+fn sugeno_value(variable: &OutputVariable, weighted: f32, total: f32) -> (f32, bool) {
+    let fired = total > 0.0;
+    let value = match variable.defuzzifier {
+        crate::Defuzzifier::WeightedSum => weighted,
+        _ => weighted / select(fired, total, 1.0),
+    };
+    (value, fired)
 }
 
 /// Strength of one rule: the antecedent degrees folded with the rule's norm from the first

@@ -453,11 +453,16 @@ fn grid_kernel_equals_the_general_path_bit_for_bit() {
         -0.0,
     ];
     let mut compared = 0;
+    let mut sugeno_kernels = 0;
     for k in 0..300 {
         let spec = random_grid(&mut rng, k);
         let owned = spec.compile().unwrap_or_else(|e| panic!("{e}"));
         let fast = owned.controller();
         assert!(fast.uses_grid_kernel(), "{}", spec.name);
+        if fast.sugeno_lanes() < 8 {
+            // At most 7 columns: the Sugeno kernel (the rows of the grid as vectors).
+            sugeno_kernels += 1;
+        }
         let general = fast.without_kernels();
         assert!(!general.uses_grid_kernel());
         let mut scratch = vec![0.0f32; fast.scratch_len()];
@@ -488,6 +493,104 @@ fn grid_kernel_equals_the_general_path_bit_for_bit() {
         }
     }
     assert_eq!(compared, 300 * 60);
+    assert!(
+        sugeno_kernels >= 40,
+        "only {sugeno_kernels} Sugeno grids with at most 7 columns"
+    );
+}
+
+/// A 2-input Sugeno controller with one rule per pair of terms is summed in the grid layout
+/// (rule `r` into partial `r mod cols`) whatever its rules say: here shuffled antecedents,
+/// NOT, OR rules, weights, linear and constant terms, an output some rules leave out. The
+/// outputs equal `Σ w z / Σ w` over the rules, recomputed in f64 from the rule strengths.
+#[test]
+fn sugeno_grid_layout_with_any_rules_gives_the_weighted_average() {
+    use fuzzy_core::{Connective, RuleSpec};
+    let mut rng = fuzzy_suite::XorShift(0x5347_4c59);
+    for case in 0..40 {
+        let mut spec = ControllerSpec::from_controller("pd_sugeno", &PD_SUGENO);
+        // Second output: half constants, half linear in (e, de).
+        let mut second = spec.outputs[0].clone();
+        second.name = "v".into();
+        for (t, term) in second.terms.iter_mut().enumerate() {
+            if t % 2 == 1 {
+                term.shape = Shape::Linear(vec![
+                    rng.range(-1.0, 1.0),
+                    rng.range(-1.0, 1.0),
+                    rng.range(-0.5, 0.5),
+                ]);
+            }
+        }
+        spec.outputs.push(second);
+        let cols = spec.inputs[1].terms.len();
+        let rules = spec.rules.len();
+        let mut order: Vec<usize> = (0..rules).collect();
+        for i in (1..rules).rev() {
+            order.swap(i, rng.below(i + 1));
+        }
+        spec.rules = order
+            .iter()
+            .map(|&r| {
+                let (i, j) = ((r / cols + 1) as i32, (r % cols + 1) as i32);
+                RuleSpec {
+                    antecedent: vec![
+                        if rng.chance(0.2) { -i } else { i },
+                        if rng.chance(0.2) { 0 } else { j },
+                    ],
+                    consequent: vec![
+                        1 + rng.below(7) as i32,
+                        if rng.chance(0.3) {
+                            0
+                        } else {
+                            1 + rng.below(7) as i32
+                        },
+                    ],
+                    weight: if case % 2 == 0 { 1.0 } else { rng.range(0.1, 1.0) },
+                    connective: if rng.chance(0.3) {
+                        Connective::Or
+                    } else {
+                        Connective::And
+                    },
+                }
+            })
+            .collect();
+        let owned = spec.compile().unwrap_or_else(|e| panic!("{e}"));
+        let controller = owned.controller();
+        assert_eq!(controller.sugeno_lanes(), cols);
+        assert!(!controller.uses_grid_kernel(), "not a grid pattern");
+        let mut scratch = vec![0.0f32; controller.scratch_len()];
+        let mut strengths = vec![0.0f32; rules];
+        for _ in 0..50 {
+            let x = [rng.range(-1.0, 1.0), rng.range(-1.0, 1.0)];
+            controller.rule_strengths(&x, &mut scratch, &mut strengths);
+            let mut outputs = [0.0f32; 2];
+            controller.evaluate(&x, &mut scratch, &mut outputs);
+            for (o, output) in spec.outputs.iter().enumerate() {
+                let (mut num, mut den) = (0.0f64, 0.0f64);
+                for (rule, w) in spec.rules.iter().zip(&strengths) {
+                    let n = rule.consequent[o];
+                    if n <= 0 {
+                        continue;
+                    }
+                    let z = match &output.terms[n as usize - 1].shape {
+                        Shape::Constant(c) => f64::from(*c),
+                        Shape::Linear(c) => {
+                            f64::from(c[0]) * f64::from(x[0])
+                                + f64::from(c[1]) * f64::from(x[1])
+                                + f64::from(c[2])
+                        }
+                        other => panic!("{other:?}"),
+                    };
+                    num += f64::from(*w) * z;
+                    den += f64::from(*w);
+                }
+                if den > 0.0 {
+                    // f32 sums of at most 49 terms of magnitude <= 2.5: well inside 1e-5.
+                    assert_close(outputs[o], num / den, 1e-5);
+                }
+            }
+        }
+    }
 }
 
 #[test]

@@ -383,11 +383,9 @@ pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Res
             Inference::Sugeno => {
                 // The Sugeno rows that end fuzzy-core's evaluation tables: per rule the
                 // concluded constant and whether the rule concludes this output.
-                let (values, flags) = compiled.sugeno_rows(o);
-                let (values, flags) = (
-                    values.get(..n_rules).unwrap_or(values),
-                    flags.get(..n_rules).unwrap_or(flags),
-                );
+                let (values, flags): (Vec<f32>, Vec<f32>) =
+                    (0..n_rules).map(|r| compiled.sugeno_rule(o, r)).unzip();
+                let lanes = compiled.sugeno_lanes();
                 let _ = writeln!(
                     c,
                     "/* Output {o}: per rule, the constant it concludes and whether it concludes one. */\n\
@@ -400,14 +398,14 @@ pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Res
                 let _ = writeln!(
                     output_code,
                     "    /* output {o}: weighted sums over the rules in eight partial sums (rule r into\n       \
-                     r % 8), added pairwise, in fuzzy-core's order */\n    \
+                     r % {lanes}), added pairwise, in fuzzy-core's order */\n    \
                      {{\n        float value;\n        int fired;\n        \
                      float sums[8] = {{0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}};\n        \
                      float totals[8] = {{0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}};\n        \
                      float sum, total;\n        \
                      for (r = 0; r < {n_rules}; ++r) {{\n            \
-                     sums[r % 8] += strength[r] * RULE_VALUE_{o}[r];\n            \
-                     totals[r % 8] += strength[r] * RULE_CONCLUDES_{o}[r];\n        }}\n        \
+                     sums[r % {lanes}] += strength[r] * RULE_VALUE_{o}[r];\n            \
+                     totals[r % {lanes}] += strength[r] * RULE_CONCLUDES_{o}[r];\n        }}\n        \
                      sum = ((sums[0] + sums[4]) + (sums[2] + sums[6])) + ((sums[1] + sums[5]) + (sums[3] + sums[7]));\n        \
                      total = ((totals[0] + totals[4]) + (totals[2] + totals[6])) + \
                      ((totals[1] + totals[5]) + (totals[3] + totals[7]));\n        \
