@@ -25,7 +25,7 @@ use crate::controller::{
     activation_slots, edge_row,
 };
 use crate::defuzzify::{Moments, defuzzify_with};
-use crate::math::rt::{clamp, lane_max, lane_min, max, min, select};
+use crate::math::rt::{clamp, lane_max, lane_min, max, min, select, select_on_compare};
 use crate::math::{abs, pairwise};
 use crate::norm::{SNorm, TNorm};
 use crate::rule::{Connective, Rule};
@@ -406,9 +406,7 @@ impl<'a> Controller<'a> {
         let (row1, row2) = (edge_row(first), edge_row(second));
         let (block1, rest) = def.tables.split_at_checked(4 * row1).unwrap_or((&[], &[]));
         let block2 = rest.get(..4 * row2).unwrap_or(&[]);
-        let a = edge_degrees::<GRID_TERMS>(block1, x1);
         let b = edge_degrees::<SUGENO_LANES>(block2, x2);
-        let a = a.get(..first.terms.count as usize).unwrap_or(&[]);
         let cols = second.terms.count as usize;
         let shape = self.shape();
         for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate() {
@@ -418,7 +416,8 @@ impl<'a> Controller<'a> {
             let (c_rows, _) = flags.as_chunks::<SUGENO_LANES>();
             let complete = shape.complete_outputs & (1 << o) != 0;
             let rows = GridRows {
-                a,
+                a_block: block1,
+                x: x1,
                 b: &b,
                 z_rows,
                 c_rows,
@@ -840,8 +839,13 @@ fn finish_output(
         Fallback::Value(v) => v,
         Fallback::Hold => select(abs(*out) <= f32::MAX, *out, midpoint),
     };
-    let computed = fired & !nan & (abs(value) <= f32::MAX);
-    let mut y = select(computed, value, fallback);
+    // One compare-and-blend on the value's path: a value that may not be used is made NaN
+    // by adding NaN (the select that picks 0 or NaN does not wait for the value), and the
+    // finiteness test then sends it to the fallback like an infinite one.
+    let usable = fired & !nan;
+    let value = value + select(usable, 0.0, f32::NAN);
+    let computed = abs(value) <= f32::MAX;
+    let mut y = select_on_compare(computed, value, fallback);
     if locked {
         y = clamp(y, variable.min, variable.max);
     }
@@ -994,8 +998,10 @@ fn sugeno_lanes(
 
 /// One output's view of a Sugeno grid (see `Controller::sugeno_grid`).
 struct GridRows<'r> {
-    /// the first input's degrees, one per row
-    a: &'r [f32],
+    /// the first input's edge block (its degrees give the rows' first antecedents)
+    a_block: &'r [f32],
+    /// the first input's crisp value
+    x: f32,
     /// the second input's degrees, zeros past the last column
     b: &'r [f32; SUGENO_LANES],
     /// per row, the constants the row's rules conclude (grid layout)
@@ -1018,30 +1024,36 @@ impl GridRows<'_> {
     ) -> ([f32; SUGENO_LANES], [f32; SUGENO_LANES]) {
         let mut weighted = [0.0f32; SUGENO_LANES];
         let mut total = [0.0f32; SUGENO_LANES];
-        let rows = self.a.iter().zip(self.z_rows).zip(self.c_rows);
-        for (i, ((a, z), c)) in rows.enumerate() {
-            let mut s: [f32; SUGENO_LANES] = core::array::from_fn(|k| and(*a, self.b[k]));
-            if WEIGHTED {
-                let weights = self
-                    .rules
-                    .get(i * self.cols..)
-                    .unwrap_or(&[])
-                    .iter()
-                    .take(self.cols);
-                for (s, rule) in s.iter_mut().zip(weights) {
-                    *s *= rule.weight;
+        let mut rows = self.z_rows.iter().zip(self.c_rows);
+        // Four rows per group of the first input's terms: their degrees stay in one vector
+        // register and each row's is broadcast from a fixed lane (the inner loop unrolls).
+        // Storing the degrees and reloading them one by one cost about 10 cycles per row:
+        // a 4-byte load from inside a 16-byte store waits for the store to complete.
+        for (q, quad) in edge_quads(self.a_block).enumerate() {
+            let a4 = quad_degrees(quad, self.x);
+            for (l, a) in a4.iter().enumerate() {
+                let Some((z, c)) = rows.next() else {
+                    break;
+                };
+                let mut s: [f32; SUGENO_LANES] = core::array::from_fn(|k| and(*a, self.b[k]));
+                if WEIGHTED {
+                    let first = (4 * q + l) * self.cols;
+                    let weights = self.rules.get(first..).unwrap_or(&[]).iter().take(self.cols);
+                    for (s, rule) in s.iter_mut().zip(weights) {
+                        *s *= rule.weight;
+                    }
                 }
-            }
-            for ((w, s), z) in weighted.iter_mut().zip(&s).zip(z) {
-                *w += *s * *z;
-            }
-            if COMPLETE {
-                for (t, s) in total.iter_mut().zip(&s) {
-                    *t += *s;
+                for ((w, s), z) in weighted.iter_mut().zip(&s).zip(z) {
+                    *w += *s * *z;
                 }
-            } else {
-                for ((t, s), c) in total.iter_mut().zip(&s).zip(c) {
-                    *t += *s * *c;
+                if COMPLETE {
+                    for (t, s) in total.iter_mut().zip(&s) {
+                        *t += *s;
+                    }
+                } else {
+                    for ((t, s), c) in total.iter_mut().zip(&s).zip(c) {
+                        *t += *s * *c;
+                    }
                 }
             }
         }
@@ -1057,7 +1069,9 @@ fn sugeno_value(variable: &OutputVariable, weighted: f32, total: f32) -> (f32, b
     let fired = total > 0.0;
     let value = match variable.defuzzifier {
         crate::Defuzzifier::WeightedSum => weighted,
-        _ => weighted / select(fired, total, 1.0),
+        // Not fired: `Σ s c = 0`, so every rule has `s = 0` or concludes nothing (`z = 0`)
+        // and `0 / 0` gives NaN, which `finish_output` replaces with the fallback anyway.
+        _ => weighted / total,
     };
     (value, fired)
 }
