@@ -65,11 +65,14 @@ pub enum Inference {
 ///   (the last one padded with zeros), their rising edge feet, rising edge slopes, falling
 ///   edge feet and falling edge slopes (16 values), so that an input's terms are fuzzified
 ///   four at a time from one contiguous group. Then,
-///   for Sugeno controllers, per output two rows of one value per rule (padded with zeros
-///   to a multiple of eight rules): the constant of the term the rule concludes for that
-///   output (0 when it concludes none or when that term is linear), and 1 or 0 for whether
-///   it concludes one, so that the weighted average runs eight rules at a time over
-///   contiguous arrays instead of gathering each rule's term. For Mamdani controllers
+///   for Sugeno controllers, per output two rows of one value per rule: the constant of the
+///   term the rule concludes for that output (0 when it concludes none or when that term
+///   is linear), and 1 or 0 for whether it concludes one, so that the weighted average runs
+///   over contiguous arrays instead of gathering each rule's term. The rows are in rule
+///   order padded with zeros to a multiple of eight rules, except in the grid layout (two
+///   inputs, one rule per pair of terms, at most eight terms in the second input): there
+///   each row of `cols` rules takes a chunk of eight entries (zeros after the last column)
+///   and the rows are padded to a multiple of four. For Mamdani controllers
 ///   instead, per output, one value per rule: the position of the term it concludes within
 ///   the output, or the last slot of the output's activation array (15 below 16 terms,
 ///   else 127) when it concludes none, as a `u32` bit pattern: the rule strengths are
@@ -547,11 +550,12 @@ pub(crate) const fn sugeno_grid_cols(inputs: &[InputVariable], rules: usize) -> 
 }
 
 /// Length of one row of the Sugeno part of the evaluation tables: eight entries per row of
-/// the grid layout ([`sugeno_grid_cols`]), else the rule count rounded up to a multiple of
-/// eight (the padding is zeros).
+/// the grid layout ([`sugeno_grid_cols`]), with the rows padded to a multiple of four (the
+/// grid kernel takes four rows per vector of the first input's degrees), else the rule
+/// count rounded up to a multiple of eight. The padding is zeros.
 pub(crate) const fn sugeno_row(inputs: &[InputVariable], rules: usize) -> usize {
     match sugeno_grid_cols(inputs, rules) {
-        Some(cols) => rules / cols * 8,
+        Some(cols) => (rules / cols).div_ceil(4) * 4 * 8,
         None => rules.div_ceil(8) * 8,
     }
 }

@@ -26,7 +26,7 @@ use crate::controller::{
 };
 use crate::defuzzify::{Moments, defuzzify_with};
 use crate::math::rt::{clamp, lane_max, lane_min, max, min, select, select_on_compare};
-use crate::math::{abs, pairwise};
+use crate::math::{abs, pairwise, pairwise_in_registers};
 use crate::norm::{SNorm, TNorm};
 use crate::rule::{Connective, Rule};
 use crate::status::Status;
@@ -431,7 +431,11 @@ impl<'a> Controller<'a> {
                 (false, true) => rows.sums::<true, true>(&and),
                 (false, false) => rows.sums::<true, false>(&and),
             };
-            let (value, fired) = sugeno_value(variable, pairwise(weighted), pairwise(total));
+            let (value, fired) = sugeno_value(
+                variable,
+                pairwise_in_registers(weighted),
+                pairwise_in_registers(total),
+            );
             status |= finish_output(variable, value, fired, nan, variable.lock_range, out);
         }
         status
@@ -1024,18 +1028,19 @@ impl GridRows<'_> {
     ) -> ([f32; SUGENO_LANES], [f32; SUGENO_LANES]) {
         let mut weighted = [0.0f32; SUGENO_LANES];
         let mut total = [0.0f32; SUGENO_LANES];
-        let mut rows = self.z_rows.iter().zip(self.c_rows);
-        // Four rows per group of the first input's terms: their degrees stay in one vector
-        // register and each row's is broadcast from a fixed lane (the inner loop unrolls).
-        // Storing the degrees and reloading them one by one cost about 10 cycles per row:
-        // a 4-byte load from inside a 16-byte store waits for the store to complete.
-        for (q, quad) in edge_quads(self.a_block).enumerate() {
+        // Four rows per group of the first input's terms (the table's rows are padded to
+        // whole groups with zeros, the padding degrees are 0): the group's degrees stay in
+        // one vector register and each row's is broadcast from a fixed lane. Storing the
+        // degrees and reloading them one by one was slower: a 4-byte load from inside a
+        // 16-byte store waits for the store to complete.
+        let (z_groups, _) = self.z_rows.as_chunks::<4>();
+        let (c_groups, _) = self.c_rows.as_chunks::<4>();
+        let groups = edge_quads(self.a_block).zip(z_groups).zip(c_groups);
+        for (q, ((quad, z4), c4)) in groups.enumerate() {
             let a4 = quad_degrees(quad, self.x);
-            for (l, a) in a4.iter().enumerate() {
-                let Some((z, c)) = rows.next() else {
-                    break;
-                };
-                let mut s: [f32; SUGENO_LANES] = core::array::from_fn(|k| and(*a, self.b[k]));
+            for l in 0..4 {
+                let (a, z, c) = (a4[l], &z4[l], &c4[l]);
+                let mut s: [f32; SUGENO_LANES] = core::array::from_fn(|k| and(a, self.b[k]));
                 if WEIGHTED {
                     let first = (4 * q + l) * self.cols;
                     let weights = self.rules.get(first..).unwrap_or(&[]).iter().take(self.cols);

@@ -267,9 +267,10 @@ fn stale_derived_tables_are_rejected() {
         Controller::new(short),
         Err(Error::EvaluationTables { expected: 64 + 49 })
     );
-    // A Sugeno controller adds two rows of rule constants and flags per output, padded to
-    // whole chunks of eight rules.
-    assert_eq!(PD_SUGENO.def().tables.len(), 64 + 2 * 56);
+    // A Sugeno controller adds two rows of rule constants and flags per output; a 2-input
+    // grid has them in the grid layout: eight entries per row of rules, rows padded to a
+    // multiple of four (7 rows -> 8 x 8 entries).
+    assert_eq!(PD_SUGENO.def().tables.len(), 64 + 2 * 64);
     let mut rules = def.rules.to_vec();
     rules[3].connective = Connective::Or;
     // An OR rule maps an unused antecedent elsewhere: the table no longer matches... but the
