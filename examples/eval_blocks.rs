@@ -1,0 +1,89 @@
+//! Time per evaluation of the reference controllers, measured in many blocks, with the
+//! spread: on a shared or noisy machine the criterion estimate (`cargo bench --bench
+//! inference`) mixes quiet and disturbed periods; this prints the fastest block (the
+//! machine at its quietest), the median block and the slowest.
+//!
+//! Usage: `cargo run --release --example eval_blocks [CONTROLLER...]` with controllers out of
+//! `pd_mamdani pd_sugeno grid_5x5x5 mixed` (default: the first two). Inputs cycle through
+//! the same 64 points as the criterion benchmark (spread over and slightly beyond each
+//! range); the controller is reached through a reference, as firmware would, so nothing
+//! about it is known at compile time.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use fuzzy_core::Controller;
+use fuzzy_suite::reference::{GRID_5X5X5, MIXED, PD_MAMDANI, PD_SUGENO};
+
+/// Blocks per controller.
+const BLOCKS: usize = 60;
+
+/// The criterion benchmark's input points.
+fn input_points(controller: &Controller<'_>) -> Vec<Vec<f32>> {
+    (0..64)
+        .map(|k| {
+            controller
+                .def()
+                .inputs
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let t = ((k * (2 * i + 3) + i * 7) % 64) as f32 / 63.0;
+                    v.min + (v.max - v.min) * (1.1 * t - 0.05)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn main() -> ExitCode {
+    let mut names: Vec<String> = std::env::args().skip(1).collect();
+    if names.is_empty() {
+        names = vec!["pd_mamdani".into(), "pd_sugeno".into()];
+    }
+    println!(
+        "{:<12} {:>12} {:>12} {:>12}   (ns per evaluation, {BLOCKS} blocks)",
+        "controller", "fastest", "median", "slowest"
+    );
+    for name in names {
+        let controller: &Controller<'static> = match name.as_str() {
+            "pd_mamdani" => &PD_MAMDANI,
+            "pd_sugeno" => &PD_SUGENO,
+            "grid_5x5x5" => &GRID_5X5X5,
+            "mixed" => &MIXED,
+            other => {
+                eprintln!(
+                    "unknown controller {other:?}: expected pd_mamdani, pd_sugeno, grid_5x5x5 or mixed"
+                );
+                return ExitCode::FAILURE;
+            }
+        };
+        let controller = black_box(controller);
+        let points = input_points(controller);
+        let mut scratch = vec![0.0f32; controller.scratch_len()];
+        let mut outputs = vec![0.0f32; controller.output_count()];
+        // About 0.1 s per block whatever the controller's cost.
+        let per_block = (20_000_000 / (controller.scratch_len() + 100)).max(10_000);
+        let mut times: Vec<f64> = (0..BLOCKS)
+            .map(|_| {
+                let start = Instant::now();
+                let mut k = 0usize;
+                for _ in 0..per_block {
+                    k = (k + 1) & 63;
+                    let status = controller.evaluate(black_box(&points[k]), &mut scratch, &mut outputs);
+                    black_box((status, outputs[0]));
+                }
+                start.elapsed().as_secs_f64() * 1e9 / per_block as f64
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{name:<12} {:>12.1} {:>12.1} {:>12.1}",
+            times[0],
+            times[BLOCKS / 2],
+            times[BLOCKS - 1]
+        );
+    }
+    ExitCode::SUCCESS
+}
