@@ -268,6 +268,20 @@ int main(void) {
                 .unwrap(),
             "pd_sugeno",
         );
+        // A Sugeno grid (summed in the grid layout's order: rule r into partial r % 7) with
+        // weights and a second output that some rules leave out.
+        let mut sugeno = ControllerSpec::from_controller("sugeno_weighted", &PD_SUGENO);
+        let mut second = sugeno.outputs[0].clone();
+        second.name = "v".into();
+        sugeno.outputs.push(second);
+        for (r, rule) in sugeno.rules.iter_mut().enumerate() {
+            rule.weight = 0.25 + 0.75 * ((r * 37 % 11) as f32 / 10.0);
+            rule.consequent
+                .push(if r % 5 == 2 { 0 } else { (r % 7 + 1) as i32 });
+        }
+        let sugeno = sugeno.compile().unwrap();
+        assert_eq!(sugeno.controller().sugeno_lanes(), 7);
+        compare_engine(&sugeno, "sugeno_weighted");
         // A tuned-looking controller: uneven peaks, a shuffled table, weights.
         let job = Job::parse(include_str!("../../examples/jobs/second-order.toml"), "job.toml").unwrap();
         let mut job = job;
