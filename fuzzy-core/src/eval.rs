@@ -624,8 +624,9 @@ impl<'a> Controller<'a> {
         let linear = self.shape().linear_outputs & (1 << o) != 0;
         if lanes == SUGENO_LANES && !linear {
             // Whole chunks of eight rules: the strengths past the last rule are zeros (see
-            // `evaluate`), and so are the table rows' padding.
-            let strengths = strengths.get(..values.len()).unwrap_or(&[]);
+            // `evaluate`), and so are the table rows' padding; the zip stops at the end of
+            // the shorter (a grid layout of 8 columns pads the table by up to 3 rows of 8,
+            // more than the strengths' slack, and those rows are all zeros).
             let (s_chunks, _) = strengths.as_chunks::<SUGENO_LANES>();
             for ((s, z), c) in s_chunks.iter().zip(z_chunks).zip(c_chunks) {
                 sugeno_lanes(s, z, c, &mut weighted, &mut total);
