@@ -112,6 +112,24 @@ fn no_rule_fired_takes_the_fallback() {
     assert_eq!(u[0], 0.125);
     let (_, status) = c.evaluate(&[-1.0, 0.0]);
     assert!(status.is_ok());
+
+    // The grid kernels: a range wider than the terms leaves e = 1.5 uncovered (Sugeno: the
+    // weighted average is 0 / 0; Mamdani: the centroid of an empty set is 0 / 0).
+    for reference in [&PD_SUGENO, &PD_MAMDANI] {
+        let mut spec = ControllerSpec::from_controller("wide", reference);
+        spec.inputs[0].max = 2.0;
+        spec.outputs[0].fallback = Fallback::Value(0.125);
+        let c = spec.compile().expect("valid");
+        assert!(c.controller().uses_grid_kernel());
+        let (u, status) = c.evaluate(&[1.5, 0.0]);
+        assert!(
+            status.contains(Status::NO_RULE_FIRED) && status.contains(Status::FALLBACK),
+            "{status:?}"
+        );
+        assert_eq!(u[0], 0.125);
+        let (u, status) = c.evaluate(&[0.5, 0.0]);
+        assert!(status.is_ok() && u[0].is_finite(), "{status:?}");
+    }
 }
 
 #[test]
