@@ -13,23 +13,7 @@ use std::hint::black_box;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use fuzzy_core::Controller;
 use fuzzy_suite::reference::{GRID_5X5X5, MIXED, PD_MAMDANI, PD_SUGENO};
-
-fn input_points(controller: &Controller<'_>) -> Vec<Vec<f32>> {
-    (0..64)
-        .map(|k| {
-            controller
-                .def()
-                .inputs
-                .iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    let t = ((k * (2 * i + 3) + i * 7) % 64) as f32 / 63.0;
-                    v.min + (v.max - v.min) * (1.1 * t - 0.05)
-                })
-                .collect()
-        })
-        .collect()
-}
+use optimizer::bench::input_points;
 
 fn inference(c: &mut Criterion) {
     let mut group = c.benchmark_group("inference");

@@ -15,27 +15,10 @@ use std::time::Instant;
 
 use fuzzy_core::Controller;
 use fuzzy_suite::reference::{GRID_5X5X5, MIXED, PD_MAMDANI, PD_SUGENO};
+use optimizer::bench::input_points;
 
 /// Blocks per controller.
 const BLOCKS: usize = 60;
-
-/// The criterion benchmark's input points.
-fn input_points(controller: &Controller<'_>) -> Vec<Vec<f32>> {
-    (0..64)
-        .map(|k| {
-            controller
-                .def()
-                .inputs
-                .iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    let t = ((k * (2 * i + 3) + i * 7) % 64) as f32 / 63.0;
-                    v.min + (v.max - v.min) * (1.1 * t - 0.05)
-                })
-                .collect()
-        })
-        .collect()
-}
 
 fn main() -> ExitCode {
     let mut names: Vec<String> = std::env::args().skip(1).collect();

@@ -515,7 +515,8 @@ const fn edge_entry(k: usize, inputs: &[InputVariable], terms: &[Term]) -> f32 {
             if k < offset + 4 * row {
                 // Quad by quad: the four rows' entries for terms 4q..4q+3, one after the
                 // other (16 values per quad).
-                let (quad, within) = ((k - offset) / 16, (k - offset) % 16);
+                let group = 4 * EDGE_LANES;
+                let (quad, within) = ((k - offset) / group, (k - offset) % group);
                 let (which, lane) = (within / EDGE_LANES, quad * EDGE_LANES + within % EDGE_LANES);
                 if lane >= inputs[i].terms.count as usize {
                     return 0.0;
@@ -557,6 +558,14 @@ pub(crate) const fn sugeno_row(inputs: &[InputVariable], rules: usize) -> usize 
     match sugeno_grid_cols(inputs, rules) {
         Some(cols) => (rules / cols).div_ceil(4) * 4 * 8,
         None => rules.div_ceil(8) * 8,
+    }
+}
+
+/// The position of rule `r`'s entry in a Sugeno row (the inverse of [`sugeno_rule_at`]).
+const fn sugeno_slot(inputs: &[InputVariable], rules: usize, r: usize) -> usize {
+    match sugeno_grid_cols(inputs, rules) {
+        Some(cols) => r / cols * 8 + r % cols,
+        None => r,
     }
 }
 
@@ -1272,10 +1281,7 @@ impl<'a> Controller<'a> {
     /// term of `o`. `(0, 0)` for a Mamdani controller or a missing output or rule.
     pub fn sugeno_rule(&self, o: usize, r: usize) -> (f32, f32) {
         let (values, flags) = self.sugeno_rows(o);
-        let slot = match sugeno_grid_cols(self.def.inputs, self.def.rules.len()) {
-            Some(cols) => r / cols * 8 + r % cols,
-            None => r,
-        };
+        let slot = sugeno_slot(self.def.inputs, self.def.rules.len(), r);
         match (values.get(slot), flags.get(slot), r < self.def.rules.len()) {
             (Some(value), Some(flag), true) => (*value, *flag),
             _ => (0.0, 0.0),

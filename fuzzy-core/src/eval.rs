@@ -344,13 +344,9 @@ impl<'a> Controller<'a> {
         let ([first, second], [x_first, x_second, ..]) = (def.inputs, crisp) else {
             return Status::OK;
         };
-        let (x1, nan1, outside1) = crisp_value(first, inputs.first());
-        let (x2, nan2, outside2) = crisp_value(second, inputs.get(1));
+        let ([x1, x2], _, status) = grid_crisp(first, second, inputs);
         (*x_first, *x_second) = (x1, x2);
-        // Both inputs are two-edged: their edge blocks open the tables.
-        let (row1, row2) = (edge_row(first), edge_row(second));
-        let (block1, rest) = def.tables.split_at_checked(4 * row1).unwrap_or((&[], &[]));
-        let block2 = rest.get(..4 * row2).unwrap_or(&[]);
+        let (block1, block2) = grid_blocks(first, second, def.tables);
         let (a, b) = (
             edge_degrees::<GRID_TERMS>(block1, x1),
             edge_degrees::<GRID_TERMS>(block2, x2),
@@ -369,12 +365,13 @@ impl<'a> Controller<'a> {
                 *s *= rule.weight;
             }
         }
-        input_status(nan1 | nan2, outside1 | outside2, inputs.len() != 2)
+        status
     }
 
     /// The whole evaluation of a controller with the Sugeno grid kernel's shape (see
     /// `RuleShape::sugeno_grid`: the grid kernel's shape with at most eight columns, Sugeno
-    /// inference, constant terms): both inputs' degrees in local arrays, then per output and
+    /// inference, constant terms): the second input's degrees in one 8-lane array, the first
+    /// input's four at a time, then per output and
     /// per row `i` of the grid the row's strengths `s_ij = AND(a_i, b_j)` as one 8-lane
     /// vector (zeros past the last column), multiplied by the row's chunk of constants and
     /// concluded flags (the tables' grid layout) and added into the partial sums: rule
@@ -399,13 +396,8 @@ impl<'a> Controller<'a> {
         let [first, second] = def.inputs else {
             return Status::OK;
         };
-        let (x1, nan1, outside1) = crisp_value(first, inputs.first());
-        let (x2, nan2, outside2) = crisp_value(second, inputs.get(1));
-        let nan = nan1 | nan2;
-        let mut status = input_status(nan, outside1 | outside2, inputs.len() != 2);
-        let (row1, row2) = (edge_row(first), edge_row(second));
-        let (block1, rest) = def.tables.split_at_checked(4 * row1).unwrap_or((&[], &[]));
-        let block2 = rest.get(..4 * row2).unwrap_or(&[]);
+        let ([x1, x2], nan, mut status) = grid_crisp(first, second, inputs);
+        let (block1, block2) = grid_blocks(first, second, def.tables);
         let b = edge_degrees::<SUGENO_LANES>(block2, x2);
         let cols = second.terms.count as usize;
         let shape = self.shape();
@@ -602,8 +594,9 @@ impl<'a> Controller<'a> {
     /// and `c_r` 1 when it concludes one (`z_r = c_r = 0` when it does not). Each sum is
     /// accumulated in [`SUGENO_LANES`] partial sums (rule `r` into partial `r mod P`, `P`
     /// = [`Controller::sugeno_lanes`], 8 or a grid's column count) that are added pairwise
-    /// at the end: a fixed order, which vectorises and which the C export reproduces. Constant terms come from the consequent table; an output with a
-    /// linear term computes its terms' values first and gathers them per rule.
+    /// at the end: a fixed order, which vectorises and which the C export reproduces.
+    /// Constant terms come from the consequent table; an output with a linear term
+    /// computes its terms' values first and gathers them per rule.
     #[inline]
     fn sugeno_output(
         &self,
@@ -882,6 +875,32 @@ fn crisp_value(variable: &InputVariable, input: Option<&f32>) -> (f32, bool, boo
         OutOfRange::Extend => select(abs(raw) <= f32::MAX, raw, limited),
     };
     (x, is_nan, outside)
+}
+
+/// The crisp values of a grid kernel's two inputs (see [`crisp_value`]), whether one was
+/// NaN, and the input stage's status bits.
+#[inline(always)]
+fn grid_crisp(first: &InputVariable, second: &InputVariable, inputs: &[f32]) -> ([f32; 2], bool, Status) {
+    let (x1, nan1, outside1) = crisp_value(first, inputs.first());
+    let (x2, nan2, outside2) = crisp_value(second, inputs.get(1));
+    let nan = nan1 | nan2;
+    (
+        [x1, x2],
+        nan,
+        input_status(nan, outside1 | outside2, inputs.len() != 2),
+    )
+}
+
+/// The edge blocks of a grid kernel's two inputs: both are two-edged, so their blocks open
+/// the evaluation tables.
+#[inline(always)]
+fn grid_blocks<'t>(
+    first: &InputVariable,
+    second: &InputVariable,
+    tables: &'t [f32],
+) -> (&'t [f32], &'t [f32]) {
+    let (block1, rest) = tables.split_at_checked(4 * edge_row(first)).unwrap_or((&[], &[]));
+    (block1, rest.get(..4 * edge_row(second)).unwrap_or(&[]))
 }
 
 /// The status bits of the input stage.

@@ -9,6 +9,7 @@
 //! - [`report`]: the output folder (controller files, metrics, plots, convergence);
 //! - [`export`]: Rust source for firmware; [`interop`]: fuzzylite FLL.
 
+pub mod bench;
 pub mod encoding;
 pub mod export;
 pub mod ga;

@@ -412,7 +412,7 @@ fn bench(path: &Path, evaluations: u32, inputs: Option<&Path>) -> Result<()> {
     let names: Vec<&str> = spec.inputs.iter().map(|v| v.name.as_str()).collect();
     let points: Vec<Vec<f32>> = match inputs {
         Some(file) => read_csv(file, &names)?,
-        None => default_points(&engine),
+        None => optimizer::bench::input_points(&engine),
     };
     if points.is_empty() {
         bail!("{}: no input rows", inputs.map_or(path, |p| p).display());
@@ -441,24 +441,6 @@ fn bench(path: &Path, evaluations: u32, inputs: Option<&Path>) -> Result<()> {
         samples[6]
     );
     Ok(())
-}
-
-/// 64 input points spread over (and slightly beyond) every input range.
-fn default_points(engine: &fuzzy_core::Controller<'_>) -> Vec<Vec<f32>> {
-    (0..64)
-        .map(|k| {
-            engine
-                .def()
-                .inputs
-                .iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    let t = ((k * (2 * i + 3) + i * 7) % 64) as f32 / 63.0;
-                    v.min + (v.max - v.min) * (1.1 * t - 0.05)
-                })
-                .collect()
-        })
-        .collect()
 }
 
 /// A `.fis`, `.fcl` or `.fll` controller file, read and checked; `None` for other
