@@ -119,6 +119,55 @@ pub struct Controller<'a> {
     def: ControllerDef<'a>,
     scratch_len: usize,
     shape: RuleShape,
+    grid: GridTables<'a>,
+}
+
+/// The grid kernels' view of the evaluation tables, cut once when the controller is built
+/// so that an evaluation does no slice arithmetic: the two inputs' edge groups and, for a
+/// Sugeno grid layout, the consequent rows as groups of four grid rows (per output,
+/// `sugeno_row / 32` groups of constants, then as many of flags). Empty for controllers
+/// without the grid kernel's shape.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct GridTables<'a> {
+    /// the first input's edge groups
+    pub first: &'a [[f32; crate::eval::EDGE_QUAD]],
+    /// the second input's edge groups
+    pub second: &'a [[f32; crate::eval::EDGE_QUAD]],
+    /// the Sugeno consequent groups of all outputs (empty for Mamdani)
+    pub consequents: &'a [[f32; crate::eval::SUGENO_GROUP]],
+}
+
+impl<'a> GridTables<'a> {
+    const EMPTY: GridTables<'static> = GridTables {
+        first: &[],
+        second: &[],
+        consequents: &[],
+    };
+
+    const fn of(def: &ControllerDef<'a>, shape: &RuleShape) -> GridTables<'a> {
+        let [first, second] = def.inputs else {
+            return GridTables::EMPTY;
+        };
+        if !shape.grid_kernel {
+            return GridTables::EMPTY;
+        }
+        let (a_len, b_len) = (4 * edge_row(first), 4 * edge_row(second));
+        let Some((a, rest)) = def.tables.split_at_checked(a_len) else {
+            return GridTables::EMPTY;
+        };
+        let Some((b, rest)) = rest.split_at_checked(b_len) else {
+            return GridTables::EMPTY;
+        };
+        let consequents = match (def.inference, sugeno_grid_cols(def.inputs, def.rules.len())) {
+            (Inference::Sugeno, Some(_)) => rest.as_chunks().0,
+            _ => &[],
+        };
+        GridTables {
+            first: a.as_chunks().0,
+            second: b.as_chunks().0,
+            consequents,
+        }
+    }
 }
 
 /// Structure of the rule base found when the controller is built, used to pick a faster
@@ -1224,9 +1273,11 @@ impl<'a> Controller<'a> {
         if let Err(e) = check_tables(&def) {
             return Err(e);
         }
+        let shape = RuleShape::of(&def);
         Ok(Controller {
             scratch_len: def.scratch_len(),
-            shape: RuleShape::of(&def),
+            grid: GridTables::of(&def, &shape),
+            shape,
             def,
         })
     }
@@ -1235,15 +1286,22 @@ impl<'a> Controller<'a> {
     /// one with identical contents).
     #[cfg(feature = "alloc")]
     pub(crate) const fn from_validated(def: ControllerDef<'a>) -> Controller<'a> {
+        let shape = RuleShape::of(&def);
         Controller {
             scratch_len: def.scratch_len(),
-            shape: RuleShape::of(&def),
+            grid: GridTables::of(&def, &shape),
+            shape,
             def,
         }
     }
 
     pub(crate) const fn shape(&self) -> RuleShape {
         self.shape
+    }
+
+    /// The grid kernels' view of the evaluation tables.
+    pub(crate) const fn grid_tables(&self) -> &GridTables<'a> {
+        &self.grid
     }
 
     /// Whether evaluation takes the two-input grid kernel (a faster path for complete

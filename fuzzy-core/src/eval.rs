@@ -344,12 +344,14 @@ impl<'a> Controller<'a> {
         let ([first, second], [x_first, x_second, ..]) = (def.inputs, crisp) else {
             return Status::OK;
         };
-        let ([x1, x2], _, status) = grid_crisp(first, second, inputs);
+        let GridInput {
+            x: [x1, x2], status, ..
+        } = GridInput::of(first, second, inputs);
         (*x_first, *x_second) = (x1, x2);
-        let (block1, block2) = grid_blocks(first, second, def.tables);
+        let grid = self.grid_tables();
         let (a, b) = (
-            edge_degrees::<GRID_TERMS>(block1, x1),
-            edge_degrees::<GRID_TERMS>(block2, x2),
+            edge_degrees::<GRID_TERMS>(grid.first, x1),
+            edge_degrees::<GRID_TERMS>(grid.second, x2),
         );
         let (rows, cols) = (first.terms.count as usize, second.terms.count as usize);
         let a = a.get(..rows).unwrap_or(&[]);
@@ -383,54 +385,87 @@ impl<'a> Controller<'a> {
     /// nothing.
     #[inline(never)]
     fn sugeno_grid(&self, inputs: &[f32], outputs: &mut [f32]) -> Status {
-        match self.def().and {
-            TNorm::Minimum => self.sugeno_grid_with(inputs, outputs, min),
-            _ => self.sugeno_grid_with(inputs, outputs, |a, b| a * b),
+        // A loop over one output is compiled on its own where code size is cheap: the loop
+        // over several outputs keeps more values alive (measured on the 7×7 Sugeno: 451 →
+        // 401 instructions).
+        let one = SUGENO_ONE_OUTPUT_LOOP && self.def().outputs.len() == 1;
+        match (self.def().and, one) {
+            (TNorm::Minimum, true) => self.sugeno_grid_with::<true>(inputs, outputs, min),
+            (TNorm::Minimum, false) => self.sugeno_grid_with::<false>(inputs, outputs, min),
+            (_, true) => self.sugeno_grid_with::<true>(inputs, outputs, |a, b| a * b),
+            (_, false) => self.sugeno_grid_with::<false>(inputs, outputs, |a, b| a * b),
         }
     }
 
-    /// [`Controller::sugeno_grid`] with its AND norm.
+    /// [`Controller::sugeno_grid`] with its AND norm; `ONE`: the controller has one output.
     #[inline(always)]
-    fn sugeno_grid_with(&self, inputs: &[f32], outputs: &mut [f32], and: impl Fn(f32, f32) -> f32) -> Status {
+    fn sugeno_grid_with<const ONE: bool>(
+        &self,
+        inputs: &[f32],
+        outputs: &mut [f32],
+        and: impl Fn(f32, f32) -> f32,
+    ) -> Status {
         let def = self.def();
+        let shape = self.shape();
+        let grid = self.grid_tables();
         let [first, second] = def.inputs else {
             return Status::OK;
         };
-        let ([x1, x2], nan, mut status) = grid_crisp(first, second, inputs);
-        let (block1, block2) = grid_blocks(first, second, def.tables);
-        let b = edge_degrees::<SUGENO_LANES>(block2, x2);
+        let input = GridInput::of(first, second, inputs);
+        let [x1, x2] = input.x;
+        let b = edge_degrees::<SUGENO_LANES>(grid.second, x2);
+        // Per output, its groups of constants, then as many groups of flags.
+        let groups = shape.sugeno_row / SUGENO_GROUP;
+        let mut rest = grid.consequents;
         let cols = second.terms.count as usize;
-        let shape = self.shape();
-        for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate() {
-            // The grid layout: one chunk of eight table entries per row of the grid.
-            let (values, flags) = self.sugeno_rows(o);
-            let (z_rows, _) = values.as_chunks::<SUGENO_LANES>();
-            let (c_rows, _) = flags.as_chunks::<SUGENO_LANES>();
-            let complete = shape.complete_outputs & (1 << o) != 0;
+        // Over all outputs: the smallest `Σ s c` (a rule fired for every output when it is
+        // positive) and the sum of `value · 0` (NaN when some value was not finite).
+        let mut lowest_total = f32::MAX;
+        let mut unusable = 0.0f32;
+        let count = if ONE { 1 } else { def.outputs.len() };
+        for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate().take(count) {
+            let (z_groups, tail) = rest.split_at_checked(groups).unwrap_or((&[], &[]));
+            let (c_groups, tail) = tail.split_at_checked(groups).unwrap_or((&[], &[]));
+            rest = tail;
             let rows = GridRows {
-                a_block: block1,
+                quads: grid.first,
                 x: x1,
                 b: &b,
-                z_rows,
-                c_rows,
+                z_groups,
+                c_groups,
                 rules: def.rules,
                 cols,
             };
             // Loops specialised for unit weights and outputs concluded by every rule.
+            let complete = shape.complete_outputs & (1 << o) != 0;
             let (weighted, total) = match (shape.unit_weights, complete) {
                 (true, true) => rows.sums::<false, true>(&and),
                 (true, false) => rows.sums::<false, false>(&and),
                 (false, true) => rows.sums::<true, true>(&and),
                 (false, false) => rows.sums::<true, false>(&and),
             };
-            let (value, fired) = sugeno_value(
-                variable,
-                pairwise_in_registers(weighted),
-                pairwise_in_registers(total),
-            );
-            status |= finish_output(variable, value, fired, nan, variable.lock_range, out);
+            let (weighted, total) = (pairwise_in_registers(weighted), pairwise_in_registers(total));
+            lowest_total = min(total, lowest_total);
+            // NaN unless a rule fired (`Σ s c > 0`) and no input was NaN; see `finish_output`.
+            let value = match variable.defuzzifier {
+                crate::Defuzzifier::WeightedSum => weighted + select_on_compare(total > 0.0, 0.0, f32::NAN),
+                // Not fired: `Σ s c = 0`, so every rule has `s = 0` or concludes nothing
+                // (`z = 0`), and `0 / 0` is NaN.
+                _ => weighted / total,
+            } + input.poison;
+            unusable += value * 0.0;
+            let computed = abs(value) <= f32::MAX;
+            let mut y = select_on_compare(computed, value, fallback_value(variable, *out));
+            if variable.lock_range {
+                y = clamp(y, variable.min, variable.max);
+            }
+            // `+ 0.0` turns -0 into +0 (exact for every other value).
+            *out = y + 0.0;
         }
-        status
+        input
+            .status
+            .with_if(Status::NO_RULE_FIRED, !(lowest_total > 0.0))
+            .with_if(Status::FALLBACK, unusable != 0.0)
     }
 
     /// Strength of every rule into `strengths`, with the norm loops specialised for the
@@ -819,6 +854,18 @@ fn aggregate_blocks<const N: usize>(
     table.len() - rest.len()
 }
 
+/// An output's [`Fallback`] value; `previous` is the output's previous value (for
+/// [`Fallback::Hold`]; a non-finite one holds the midpoint instead).
+#[inline(always)]
+fn fallback_value(variable: &OutputVariable, previous: f32) -> f32 {
+    let midpoint = variable.midpoint();
+    match variable.fallback {
+        Fallback::Midpoint => midpoint,
+        Fallback::Value(v) => v,
+        Fallback::Hold => select_on_compare(abs(previous) <= f32::MAX, previous, midpoint),
+    }
+}
+
 /// Stores an output: `value` when a rule fired, no input was NaN and `value` is finite,
 /// else the output's [`Fallback`] (`out` holds the previous output on entry); clamped into
 /// the range when `locked`; never -0. Returns the output's status bits.
@@ -831,12 +878,7 @@ fn finish_output(
     locked: bool,
     out: &mut f32,
 ) -> Status {
-    let midpoint = variable.midpoint();
-    let fallback = match variable.fallback {
-        Fallback::Midpoint => midpoint,
-        Fallback::Value(v) => v,
-        Fallback::Hold => select(abs(*out) <= f32::MAX, *out, midpoint),
-    };
+    let fallback = fallback_value(variable, *out);
     // One compare-and-blend on the value's path: a value that may not be used is made NaN
     // by adding NaN (the select that picks 0 or NaN does not wait for the value), and the
     // finiteness test then sends it to the fallback like an infinite one.
@@ -877,30 +919,44 @@ fn crisp_value(variable: &InputVariable, input: Option<&f32>) -> (f32, bool, boo
     (x, is_nan, outside)
 }
 
-/// The crisp values of a grid kernel's two inputs (see [`crisp_value`]), whether one was
-/// NaN, and the input stage's status bits.
-#[inline(always)]
-fn grid_crisp(first: &InputVariable, second: &InputVariable, inputs: &[f32]) -> ([f32; 2], bool, Status) {
-    let (x1, nan1, outside1) = crisp_value(first, inputs.first());
-    let (x2, nan2, outside2) = crisp_value(second, inputs.get(1));
-    let nan = nan1 | nan2;
-    (
-        [x1, x2],
-        nan,
-        input_status(nan, outside1 | outside2, inputs.len() != 2),
-    )
+/// The input stage of the grid kernels: both inputs' crisp values (see
+/// [`crisp_value`]: NaN → `min`, clamped or kept), `poison` (0, or NaN when an input is NaN
+/// or missing: added to every output value it sends them to their fallbacks) and the input
+/// stage's status bits ([`input_status`]).
+struct GridInput {
+    x: [f32; 2],
+    poison: f32,
+    status: Status,
 }
 
-/// The edge blocks of a grid kernel's two inputs: both are two-edged, so their blocks open
-/// the evaluation tables.
-#[inline(always)]
-fn grid_blocks<'t>(
-    first: &InputVariable,
-    second: &InputVariable,
-    tables: &'t [f32],
-) -> (&'t [f32], &'t [f32]) {
-    let (block1, rest) = tables.split_at_checked(4 * edge_row(first)).unwrap_or((&[], &[]));
-    (block1, rest.get(..4 * edge_row(second)).unwrap_or(&[]))
+impl GridInput {
+    #[inline(always)]
+    fn of(first: &InputVariable, second: &InputVariable, inputs: &[f32]) -> GridInput {
+        let (raw1, raw2) = match inputs {
+            [] => (f32::NAN, f32::NAN),
+            [a] => (*a, f32::NAN),
+            [a, b, ..] => (*a, *b),
+        };
+        let nan = raw1.is_nan() | raw2.is_nan();
+        // Outside the range (never for NaN: both comparisons are false).
+        let outside = |x: f32, v: &InputVariable| (x < v.min) | (x > v.max);
+        let crisp = |x: f32, v: &InputVariable| {
+            let limited = clamp(x, v.min, v.max);
+            match v.out_of_range {
+                OutOfRange::Clamp => limited,
+                OutOfRange::Extend => select_on_compare(abs(x) <= f32::MAX, x, limited),
+            }
+        };
+        GridInput {
+            x: [crisp(raw1, first), crisp(raw2, second)],
+            poison: select_on_compare(nan, f32::NAN, 0.0),
+            status: input_status(
+                nan,
+                outside(raw1, first) | outside(raw2, second),
+                inputs.len() != 2,
+            ),
+        }
+    }
 }
 
 /// The status bits of the input stage.
@@ -920,7 +976,7 @@ fn edge_quads(block: &[f32]) -> core::slice::Iter<'_, [f32; EDGE_QUAD]> {
 }
 
 /// Values per group of an edge block.
-const EDGE_QUAD: usize = 4 * EDGE_LANES;
+pub(crate) const EDGE_QUAD: usize = 4 * EDGE_LANES;
 
 /// Degrees of `x` in four terms from their edges: `min(clamp01((x - rise_at) · rise_slope),
 /// clamp01((x - fall_at) · fall_slope))`, the operations of [`crate::Term::membership`] for
@@ -955,10 +1011,10 @@ fn edge_degrees_into(block: &[f32], x: f32, degrees: &mut [f32]) {
 /// Degrees of `x` in a two-edged input's terms (at most `N`, a multiple of four) from its
 /// edge block, zeros past the last term.
 #[inline(always)]
-fn edge_degrees<const N: usize>(block: &[f32], x: f32) -> [f32; N] {
+fn edge_degrees<const N: usize>(quads: &[[f32; EDGE_QUAD]], x: f32) -> [f32; N] {
     let mut out = [0.0f32; N];
     let (chunks, _) = out.as_chunks_mut::<EDGE_LANES>();
-    for (out, quad) in chunks.iter_mut().zip(edge_quads(block)) {
+    for (out, quad) in chunks.iter_mut().zip(quads) {
         *out = quad_degrees(quad, x);
     }
     out
@@ -999,6 +1055,11 @@ fn fire_grid_rows<const W: usize>(
     }
 }
 
+/// Whether the Sugeno grid kernel has a copy for controllers with one output: on targets
+/// with vector registers, where the kernel is large anyway and the copy saves about a tenth
+/// of its instructions; not on small cores, where flash is dear.
+const SUGENO_ONE_OUTPUT_LOOP: bool = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
+
 /// Partial sums of the Sugeno weighted average (see `sugeno_output`).
 pub(crate) const SUGENO_LANES: usize = 8;
 
@@ -1020,18 +1081,22 @@ fn sugeno_lanes(
     }
 }
 
+/// Entries of a group of four grid rows of a Sugeno output's constants or flags (grid
+/// layout, see [`crate::ControllerDef`]).
+pub(crate) const SUGENO_GROUP: usize = 4 * SUGENO_LANES;
+
 /// One output's view of a Sugeno grid (see `Controller::sugeno_grid`).
 struct GridRows<'r> {
-    /// the first input's edge block (its degrees give the rows' first antecedents)
-    a_block: &'r [f32],
+    /// the first input's edge groups (their degrees give the rows' first antecedents)
+    quads: &'r [[f32; EDGE_QUAD]],
     /// the first input's crisp value
     x: f32,
     /// the second input's degrees, zeros past the last column
     b: &'r [f32; SUGENO_LANES],
-    /// per row, the constants the row's rules conclude (grid layout)
-    z_rows: &'r [[f32; SUGENO_LANES]],
-    /// per row, whether the row's rules conclude a term of the output
-    c_rows: &'r [[f32; SUGENO_LANES]],
+    /// per group of four rows, the constants the rows' rules conclude (grid layout)
+    z_groups: &'r [[f32; SUGENO_GROUP]],
+    /// per group of four rows, whether the rows' rules conclude a term of the output
+    c_groups: &'r [[f32; SUGENO_GROUP]],
     rules: &'r [Rule],
     cols: usize,
 }
@@ -1053,11 +1118,11 @@ impl GridRows<'_> {
         // one vector register and each row's is broadcast from a fixed lane. Storing the
         // degrees and reloading them one by one was slower: a 4-byte load from inside a
         // 16-byte store waits for the store to complete.
-        let (z_groups, _) = self.z_rows.as_chunks::<4>();
-        let (c_groups, _) = self.c_rows.as_chunks::<4>();
-        let groups = edge_quads(self.a_block).zip(z_groups).zip(c_groups);
+        let groups = self.quads.iter().zip(self.z_groups).zip(self.c_groups);
         for (q, ((quad, z4), c4)) in groups.enumerate() {
             let a4 = quad_degrees(quad, self.x);
+            let (z4, _) = z4.as_chunks::<SUGENO_LANES>();
+            let (c4, _) = c4.as_chunks::<SUGENO_LANES>();
             for l in 0..4 {
                 let (a, z, c) = (a4[l], &z4[l], &c4[l]);
                 let mut s: [f32; SUGENO_LANES] = core::array::from_fn(|k| and(a, self.b[k]));
