@@ -455,12 +455,14 @@ impl<'a> Controller<'a> {
             } + input.poison;
             unusable += value * 0.0;
             let computed = abs(value) <= f32::MAX;
-            let mut y = select_on_compare(computed, value, fallback_value(variable, *out));
+            // Never -0: adding the poison (+0 or NaN) turned a -0 value into +0 already, so
+            // the `+ 0.0` of `finish_output` is needed only off the value's path (fallback)
+            // and after the clamp (a range may end at -0).
+            let mut y = select_on_compare(computed, value, fallback_value(variable, *out) + 0.0);
             if variable.lock_range {
-                y = clamp(y, variable.min, variable.max);
+                y = clamp(y, variable.min, variable.max) + 0.0;
             }
-            // `+ 0.0` turns -0 into +0 (exact for every other value).
-            *out = y + 0.0;
+            *out = y;
         }
         input
             .status
@@ -922,7 +924,8 @@ fn crisp_value(variable: &InputVariable, input: Option<&f32>) -> (f32, bool, boo
 /// The input stage of the grid kernels: both inputs' crisp values (see
 /// [`crisp_value`]: NaN → `min`, clamped or kept), `poison` (0, or NaN when an input is NaN
 /// or missing: added to every output value it sends them to their fallbacks) and the input
-/// stage's status bits ([`input_status`]).
+/// stage's status bits ([`input_status`]). The poison is never -0, so adding it also turns
+/// a -0 into +0.
 struct GridInput {
     x: [f32; 2],
     poison: f32,

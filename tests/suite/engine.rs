@@ -618,3 +618,37 @@ fn the_reference_pd_controllers_take_the_grid_kernel() {
     assert!(!MIXED.uses_grid_kernel());
     assert!(!GRID_5X5X5.uses_grid_kernel());
 }
+
+#[test]
+fn an_output_is_never_negative_zero() {
+    // AND minimum, both inputs halfway between two peaks: four rules fire with 0.5 each
+    // (Σ s = 2) and only rule (3, 3) concludes a non-zero constant, -2 times the smallest
+    // subnormal. Σ s z = -1 subnormal step, and the weighted average -0.5 steps rounds
+    // (to even) to -0, which the engine must report as +0, on the kernel and on the general
+    // path.
+    let mut spec = ControllerSpec::from_controller("zero", &PD_SUGENO);
+    spec.and = fuzzy_core::TNorm::Minimum;
+    for input in &mut spec.inputs {
+        (input.min, input.max) = (-3.0, 3.0);
+        for (k, term) in input.terms.iter_mut().enumerate() {
+            let peak = k as f32 - 3.0;
+            term.shape = Shape::Triangle([peak - 1.0, peak, peak + 1.0]);
+        }
+    }
+    let tiny = f32::from_bits(2);
+    for (t, term) in spec.outputs[0].terms.iter_mut().enumerate() {
+        term.shape = Shape::Constant(if t == 3 { -tiny } else { 0.0 });
+    }
+    let owned = spec.compile().expect("valid");
+    let kernel = owned.controller();
+    assert!(kernel.uses_grid_kernel());
+    // The same division in f32 gives -0 (the case is real).
+    assert_eq!((-f32::from_bits(1) / 2.0).to_bits(), (-0.0f32).to_bits());
+    for controller in [kernel, kernel.without_kernels()] {
+        let mut scratch = vec![0.0f32; controller.scratch_len()];
+        let mut out = [f32::NAN];
+        let status = controller.evaluate(&[0.5, 0.5], &mut scratch, &mut out);
+        assert!(status.is_ok(), "{status:?}");
+        assert_eq!(out[0].to_bits(), 0, "{} (bits {:#x})", out[0], out[0].to_bits());
+    }
+}
