@@ -344,9 +344,9 @@ impl<'a> Controller<'a> {
         let ([first, second], [x_first, x_second, ..]) = (def.inputs, crisp) else {
             return Status::OK;
         };
-        let GridInput {
-            x: [x1, x2], status, ..
-        } = GridInput::of(first, second, inputs);
+        let input = GridInput::of(first, second, inputs);
+        let [x1, x2] = input.x;
+        let status = input.status(first, second);
         (*x_first, *x_second) = (x1, x2);
         let grid = self.grid_tables();
         let (a, b) = (
@@ -465,7 +465,7 @@ impl<'a> Controller<'a> {
             *out = y;
         }
         input
-            .status
+            .status(first, second)
             .with_if(Status::NO_RULE_FIRED, !(lowest_total > 0.0))
             .with_if(Status::FALLBACK, unusable != 0.0)
     }
@@ -922,14 +922,15 @@ fn crisp_value(variable: &InputVariable, input: Option<&f32>) -> (f32, bool, boo
 }
 
 /// The input stage of the grid kernels: both inputs' crisp values (see
-/// [`crisp_value`]: NaN → `min`, clamped or kept), `poison` (0, or NaN when an input is NaN
-/// or missing: added to every output value it sends them to their fallbacks) and the input
-/// stage's status bits ([`input_status`]). The poison is never -0, so adding it also turns
-/// a -0 into +0.
+/// [`crisp_value`]: NaN → `min`, clamped or kept) and `poison` (0, or NaN when an input is
+/// NaN or missing: added to every output value it sends them to their fallbacks; never -0,
+/// so adding it also turns a -0 into +0). The status bits come from [`GridInput::status`],
+/// called after the outputs so that the instructions the outputs wait for come first.
 struct GridInput {
+    raw: [f32; 2],
     x: [f32; 2],
     poison: f32,
-    status: Status,
+    count: usize,
 }
 
 impl GridInput {
@@ -940,9 +941,6 @@ impl GridInput {
             [a] => (*a, f32::NAN),
             [a, b, ..] => (*a, *b),
         };
-        let nan = raw1.is_nan() | raw2.is_nan();
-        // Outside the range (never for NaN: both comparisons are false).
-        let outside = |x: f32, v: &InputVariable| (x < v.min) | (x > v.max);
         let crisp = |x: f32, v: &InputVariable| {
             let limited = clamp(x, v.min, v.max);
             match v.out_of_range {
@@ -951,14 +949,24 @@ impl GridInput {
             }
         };
         GridInput {
+            raw: [raw1, raw2],
             x: [crisp(raw1, first), crisp(raw2, second)],
-            poison: select_on_compare(nan, f32::NAN, 0.0),
-            status: input_status(
-                nan,
-                outside(raw1, first) | outside(raw2, second),
-                inputs.len() != 2,
-            ),
+            poison: select_on_compare(raw1.is_nan() | raw2.is_nan(), f32::NAN, 0.0),
+            count: inputs.len(),
         }
+    }
+
+    /// The input stage's status bits ([`input_status`]).
+    #[inline(always)]
+    fn status(&self, first: &InputVariable, second: &InputVariable) -> Status {
+        let [raw1, raw2] = self.raw;
+        // Outside the range (never for NaN: both comparisons are false).
+        let outside = |x: f32, v: &InputVariable| (x < v.min) | (x > v.max);
+        input_status(
+            raw1.is_nan() | raw2.is_nan(),
+            outside(raw1, first) | outside(raw2, second),
+            self.count != 2,
+        )
     }
 }
 
