@@ -823,6 +823,9 @@ fn aggregate_blocks<const N: usize>(
     moments: &mut Moments,
     f: impl Fn(f32, f32, f32) -> f32,
 ) -> usize {
+    // A local copy: the stores into `set` could alias `*moments`, which would make the
+    // compiler store the running moments after every block.
+    let mut m = *moments;
     let mut rest = table;
     for out in set.chunks_exact_mut(SAMPLE_BLOCK) {
         let Some((rows, tail)) = rest.split_first() else {
@@ -847,12 +850,13 @@ fn aggregate_blocks<const N: usize>(
             }
         }
         for eight in g.as_chunks::<8>().0 {
-            moments.add(eight);
+            m.add(eight);
         }
         for (o, g) in out.iter_mut().zip(g) {
             *o = g;
         }
     }
+    *moments = m;
     table.len() - rest.len()
 }
 
