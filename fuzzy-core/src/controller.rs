@@ -207,6 +207,10 @@ pub(crate) struct RuleShape {
     /// Bit `o` set: every rule concludes a term of output `o` (its concluded flags are all
     /// 1, so the Sugeno total needs no multiplication by them).
     pub complete_outputs: u8,
+    /// The Mamdani grid kernel applies: `grid_kernel`, maximum aggregation, minimum or
+    /// product implication, every output defuzzified by its centroid and with fewer than
+    /// 16 terms (see `Controller::mamdani_grid`).
+    pub mamdani_grid: bool,
 }
 
 impl RuleShape {
@@ -269,6 +273,22 @@ impl RuleShape {
         };
         let sugeno_grid =
             grid_kernel && layout_cols.is_some() && linear_outputs == 0 && def.outputs.len() <= 8;
+        let mut mamdani_grid = grid_kernel
+            && matches!(
+                def.inference,
+                Inference::Mamdani {
+                    implication: TNorm::Minimum | TNorm::Product,
+                    aggregation: SNorm::Maximum,
+                }
+            );
+        let mut o = 0;
+        while o < def.outputs.len() {
+            let output = &def.outputs[o];
+            if !matches!(output.defuzzifier, crate::Defuzzifier::Centroid) || output.terms.count >= 16 {
+                mamdani_grid = false;
+            }
+            o += 1;
+        }
         let mut complete_outputs = 0u8;
         let mut o = 0;
         while o < def.outputs.len() && o < 8 {
@@ -298,6 +318,7 @@ impl RuleShape {
             sugeno_row: sugeno_row(def.inputs, def.rules.len()),
             sugeno_grid,
             complete_outputs,
+            mamdani_grid,
         }
     }
 }
@@ -1352,6 +1373,7 @@ impl<'a> Controller<'a> {
     pub const fn without_kernels(mut self) -> Controller<'a> {
         self.shape.grid_kernel = false;
         self.shape.sugeno_grid = false;
+        self.shape.mamdani_grid = false;
         self
     }
 

@@ -21,7 +21,7 @@
 //!    terms (`samples` values) and defuzzify.
 
 use crate::controller::{
-    Controller, EDGE_LANES, Inference, MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW, Slots,
+    Controller, EDGE_LANES, GridTables, Inference, MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW, Slots,
     activation_slots, edge_row,
 };
 use crate::defuzzify::{Moments, defuzzify_with};
@@ -81,6 +81,9 @@ impl<'a> Controller<'a> {
         let ready = scratch.len() >= self.scratch_len() && outputs.len() >= self.def().outputs.len();
         if self.shape().sugeno_grid && ready {
             return self.sugeno_grid(inputs, outputs);
+        }
+        if self.shape().mamdani_grid && ready {
+            return self.mamdani_grid(inputs, scratch, outputs);
         }
         self.evaluate_general(inputs, scratch, outputs)
     }
@@ -349,25 +352,43 @@ impl<'a> Controller<'a> {
         let status = input.status(first, second);
         (*x_first, *x_second) = (x1, x2);
         let grid = self.grid_tables();
+        match def.and {
+            TNorm::Minimum => self.fire_grid_kernel(grid, x1, x2, strengths, min),
+            _ => self.fire_grid_kernel(grid, x1, x2, strengths, |a, b| a * b),
+        }
+        status
+    }
+
+    /// The strengths of a grid kernel's rules (times their weights) from the two inputs'
+    /// crisp values into `strengths` (with its [`ROW_SLACK`]).
+    #[inline(always)]
+    fn fire_grid_kernel(
+        &self,
+        grid: &GridTables<'_>,
+        x1: f32,
+        x2: f32,
+        strengths: &mut [f32],
+        and: impl Fn(f32, f32) -> f32,
+    ) {
+        let def = self.def();
+        let [first, second] = def.inputs else {
+            return;
+        };
         let (a, b) = (
             edge_degrees::<GRID_TERMS>(grid.first, x1),
             edge_degrees::<GRID_TERMS>(grid.second, x2),
         );
         let (rows, cols) = (first.terms.count as usize, second.terms.count as usize);
         let a = a.get(..rows).unwrap_or(&[]);
-        let b8 = b.first_chunk::<8>().unwrap_or(&[0.0; 8]);
-        match (def.and, cols <= 8) {
-            (TNorm::Minimum, true) => fire_grid_rows(a, b8, cols, strengths, min),
-            (TNorm::Minimum, false) => fire_grid_rows(a, &b, cols, strengths, min),
-            (_, true) => fire_grid_rows(a, b8, cols, strengths, |a, b| a * b),
-            (_, false) => fire_grid_rows(a, &b, cols, strengths, |a, b| a * b),
+        match b.first_chunk::<8>() {
+            Some(b8) if cols <= 8 => fire_grid_rows(a, b8, cols, strengths, and),
+            _ => fire_grid_rows(a, &b, cols, strengths, and),
         }
         if !self.shape().unit_weights {
             for (s, rule) in strengths.iter_mut().zip(def.rules) {
                 *s *= rule.weight;
             }
         }
-        status
     }
 
     /// The whole evaluation of a controller with the Sugeno grid kernel's shape (see
@@ -463,6 +484,97 @@ impl<'a> Controller<'a> {
                 y = clamp(y, variable.min, variable.max) + 0.0;
             }
             *out = y;
+        }
+        input
+            .status(first, second)
+            .with_if(Status::NO_RULE_FIRED, !(lowest_total > 0.0))
+            .with_if(Status::FALLBACK, unusable != 0.0)
+    }
+
+    /// The whole evaluation of a Mamdani controller with the Mamdani grid kernel's shape
+    /// (see `RuleShape::mamdani_grid`: the grid kernel's shape, maximum aggregation, minimum
+    /// or product implication, centroid outputs of fewer than 16 terms): the same steps as
+    /// the general path — the grid fired row by row into the scratch, the strengths combined
+    /// into term activations, the sampled terms aggregated block by block with the moments
+    /// in registers — in one function, without the set stored (the centroid needs only the
+    /// moments). Same results bit for bit (`tests/suite/engine.rs`).
+    #[inline(never)]
+    fn mamdani_grid(&self, inputs: &[f32], scratch: &mut [f32], outputs: &mut [f32]) -> Status {
+        let implication = match self.def().inference {
+            Inference::Mamdani { implication, .. } => implication,
+            Inference::Sugeno => TNorm::Minimum,
+        };
+        match (self.def().and, implication) {
+            (TNorm::Minimum, TNorm::Minimum) => {
+                self.mamdani_grid_with(inputs, scratch, outputs, min, |g, w, s| {
+                    lane_max(g, lane_min(w, s))
+                })
+            }
+            (TNorm::Minimum, _) => {
+                self.mamdani_grid_with(inputs, scratch, outputs, min, |g, w, s| lane_max(g, w * s))
+            }
+            (_, TNorm::Minimum) => self.mamdani_grid_with(
+                inputs,
+                scratch,
+                outputs,
+                |a, b| a * b,
+                |g, w, s| lane_max(g, lane_min(w, s)),
+            ),
+            _ => self.mamdani_grid_with(
+                inputs,
+                scratch,
+                outputs,
+                |a, b| a * b,
+                |g, w, s| lane_max(g, w * s),
+            ),
+        }
+    }
+
+    /// [`Controller::mamdani_grid`] with its AND norm and its aggregation step `f(g, w, s)`.
+    #[inline(always)]
+    fn mamdani_grid_with(
+        &self,
+        inputs: &[f32],
+        scratch: &mut [f32],
+        outputs: &mut [f32],
+        and: impl Fn(f32, f32) -> f32,
+        f: impl Fn(f32, f32, f32) -> f32,
+    ) -> Status {
+        let def = self.def();
+        let grid = self.grid_tables();
+        let [first, second] = def.inputs else {
+            return Status::OK;
+        };
+        let input = GridInput::of(first, second, inputs);
+        let [x1, x2] = input.x;
+        let rules = def.rules.len();
+        let strengths = scratch.get_mut(..rules + ROW_SLACK).unwrap_or(&mut []);
+        self.fire_grid_kernel(grid, x1, x2, strengths, and);
+        let strengths = rule_part(strengths, rules);
+        let mut table = def.samples;
+        // Over all outputs, as in the Sugeno kernel: the smallest `Σ μ` and the sum of
+        // `value · 0`.
+        let mut lowest_total = f32::MAX;
+        let mut unusable = 0.0f32;
+        for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate() {
+            let activations = self.combine_into_terms::<SMALL_OUTPUT>(o, SNorm::Maximum, strengths);
+            let blocks = variable.sampling.stored_count() / SAMPLE_BLOCK;
+            let mut moments = Moments::new();
+            for _ in 0..blocks {
+                let g = aggregate_block(&mut table, &activations, &f);
+                for eight in g.as_chunks::<8>().0 {
+                    moments.add(eight);
+                }
+            }
+            let (x0, dx) = variable.sampling.grid(variable.min, variable.max);
+            let (total, moment) = moments.totals();
+            lowest_total = min(total, lowest_total);
+            // Nothing fired: `Σ μ = 0` and `0 / 0` is NaN; a NaN input: the poison.
+            let value = x0 + dx * (moment / total) + input.poison;
+            unusable += value * 0.0;
+            let computed = abs(value) <= f32::MAX;
+            let y = select_on_compare(computed, value, fallback_value(variable, *out));
+            *out = clamp(y, variable.min, variable.max) + 0.0;
         }
         input
             .status(first, second)
@@ -650,7 +762,8 @@ impl<'a> Controller<'a> {
         let mut total = [0.0f32; SUGENO_LANES];
         let (z_chunks, _) = values.as_chunks::<SUGENO_LANES>();
         let (c_chunks, _) = flags.as_chunks::<SUGENO_LANES>();
-        let lanes = self.shape().sugeno_lanes as usize;
+        // Never 0 (a grid has at least one column); `max(1)` keeps `chunks` from panicking.
+        let lanes = (self.shape().sugeno_lanes as usize).max(1);
         let linear = self.shape().linear_outputs & (1 << o) != 0;
         if lanes == SUGENO_LANES && !linear {
             // Whole chunks of eight rules: the strengths past the last rule are zeros (see
@@ -811,6 +924,39 @@ fn aggregate_combined<const N: usize>(
     }
 }
 
+/// One block of an aggregated set: `g = f(g, w_t, s_t)` over the block's rows at the front
+/// of `table` (see the sample table layout in [`crate::ControllerDef`]), starting from
+/// `g = 0`, with `g` in registers; `table` is advanced past the block.
+#[inline(always)]
+fn aggregate_block<const N: usize>(
+    table: &mut &[f32],
+    activations: &[f32; N],
+    f: &impl Fn(f32, f32, f32) -> f32,
+) -> [f32; SAMPLE_BLOCK] {
+    let mut g = [0.0f32; SAMPLE_BLOCK];
+    let Some((rows, mut rest)) = table.split_first() else {
+        return g;
+    };
+    // At most MAX_TERMS_PER_VARIABLE rows (validated table).
+    for _ in 0..(rows.to_bits() as usize).min(crate::MAX_TERMS_PER_VARIABLE) {
+        let Some((row, tail)) = rest.split_first_chunk::<SAMPLE_ROW>() else {
+            break;
+        };
+        rest = tail;
+        let [term, samples @ ..] = row;
+        // A validated table's term positions are below the term count (< N).
+        let w = match activations.get(term.to_bits() as usize & (N - 1)) {
+            Some(w) => *w,
+            None => 0.0,
+        };
+        for (g, s) in g.iter_mut().zip(samples) {
+            *g = f(*g, w, *s);
+        }
+    }
+    *table = rest;
+    g
+}
+
 /// The aggregated set, block by block (see the sample table layout in
 /// [`crate::ControllerDef`]): for each block of [`SAMPLE_BLOCK`] points, `g = f(g, w_t, s_t)`
 /// over the block's rows starting from `g = 0`, with the block's `g` kept in registers.
@@ -828,27 +974,7 @@ fn aggregate_blocks<const N: usize>(
     let mut m = *moments;
     let mut rest = table;
     for out in set.chunks_exact_mut(SAMPLE_BLOCK) {
-        let Some((rows, tail)) = rest.split_first() else {
-            break;
-        };
-        rest = tail;
-        let mut g = [0.0f32; SAMPLE_BLOCK];
-        // At most MAX_TERMS_PER_VARIABLE rows (validated table).
-        for _ in 0..(rows.to_bits() as usize).min(crate::MAX_TERMS_PER_VARIABLE) {
-            let Some((row, tail)) = rest.split_first_chunk::<SAMPLE_ROW>() else {
-                break;
-            };
-            rest = tail;
-            let [term, samples @ ..] = row;
-            // A validated table's term positions are below the term count (< N).
-            let w = match activations.get(term.to_bits() as usize & (N - 1)) {
-                Some(w) => *w,
-                None => 0.0,
-            };
-            for (g, s) in g.iter_mut().zip(samples) {
-                *g = f(*g, w, *s);
-            }
-        }
+        let g = aggregate_block(&mut rest, activations, &f);
         for eight in g.as_chunks::<8>().0 {
             m.add(eight);
         }

@@ -397,7 +397,11 @@ fn random_grid(rng: &mut fuzzy_suite::XorShift, k: usize) -> ControllerSpec {
                 } else {
                     Sampling::FUZZYLITE
                 },
-                fallback: Fallback::Midpoint,
+                fallback: match rng.below(3) {
+                    0 => Fallback::Midpoint,
+                    1 => Fallback::Value(rng.range(-1.0, 1.0)),
+                    _ => Fallback::Hold,
+                },
                 lock_range: false,
                 terms,
             }
@@ -460,6 +464,7 @@ fn random_grid(rng: &mut fuzzy_suite::XorShift, k: usize) -> ControllerSpec {
 /// values outside, NaN and infinities.
 #[test]
 fn grid_kernel_equals_the_general_path_bit_for_bit() {
+    use fuzzy_core::{Defuzzifier, Inference, SNorm};
     let mut rng = fuzzy_suite::XorShift(0x6772_6964);
     let specials = [
         f32::NAN,
@@ -472,6 +477,7 @@ fn grid_kernel_equals_the_general_path_bit_for_bit() {
     ];
     let mut compared = 0;
     let mut sugeno_kernels = 0;
+    let mut mamdani_kernels = 0;
     for k in 0..300 {
         let spec = random_grid(&mut rng, k);
         let owned = spec.compile().unwrap_or_else(|e| panic!("{e}"));
@@ -480,6 +486,16 @@ fn grid_kernel_equals_the_general_path_bit_for_bit() {
         if fast.sugeno_lanes() < 8 {
             // At most 7 columns: the Sugeno kernel (the rows of the grid as vectors).
             sugeno_kernels += 1;
+        }
+        let centroids = spec
+            .outputs
+            .iter()
+            .all(|o| o.defuzzifier == Defuzzifier::Centroid);
+        if let (Inference::Mamdani { aggregation, .. }, true) = (spec.inference, centroids)
+            && aggregation == SNorm::Maximum
+        {
+            // Maximum aggregation and centroids only: the Mamdani kernel.
+            mamdani_kernels += 1;
         }
         let general = fast.without_kernels();
         assert!(!general.uses_grid_kernel());
@@ -514,6 +530,10 @@ fn grid_kernel_equals_the_general_path_bit_for_bit() {
     assert!(
         sugeno_kernels >= 40,
         "only {sugeno_kernels} Sugeno grids with at most 7 columns"
+    );
+    assert!(
+        mamdani_kernels >= 30,
+        "only {mamdani_kernels} Mamdani grids with maximum aggregation and centroids"
     );
 }
 
