@@ -19,6 +19,13 @@
 //!    any implication, unbounded sum with product — so that the sampled output terms are
 //!    touched once per term instead of once per rule); Mamdani outputs aggregate the sampled
 //!    terms (`samples` values) and defuzzify.
+//!
+//! Two kernels take the common 2-input grids (one AND rule per pair of triangle/trapezoid
+//! terms) through the same steps in one function each, with the same results bit for bit:
+//! `Controller::sugeno_grid` (constant Sugeno terms; nothing in the scratch) and
+//! `Controller::mamdani_grid` (maximum aggregation, centroid outputs; only the rule
+//! strengths in the scratch). [`Controller::evaluate`] dispatches on the controller's
+//! structure, which folds at compile time for a `static` controller.
 
 use crate::controller::{
     Controller, EDGE_LANES, GridTables, Inference, MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW, Slots,
