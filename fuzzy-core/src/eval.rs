@@ -446,10 +446,7 @@ impl<'a> Controller<'a> {
         let groups = shape.sugeno_row / SUGENO_GROUP;
         let mut rest = grid.consequents;
         let cols = second.terms.count as usize;
-        // Over all outputs: the smallest `Σ s c` (a rule fired for every output when it is
-        // positive) and the sum of `value · 0` (NaN when some value was not finite).
-        let mut lowest_total = f32::MAX;
-        let mut unusable = 0.0f32;
+        let mut tally = OutputTally::new();
         let count = if ONE { 1 } else { def.outputs.len() };
         for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate().take(count) {
             let (z_groups, tail) = rest.split_at_checked(groups).unwrap_or((&[], &[]));
@@ -473,7 +470,7 @@ impl<'a> Controller<'a> {
                 (false, false) => rows.sums::<true, false>(&and),
             };
             let (weighted, total) = (pairwise_in_registers(weighted), pairwise_in_registers(total));
-            lowest_total = min(total, lowest_total);
+            tally.total(total);
             // NaN unless a rule fired (`Σ s c > 0`) and no input was NaN; see `finish_output`.
             let value = match variable.defuzzifier {
                 crate::Defuzzifier::WeightedSum => weighted + select_on_compare(total > 0.0, 0.0, f32::NAN),
@@ -481,21 +478,9 @@ impl<'a> Controller<'a> {
                 // (`z = 0`), and `0 / 0` is NaN.
                 _ => weighted / total,
             } + input.poison;
-            unusable += value * 0.0;
-            let computed = abs(value) <= f32::MAX;
-            // Never -0: adding the poison (+0 or NaN) turned a -0 value into +0 already, so
-            // the `+ 0.0` of `finish_output` is needed only off the value's path (fallback)
-            // and after the clamp (a range may end at -0).
-            let mut y = select_on_compare(computed, value, fallback_value(variable, *out) + 0.0);
-            if variable.lock_range {
-                y = clamp(y, variable.min, variable.max) + 0.0;
-            }
-            *out = y;
+            tally.store(variable, value, variable.lock_range, out);
         }
-        input
-            .status(first, second)
-            .with_if(Status::NO_RULE_FIRED, !(lowest_total > 0.0))
-            .with_if(Status::FALLBACK, unusable != 0.0)
+        tally.status(input.status(first, second))
     }
 
     /// The whole evaluation of a Mamdani controller with the Mamdani grid kernel's shape
@@ -559,10 +544,7 @@ impl<'a> Controller<'a> {
         self.fire_grid_kernel(grid, x1, x2, strengths, and);
         let strengths = rule_part(strengths, rules);
         let mut table = def.samples;
-        // Over all outputs, as in the Sugeno kernel: the smallest `Σ μ` and the sum of
-        // `value · 0`.
-        let mut lowest_total = f32::MAX;
-        let mut unusable = 0.0f32;
+        let mut tally = OutputTally::new();
         for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate() {
             let activations = self.combine_into_terms::<SMALL_OUTPUT>(o, SNorm::Maximum, strengths);
             let blocks = variable.sampling.stored_count() / SAMPLE_BLOCK;
@@ -575,18 +557,12 @@ impl<'a> Controller<'a> {
             }
             let (x0, dx) = variable.sampling.grid(variable.min, variable.max);
             let (total, moment) = moments.totals();
-            lowest_total = min(total, lowest_total);
+            tally.total(total);
             // Nothing fired: `Σ μ = 0` and `0 / 0` is NaN; a NaN input: the poison.
             let value = x0 + dx * (moment / total) + input.poison;
-            unusable += value * 0.0;
-            let computed = abs(value) <= f32::MAX;
-            let y = select_on_compare(computed, value, fallback_value(variable, *out));
-            *out = clamp(y, variable.min, variable.max) + 0.0;
+            tally.store(variable, value, true, out);
         }
-        input
-            .status(first, second)
-            .with_if(Status::NO_RULE_FIRED, !(lowest_total > 0.0))
-            .with_if(Status::FALLBACK, unusable != 0.0)
+        tally.status(input.status(first, second))
     }
 
     /// Strength of every rule into `strengths`, with the norm loops specialised for the
@@ -1104,6 +1080,54 @@ impl GridInput {
             outside(raw1, first) | outside(raw2, second),
             self.count != 2,
         )
+    }
+}
+
+/// The grid kernels' output stage, over all outputs: the smallest total (`Σ s c` or `Σ μ`; a
+/// rule fired for every output when it is positive) and the sum of `value · 0` (NaN when
+/// some value was not finite), turned into status bits once at the end.
+struct OutputTally {
+    lowest_total: f32,
+    unusable: f32,
+}
+
+impl OutputTally {
+    #[inline(always)]
+    fn new() -> OutputTally {
+        OutputTally {
+            lowest_total: f32::MAX,
+            unusable: 0.0,
+        }
+    }
+
+    /// Stores an output as [`finish_output`] does: `value` (already NaN when nothing fired
+    /// or an input was NaN, and never -0: it has the poison, +0 or NaN, added) when it is
+    /// finite, else the output's fallback; clamped into the range when `locked`.
+    /// Notes an output's total (`Σ s c` or `Σ μ`).
+    #[inline(always)]
+    fn total(&mut self, total: f32) {
+        self.lowest_total = min(total, self.lowest_total);
+    }
+
+    #[inline(always)]
+    fn store(&mut self, variable: &OutputVariable, value: f32, locked: bool, out: &mut f32) {
+        self.unusable += value * 0.0;
+        let computed = abs(value) <= f32::MAX;
+        // `+ 0.0` turns -0 into +0; the value needs none (see above), so it is added off the
+        // value's path, to the fallback, and after a clamp (a range may end at -0).
+        let mut y = select_on_compare(computed, value, fallback_value(variable, *out) + 0.0);
+        if locked {
+            y = clamp(y, variable.min, variable.max) + 0.0;
+        }
+        *out = y;
+    }
+
+    /// The evaluation's status bits: the input stage's and the outputs'.
+    #[inline(always)]
+    fn status(self, input: Status) -> Status {
+        input
+            .with_if(Status::NO_RULE_FIRED, !(self.lowest_total > 0.0))
+            .with_if(Status::FALLBACK, self.unusable != 0.0)
     }
 }
 
