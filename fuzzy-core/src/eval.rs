@@ -1100,15 +1100,15 @@ impl OutputTally {
         }
     }
 
-    /// Stores an output as [`finish_output`] does: `value` (already NaN when nothing fired
-    /// or an input was NaN, and never -0: it has the poison, +0 or NaN, added) when it is
-    /// finite, else the output's fallback; clamped into the range when `locked`.
     /// Notes an output's total (`Σ s c` or `Σ μ`).
     #[inline(always)]
     fn total(&mut self, total: f32) {
         self.lowest_total = min(total, self.lowest_total);
     }
 
+    /// Stores an output as [`finish_output`] does: `value` (already NaN when nothing fired
+    /// or an input was NaN, and never -0: it has the poison, +0 or NaN, added) when it is
+    /// finite, else the output's fallback; clamped into the range when `locked`.
     #[inline(always)]
     fn store(&mut self, variable: &OutputVariable, value: f32, locked: bool, out: &mut f32) {
         self.unusable += value * 0.0;
