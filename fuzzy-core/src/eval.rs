@@ -550,10 +550,7 @@ impl<'a> Controller<'a> {
             let blocks = variable.sampling.stored_count() / SAMPLE_BLOCK;
             let mut moments = Moments::new();
             for _ in 0..blocks {
-                let g = aggregate_block(&mut table, &activations, &f);
-                for eight in g.as_chunks::<8>().0 {
-                    moments.add(eight);
-                }
+                aggregate_block(&mut table, &activations, &f, &mut moments);
             }
             let (x0, dx) = variable.sampling.grid(variable.min, variable.max);
             let (total, moment) = moments.totals();
@@ -907,11 +904,26 @@ fn aggregate_combined<const N: usize>(
     }
 }
 
+/// One block of an aggregated set (see [`block_values`]), added into `moments`.
+#[inline(always)]
+fn aggregate_block<const N: usize>(
+    table: &mut &[f32],
+    activations: &[f32; N],
+    f: &impl Fn(f32, f32, f32) -> f32,
+    moments: &mut Moments,
+) -> [f32; SAMPLE_BLOCK] {
+    let g = block_values(table, activations, f);
+    for eight in g.as_chunks::<8>().0 {
+        moments.add(eight);
+    }
+    g
+}
+
 /// One block of an aggregated set: `g = f(g, w_t, s_t)` over the block's rows at the front
 /// of `table` (see the sample table layout in [`crate::ControllerDef`]), starting from
 /// `g = 0`, with `g` in registers; `table` is advanced past the block.
 #[inline(always)]
-fn aggregate_block<const N: usize>(
+fn block_values<const N: usize>(
     table: &mut &[f32],
     activations: &[f32; N],
     f: &impl Fn(f32, f32, f32) -> f32,
@@ -957,10 +969,7 @@ fn aggregate_blocks<const N: usize>(
     let mut m = *moments;
     let mut rest = table;
     for out in set.chunks_exact_mut(SAMPLE_BLOCK) {
-        let g = aggregate_block(&mut rest, activations, &f);
-        for eight in g.as_chunks::<8>().0 {
-            m.add(eight);
-        }
+        let g = aggregate_block(&mut rest, activations, &f, &mut m);
         for (o, g) in out.iter_mut().zip(g) {
             *o = g;
         }
@@ -1029,7 +1038,7 @@ fn crisp_value(variable: &InputVariable, input: Option<&f32>) -> (f32, bool, boo
     let outside = (limited != raw) & !is_nan;
     let x = match variable.out_of_range {
         OutOfRange::Clamp => limited,
-        OutOfRange::Extend => select(abs(raw) <= f32::MAX, raw, limited),
+        OutOfRange::Extend => select_on_compare(abs(raw) <= f32::MAX, raw, limited),
     };
     (x, is_nan, outside)
 }
@@ -1054,16 +1063,12 @@ impl GridInput {
             [a] => (*a, f32::NAN),
             [a, b, ..] => (*a, *b),
         };
-        let crisp = |x: f32, v: &InputVariable| {
-            let limited = clamp(x, v.min, v.max);
-            match v.out_of_range {
-                OutOfRange::Clamp => limited,
-                OutOfRange::Extend => select_on_compare(abs(x) <= f32::MAX, x, limited),
-            }
-        };
         GridInput {
             raw: [raw1, raw2],
-            x: [crisp(raw1, first), crisp(raw2, second)],
+            x: [
+                crisp_value(first, Some(&raw1)).0,
+                crisp_value(second, Some(&raw2)).0,
+            ],
             poison: select_on_compare(raw1.is_nan() | raw2.is_nan(), f32::NAN, 0.0),
             count: inputs.len(),
         }
