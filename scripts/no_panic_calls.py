@@ -4,7 +4,7 @@
 Reads the assembly of the fuzzy-core crate (built with `--emit=asm`), builds the call graph
 from every function's calls and tail calls, and walks it from the public evaluation
 functions (`Controller::evaluate` through its out-of-line parts `evaluate_general`,
-`sugeno_grid` and `mamdani_grid`; `rule_strengths`, `aggregated_set`, `Term::membership`).
+`sugeno_grid`, `sugeno_window` and `mamdani_grid`; `rule_strengths`, `aggregated_set`, `Term::membership`).
 Any reachable symbol from `core::panicking` (bounds checks, division by zero, unwrap, ...)
 is reported with the call path that reaches it.
 
@@ -13,8 +13,18 @@ Usage: no_panic_calls.py FILE.s
 import re
 import sys
 
-REQUIRED = ["16evaluate_general", "11sugeno_grid", "12mamdani_grid", "14rule_strengths", "14aggregated_set"]
-ENTRY = re.compile(r"Controller\$GT\$(8evaluate|16evaluate_general|11sugeno_grid|12mamdani_grid|14rule_strengths|14aggregated_set)17h|Term10membership17h")
+REQUIRED = [
+    "16evaluate_general",
+    "11sugeno_grid",
+    "13sugeno_window",
+    "12mamdani_grid",
+    "14rule_strengths",
+    "14aggregated_set",
+]
+ENTRY = re.compile(
+    r"Controller\$GT\$(8evaluate|16evaluate_general|11sugeno_grid|13sugeno_window|12mamdani_grid"
+    r"|14rule_strengths|14aggregated_set)17h|Term10membership17h"
+)
 LABEL = re.compile(r"^([_A-Za-z$.][\w$.]*):\s*(@.*)?$")
 CALL = re.compile(r"^\s+(bl|blx|b|b\.w|bne|beq|bhi|bls|bhs|blo|bgt|blt|bge|ble)(\.w)?\s+([_A-Za-z$][\w$.]*)")
 

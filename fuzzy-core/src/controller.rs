@@ -76,8 +76,14 @@ pub enum Inference {
 ///   instead, per output, one value per rule: the position of the term it concludes within
 ///   the output, or the last slot of the output's activation array (15 below 16 terms,
 ///   else 127) when it concludes none, as a `u32` bit pattern: the rule strengths are
-///   combined into term activations without any index arithmetic. Produce it with
-///   [`tables`] (const) or let [`crate::OwnedController`] do it.
+///   combined into term activations without any index arithmetic. Last, for Sugeno
+///   controllers with the grid layout whose two inputs are two-edged with at most 16 terms,
+///   a window block per input: the rising feet of its terms from the third on (padded
+///   with `+inf` to 8 values, or 16 above ten terms), then per pair of neighbouring terms `w`, `w + 1` (eight values)
+///   their rising and falling feet `[ra(w), fa(w), ra(w + 1), fa(w + 1)]` and their slopes
+///   in the same order, so that the Sugeno window kernel reads a pair's edges as two
+///   vectors. Produce it with [`tables`] (const) or let [`crate::OwnedController`] do
+///   it.
 ///
 /// The derived tables are checked by [`Controller::new`] against a fresh computation,
 /// so a stale table is an error, never a wrong result.
@@ -135,6 +141,51 @@ pub(crate) struct GridTables<'a> {
     pub second: &'a [[f32; crate::eval::EDGE_QUAD]],
     /// the Sugeno consequent groups of all outputs (empty for Mamdani)
     pub consequents: &'a [[f32; crate::eval::SUGENO_GROUP]],
+    /// the two inputs' window blocks (empty without the Sugeno grid layout)
+    pub windows: [WindowTables<'a>; 2],
+}
+
+/// An input's window block of the evaluation tables (see [`ControllerDef`]), cut into its
+/// two parts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct WindowTables<'a> {
+    /// the rising feet of the terms from the third on, `+inf` past the last term
+    /// ([`window_starts`] entries)
+    pub starts: &'a [f32],
+    /// per pair of neighbouring terms `w`, `w + 1`: their rising and falling feet
+    /// `[ra(w), fa(w), ra(w + 1), fa(w + 1)]`, then their slopes in the same order
+    pub pairs: &'a [[f32; 8]],
+}
+
+impl WindowTables<'_> {
+    const EMPTY: WindowTables<'static> = WindowTables {
+        starts: &[],
+        pairs: &[],
+    };
+
+    /// The block of an input with `terms` terms at the start of `block`, and the rest.
+    const fn of(block: &[f32], terms: usize) -> (WindowTables<'_>, &[f32]) {
+        let Some((starts, rest)) = block.split_at_checked(window_starts(terms)) else {
+            return (WindowTables::EMPTY, &[]);
+        };
+        let Some((pairs, rest)) = rest.split_at_checked(8 * (terms - 1)) else {
+            return (WindowTables::EMPTY, &[]);
+        };
+        (
+            WindowTables {
+                starts,
+                pairs: pairs.as_chunks().0,
+            },
+            rest,
+        )
+    }
+}
+
+/// Length of the rising feet in an input's window block (those of the terms from the third
+/// on): 8 for up to ten terms, else 16 (the window kernel compares the input with all of
+/// them at once).
+pub(crate) const fn window_starts(terms: usize) -> usize {
+    if terms <= 10 { 8 } else { 16 }
 }
 
 impl<'a> GridTables<'a> {
@@ -142,6 +193,7 @@ impl<'a> GridTables<'a> {
         first: &[],
         second: &[],
         consequents: &[],
+        windows: [WindowTables::EMPTY; 2],
     };
 
     const fn of(def: &ControllerDef<'a>, shape: &RuleShape) -> GridTables<'a> {
@@ -158,14 +210,26 @@ impl<'a> GridTables<'a> {
         let Some((b, rest)) = rest.split_at_checked(b_len) else {
             return GridTables::EMPTY;
         };
-        let consequents = match (def.inference, sugeno_grid_cols(def.inputs, def.rules.len())) {
-            (Inference::Sugeno, Some(_)) => rest.as_chunks().0,
-            _ => &[],
+        let (consequents, windows) = match (def.inference, sugeno_grid_cols(def.inputs, def.rules.len())) {
+            (Inference::Sugeno, Some(_)) => {
+                let rows = 2 * def.outputs.len() * sugeno_row(def.inputs, def.rules.len());
+                let Some((consequents, rest)) = rest.split_at_checked(rows) else {
+                    return GridTables::EMPTY;
+                };
+                let (w1, rest) = WindowTables::of(rest, first.terms.count as usize);
+                let (w2, _) = WindowTables::of(rest, second.terms.count as usize);
+                (consequents.as_chunks().0, [w1, w2])
+            }
+            _ => {
+                let none: &[[f32; crate::eval::SUGENO_GROUP]] = &[];
+                (none, [WindowTables::EMPTY; 2])
+            }
         };
         GridTables {
             first: a.as_chunks().0,
             second: b.as_chunks().0,
             consequents,
+            windows,
         }
     }
 }
@@ -201,16 +265,30 @@ pub(crate) struct RuleShape {
     pub sugeno_lanes: u8,
     /// Length of a Sugeno output's rows of the evaluation tables ([`sugeno_row`]).
     pub sugeno_row: usize,
-    /// The Sugeno grid kernel applies: `grid_kernel`, the grid layout, constant output
-    /// terms only (see `Controller::sugeno_grid`).
-    pub sugeno_grid: bool,
+    /// Which whole-evaluation kernel `Controller::evaluate` takes.
+    pub kernel: Kernel,
     /// Bit `o` set: every rule concludes a term of output `o` (its concluded flags are all
     /// 1, so the Sugeno total needs no multiplication by them).
     pub complete_outputs: u8,
-    /// The Mamdani grid kernel applies: `grid_kernel`, maximum aggregation, minimum or
-    /// product implication, every output defuzzified by its centroid and with fewer than
-    /// 16 terms (see `Controller::mamdani_grid`).
-    pub mamdani_grid: bool,
+}
+
+/// The evaluation kernels: faster paths for common shapes, with the general path's results
+/// bit for bit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kernel {
+    /// The general path (`Controller::evaluate_general`).
+    General,
+    /// The Sugeno grid kernel: `grid_kernel`, the grid layout, constant output terms only
+    /// (see `Controller::sugeno_grid`).
+    SugenoGrid,
+    /// The Sugeno window kernel: the Sugeno grid kernel's shape, and both inputs' terms in
+    /// a chain where at most two neighbouring terms are non-zero at any input value
+    /// ([`windowed`]; see `Controller::sugeno_window`).
+    SugenoWindow,
+    /// The Mamdani grid kernel: `grid_kernel`, maximum aggregation, minimum or product
+    /// implication, every output defuzzified by its centroid and with fewer than 16 terms
+    /// (see `Controller::mamdani_grid`).
+    MamdaniGrid,
 }
 
 impl RuleShape {
@@ -316,11 +394,64 @@ impl RuleShape {
             grid_kernel,
             sugeno_lanes,
             sugeno_row: sugeno_row(def.inputs, def.rules.len()),
-            sugeno_grid,
+            kernel: if sugeno_grid
+                && windowed(&def.inputs[0], def.terms)
+                && windowed(&def.inputs[1], def.terms)
+            {
+                Kernel::SugenoWindow
+            } else if sugeno_grid {
+                Kernel::SugenoGrid
+            } else if mamdani_grid {
+                Kernel::MamdaniGrid
+            } else {
+                Kernel::General
+            },
             complete_outputs,
-            mamdani_grid,
         }
     }
+}
+
+/// Whether an input's terms (all triangles or trapezoids) allow the window kernel: at
+/// least two of them, and for every `x` at most two neighbouring terms are non-zero, found
+/// from the number `k` of terms whose rising foot lies below `x` as terms `max(k, 2) - 2`
+/// and the next.
+///
+/// The proof, from the edges as compiled (degree `min(clamp01((x - ra) rs), clamp01((x -
+/// fa) fs))`, see [`Term::edges`]): with `rs >= 0` and `fs <= 0` (neither NaN) a degree is
+/// positive only where both products are, that is for `ra < x < fa`, whatever `x` is
+/// (infinities included: a NaN product clamps to 0). With the rising feet in order, the
+/// terms below `x` are the first `k`, and terms `k` on are zero. With `fa(t) <= ra(t + 2)`
+/// every term `t <= k - 3` has `fa(t) <= ra(k - 1) < x` and is zero too. Evenly spaced
+/// triangles that share their corner points (MATLAB's and fuzzylite's usual partitions,
+/// the optimizer's templates) satisfy it exactly.
+pub(crate) const fn windowed(input: &InputVariable, terms: &[Term]) -> bool {
+    let (start, n) = (input.terms.start as usize, input.terms.count as usize);
+    if n < 2 || start + n > terms.len() {
+        return false;
+    }
+    let mut t = 0;
+    while t < n {
+        let Some([ra, rs, fa, fs]) = terms[start + t].edges() else {
+            return false;
+        };
+        if !(rs >= 0.0 && fs <= 0.0) {
+            return false;
+        }
+        if t + 1 < n {
+            match terms[start + t + 1].edges() {
+                Some([next, ..]) if next >= ra => {}
+                _ => return false,
+            }
+        }
+        if t + 2 < n {
+            match terms[start + t + 2].edges() {
+                Some([later, ..]) if fa <= later => {}
+                _ => return false,
+            }
+        }
+        t += 1;
+    }
+    true
 }
 
 const fn grid_of(def: &ControllerDef) -> Option<(u16, u16)> {
@@ -538,6 +669,74 @@ pub const fn table_len(
             Inference::Sugeno => 2 * outputs * sugeno_row(inputs, rules),
             Inference::Mamdani { .. } => outputs * rules,
         }
+        + window_len(inference, inputs, terms, rules)
+}
+
+/// Length of the window blocks of the evaluation tables: for a Sugeno controller with the
+/// grid layout ([`sugeno_grid_cols`]) and two two-edged inputs of 2 to 16 terms, per input
+/// its rising feet ([`window_starts`]) and eight entries per pair of neighbouring terms;
+/// none otherwise.
+pub(crate) const fn window_len(
+    inference: Inference,
+    inputs: &[InputVariable],
+    terms: &[Term],
+    rules: usize,
+) -> usize {
+    if !windows_stored(inference, inputs, terms, rules) {
+        return 0;
+    }
+    window_block(&inputs[0]) + window_block(&inputs[1])
+}
+
+/// Whether the evaluation tables end with window blocks (see [`window_len`]).
+const fn windows_stored(
+    inference: Inference,
+    inputs: &[InputVariable],
+    terms: &[Term],
+    rules: usize,
+) -> bool {
+    matches!(inference, Inference::Sugeno)
+        && sugeno_grid_cols(inputs, rules).is_some()
+        && inputs[0].terms.count as usize <= crate::eval::GRID_TERMS
+        && inputs[0].terms.count >= 2
+        && inputs[1].terms.count >= 2
+        && two_edged(&inputs[0], terms)
+        && two_edged(&inputs[1], terms)
+}
+
+/// Length of one input's window block.
+const fn window_block(input: &InputVariable) -> usize {
+    let n = input.terms.count as usize;
+    window_starts(n) + 8 * (n - 1)
+}
+
+/// Entry `k` of the window blocks (`k < window_len`).
+const fn window_entry(k: usize, inputs: &[InputVariable], terms: &[Term]) -> f32 {
+    let (input, k) = if k < window_block(&inputs[0]) {
+        (&inputs[0], k)
+    } else {
+        (&inputs[1], k - window_block(&inputs[0]))
+    };
+    let (start, n) = (input.terms.start as usize, input.terms.count as usize);
+    let starts = window_starts(n);
+    // The rising feet from term 2 on, then per pair w: [ra(w), fa(w), ra(w+1), fa(w+1),
+    // rs(w), fs(w), ...].
+    let (t, which) = if k < starts {
+        if k + 2 >= n {
+            return f32::INFINITY;
+        }
+        (k + 2, 0)
+    } else {
+        let (w, lane) = ((k - starts) / 8, (k - starts) % 8);
+        (w + lane % 4 / 2, [0, 2, 0, 2, 1, 3, 1, 3][lane])
+    };
+    if start + t >= terms.len() {
+        return 0.0;
+    }
+    match terms[start + t].edges() {
+        Some(edges) => edges[which],
+        None => 0.0,
+    }
 }
 
 /// Size of the local activation array of a Mamdani output with `terms` terms: a power of
@@ -703,6 +902,17 @@ const fn table_entry(
     let edges = edge_len(inputs, terms);
     if k < edges {
         return edge_entry(k, inputs, terms);
+    }
+    let consequents = match inference {
+        Inference::Sugeno => 2 * outputs.len() * sugeno_row(inputs, rules),
+        Inference::Mamdani { .. } => outputs.len() * rules,
+    };
+    if k >= edges + consequents {
+        return if windows_stored(inference, inputs, terms, rules) {
+            window_entry(k - edges - consequents, inputs, terms)
+        } else {
+            0.0
+        };
     }
     match inference {
         Inference::Sugeno => consequent_entry(k - edges, inputs, outputs, terms, rules, rule_terms),
@@ -1332,6 +1542,15 @@ impl<'a> Controller<'a> {
         self.shape.grid_kernel
     }
 
+    /// Whether evaluation takes the Sugeno window kernel: the grid kernel's shape with
+    /// Sugeno constants (at most eight terms in the second input) and both inputs' terms in
+    /// a chain where at most two neighbouring terms are non-zero at any input (a partition
+    /// such as evenly spaced triangles sharing their corners). It evaluates only the four
+    /// rules of the two pairs of neighbouring terms, with the same results bit for bit.
+    pub const fn uses_window_kernel(&self) -> bool {
+        matches!(self.shape.kernel, Kernel::SugenoWindow)
+    }
+
     /// Sugeno output `o`'s two rows of the evaluation tables (see [`ControllerDef`]): per
     /// rule the constant it concludes and 1 or 0 for whether it concludes a term of `o`,
     /// in the grid layout (eight entries per row of rules, zeros past the last column) or in
@@ -1372,8 +1591,7 @@ impl<'a> Controller<'a> {
     #[doc(hidden)]
     pub const fn without_kernels(mut self) -> Controller<'a> {
         self.shape.grid_kernel = false;
-        self.shape.sugeno_grid = false;
-        self.shape.mamdani_grid = false;
+        self.shape.kernel = Kernel::General;
         self
     }
 

@@ -28,8 +28,8 @@
 //! structure, which folds at compile time for a `static` controller.
 
 use crate::controller::{
-    Controller, EDGE_LANES, GridTables, Inference, MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW, Slots,
-    activation_slots, edge_row,
+    Controller, EDGE_LANES, GridTables, Inference, Kernel, MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW,
+    Slots, WindowTables, activation_slots, edge_row,
 };
 use crate::defuzzify::{Moments, defuzzify_with};
 use crate::math::rt::{clamp, lane_max, lane_min, max, min, select, select_on_compare};
@@ -86,13 +86,12 @@ impl<'a> Controller<'a> {
     #[inline]
     pub fn evaluate(&self, inputs: &[f32], scratch: &mut [f32], outputs: &mut [f32]) -> Status {
         let ready = scratch.len() >= self.scratch_len() && outputs.len() >= self.def().outputs.len();
-        if self.shape().sugeno_grid && ready {
-            return self.sugeno_grid(inputs, outputs);
+        match self.shape().kernel {
+            Kernel::SugenoWindow if ready => self.sugeno_window(inputs, outputs),
+            Kernel::SugenoGrid if ready => self.sugeno_grid(inputs, outputs),
+            Kernel::MamdaniGrid if ready => self.mamdani_grid(inputs, scratch, outputs),
+            _ => self.evaluate_general(inputs, scratch, outputs),
         }
-        if self.shape().mamdani_grid && ready {
-            return self.mamdani_grid(inputs, scratch, outputs);
-        }
-        self.evaluate_general(inputs, scratch, outputs)
     }
 
     /// [`Controller::evaluate`] without the Sugeno grid kernel (kept out of line so that the
@@ -470,15 +469,98 @@ impl<'a> Controller<'a> {
                 (false, false) => rows.sums::<true, false>(&and),
             };
             let (weighted, total) = (pairwise_in_registers(weighted), pairwise_in_registers(total));
-            tally.total(total);
-            // NaN unless a rule fired (`Σ s c > 0`) and no input was NaN; see `finish_output`.
-            let value = match variable.defuzzifier {
-                crate::Defuzzifier::WeightedSum => weighted + select_on_compare(total > 0.0, 0.0, f32::NAN),
-                // Not fired: `Σ s c = 0`, so every rule has `s = 0` or concludes nothing
-                // (`z = 0`), and `0 / 0` is NaN.
-                _ => weighted / total,
-            } + input.poison;
-            tally.store(variable, value, variable.lock_range, out);
+            tally.sugeno_output(variable, weighted, total, input.poison, out);
+        }
+        tally.status(input.status(first, second))
+    }
+
+    /// The whole evaluation of a controller with the Sugeno window kernel's shape (see
+    /// `RuleShape::sugeno_window`: the Sugeno grid kernel's shape, and both inputs' terms
+    /// in a chain where at most two neighbouring terms are non-zero at any input value,
+    /// see `windowed`): per input the first term of that pair from the number of rising
+    /// feet below the input ([`window_degrees`]), the pair's two degrees, the four rules
+    /// of the two pairs fired, and per output the weighted sums of those four rules.
+    ///
+    /// Same results as the general path bit for bit: every other rule has a zero strength
+    /// (a zero degree gives 0 with minimum and product, and times a weight), so its products
+    /// are ±0, and the general path's partial sums (start at +0, rule `i·cols + j` into
+    /// partial `j`, rows in order) reduce to `s_ij z_ij + s_(i+1)j z_(i+1)j` in partials `j`
+    /// and `j + 1` — adding ±0 to a sum that is never -0 changes nothing — and their
+    /// pairwise sum reduces to one addition of those two partials (neighbouring partials
+    /// meet only in the last step). The one difference, both partials -0 where the general
+    /// path has +0, makes no difference in the output: a zero value gets the poison (+0 or
+    /// NaN) added, which turns -0 into +0. `tests/suite/engine.rs` compares the kernels
+    /// with the general path.
+    ///
+    /// Fixed time: the instructions are the same for every input; the two tables' entries
+    /// it loads depend on the input (the kernel's tables are a few hundred bytes).
+    #[inline(never)]
+    fn sugeno_window(&self, inputs: &[f32], outputs: &mut [f32]) -> Status {
+        let one = SUGENO_ONE_OUTPUT_LOOP && self.def().outputs.len() == 1;
+        match (self.def().and, one) {
+            (TNorm::Minimum, true) => self.sugeno_window_with::<true>(inputs, outputs, min),
+            (TNorm::Minimum, false) => self.sugeno_window_with::<false>(inputs, outputs, min),
+            (_, true) => self.sugeno_window_with::<true>(inputs, outputs, |a, b| a * b),
+            (_, false) => self.sugeno_window_with::<false>(inputs, outputs, |a, b| a * b),
+        }
+    }
+
+    /// [`Controller::sugeno_window`] with its AND norm; `ONE`: the controller has one output.
+    /// (Out of line: each instance saves only the registers it uses.)
+    #[inline(never)]
+    fn sugeno_window_with<const ONE: bool>(
+        &self,
+        inputs: &[f32],
+        outputs: &mut [f32],
+        and: impl Fn(f32, f32) -> f32,
+    ) -> Status {
+        let def = self.def();
+        let shape = self.shape();
+        let grid = self.grid_tables();
+        let [first, second] = def.inputs else {
+            return Status::OK;
+        };
+        let input = GridInput::of(first, second, inputs);
+        let [x1, x2] = input.x;
+        let [window1, window2] = &grid.windows;
+        // (The tables of a controller with this shape always have the entries read here:
+        // the early returns are never taken, and spare the kernel default values.)
+        let (Some((i, a)), Some((j, b))) = (window_degrees(window1, x1), window_degrees(window2, x2)) else {
+            return Status::OK;
+        };
+        // Rules (i, j), (i, j + 1), (i + 1, j), (i + 1, j + 1).
+        let mut s = [and(a[0], b[0]), and(a[0], b[1]), and(a[1], b[0]), and(a[1], b[1])];
+        if !shape.unit_weights {
+            let cols = second.terms.count as usize;
+            let r = i * cols + j;
+            for (s, r) in s.iter_mut().zip([r, r + 1, r + cols, r + cols + 1]) {
+                *s *= def.rules.get(r).map_or(0.0, |rule| rule.weight);
+            }
+        }
+        // The four rules' entries in a Sugeno row (grid layout: eight entries per grid row).
+        let entries = grid.consequents.as_flattened();
+        let at = i * SUGENO_LANES + j;
+        let four = |row: usize| {
+            let chunk = entries
+                .get(row * shape.sugeno_row + at..)
+                .and_then(|e| e.first_chunk::<{ SUGENO_LANES + 2 }>());
+            chunk.map(|e| [e[0], e[1], e[SUGENO_LANES], e[SUGENO_LANES + 1]])
+        };
+        let mut tally = OutputTally::new();
+        let count = if ONE { 1 } else { def.outputs.len() };
+        for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate().take(count) {
+            let Some(z) = four(2 * o) else {
+                break;
+            };
+            // The partials of columns j and j + 1, rows i then i + 1.
+            let weighted = (s[0] * z[0] + s[2] * z[2]) + (s[1] * z[1] + s[3] * z[3]);
+            let total = if shape.complete_outputs & (1 << o) != 0 {
+                (s[0] + s[2]) + (s[1] + s[3])
+            } else {
+                let c = four(2 * o + 1).unwrap_or([0.0; 4]);
+                (s[0] * c[0] + s[2] * c[2]) + (s[1] * c[1] + s[3] * c[3])
+            };
+            tally.sugeno_output(variable, weighted, total, input.poison, out);
         }
         tally.status(input.status(first, second))
     }
@@ -1127,6 +1209,28 @@ impl OutputTally {
         *out = y;
     }
 
+    /// Stores a Sugeno output from its sums `Σ s z` and `Σ s c` ([`OutputTally::store`]): the
+    /// weighted average or sum, NaN unless a rule fired (`Σ s c > 0`) and no input was NaN
+    /// (`poison`).
+    #[inline(always)]
+    fn sugeno_output(
+        &mut self,
+        variable: &OutputVariable,
+        weighted: f32,
+        total: f32,
+        poison: f32,
+        out: &mut f32,
+    ) {
+        self.total(total);
+        let value = match variable.defuzzifier {
+            crate::Defuzzifier::WeightedSum => weighted + select_on_compare(total > 0.0, 0.0, f32::NAN),
+            // Not fired: `Σ s c = 0`, so every rule has `s = 0` or concludes nothing
+            // (`z = 0`), and `0 / 0` is NaN.
+            _ => weighted / total,
+        } + poison;
+        self.store(variable, value, variable.lock_range, out);
+    }
+
     /// The evaluation's status bits: the input stage's and the outputs'.
     #[inline(always)]
     fn status(self, input: Status) -> Status {
@@ -1168,6 +1272,28 @@ fn quad_degrees(quad: &[f32; EDGE_QUAD], x: f32) -> [f32; EDGE_LANES] {
             clamp01((x - quad[2 * EDGE_LANES + k]) * quad[3 * EDGE_LANES + k]),
         )
     })
+}
+
+/// The window of `x` in an input's terms (see `windowed` in `controller.rs`): the first
+/// term `w` of the two neighbouring terms outside which every degree is 0 — with `k` terms
+/// whose rising foot lies below `x`, `w = max(k, 2) - 2`, the number of such terms from the
+/// third on — and the degrees of terms `w` and `w + 1`, computed as [`quad_degrees`] does
+/// (bit for bit).
+#[inline(always)]
+fn window_degrees(window: &WindowTables<'_>, x: f32) -> Option<(usize, [f32; 2])> {
+    // The padding's feet are +inf: never below `x`.
+    let below = |feet: &[f32; 8]| feet.iter().map(|foot| (*foot < x) as usize).sum::<usize>();
+    let w = match window.starts.split_first_chunk::<8>() {
+        Some((low, rest)) => below(low) + rest.first_chunk::<8>().map_or(0, below),
+        None => 0,
+    };
+    let [ra, fa, rb, fb, rs, fs, rt, ft] = *window.pairs.get(w)?;
+    let (feet, slopes) = ([ra, fa, rb, fb], [rs, fs, rt, ft]);
+    let clamp01 = |v: f32| lane_min(lane_max(v, 0.0), 1.0);
+    let v: [f32; 4] = core::array::from_fn(|l| clamp01((x - feet[l]) * slopes[l]));
+    // Each lane with its neighbour: the degrees in lanes 0 and 2.
+    let d: [f32; 4] = core::array::from_fn(|l| lane_min(v[l], v[l ^ 1]));
+    Some((w, [d[0], d[2]]))
 }
 
 /// Degrees of `x` in a two-edged input's terms from its edge block into `degrees`.

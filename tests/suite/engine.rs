@@ -322,7 +322,9 @@ fn large_controller_8_inputs_4_outputs_16_terms_256_rules() {
 
 /// A random complete 2-input grid of triangles and trapezoids (1 to 16 terms per input),
 /// AND minimum or product, Sugeno constants or a combinable Mamdani, optional weights and
-/// rules that conclude nothing for one of two outputs.
+/// rules that conclude nothing for one of two outputs. Half of the inputs have terms at
+/// random places; the other half a chain (term `t` ends where term `t + 2` starts or
+/// before, as in a partition), the shape the Sugeno window kernel takes.
 fn random_grid(rng: &mut fuzzy_suite::XorShift, k: usize) -> ControllerSpec {
     use fuzzy_core::{
         Connective, Defuzzifier, Inference, InputSpec, OutputSpec, RuleSpec, SNorm, Sampling, TNorm, TermSpec,
@@ -348,7 +350,33 @@ fn random_grid(rng: &mut fuzzy_suite::XorShift, k: usize) -> ControllerSpec {
             })
             .collect()
     };
+    // Term t spans points 2t to 2t + 3 of 2n + 2 sorted points (some repeated: shoulders,
+    // triangles, terms t and t + 2 touching), so that neighbours overlap and no three do.
+    let chain = |rng: &mut fuzzy_suite::XorShift, lo: f32, hi: f32, n: usize| -> Vec<TermSpec> {
+        let mut x: Vec<f32> = (0..2 * n + 2).map(|_| rng.range(lo - 0.2, hi + 0.2)).collect();
+        x.sort_by(f32::total_cmp);
+        for k in 1..x.len() {
+            if rng.chance(0.15) {
+                x[k] = x[k - 1];
+            }
+        }
+        (0..n)
+            .map(|t| {
+                let p = &x[2 * t..2 * t + 4];
+                let shape = if rng.chance(0.5) {
+                    Shape::Triangle([p[0], p[1], p[3]])
+                } else {
+                    Shape::Trapezoid([p[0], p[1], p[2], p[3]])
+                };
+                TermSpec {
+                    name: format!("t{t}"),
+                    shape,
+                }
+            })
+            .collect()
+    };
     let counts = [1 + rng.below(16), 1 + rng.below(16)];
+    let chained = rng.chance(0.5);
     let inputs: Vec<InputSpec> = counts
         .iter()
         .enumerate()
@@ -364,7 +392,11 @@ fn random_grid(rng: &mut fuzzy_suite::XorShift, k: usize) -> ControllerSpec {
                 } else {
                     OutOfRange::Clamp
                 },
-                terms: shapes(rng, lo, hi, *n),
+                terms: if chained {
+                    chain(rng, lo, hi, *n)
+                } else {
+                    shapes(rng, lo, hi, *n)
+                },
             }
         })
         .collect();
@@ -478,6 +510,7 @@ fn grid_kernel_equals_the_general_path_bit_for_bit() {
     let mut compared = 0;
     let mut sugeno_kernels = 0;
     let mut mamdani_kernels = 0;
+    let mut window_kernels = 0;
     for k in 0..300 {
         let spec = random_grid(&mut rng, k);
         let owned = spec.compile().unwrap_or_else(|e| panic!("{e}"));
@@ -486,6 +519,9 @@ fn grid_kernel_equals_the_general_path_bit_for_bit() {
         if fast.sugeno_lanes() < 8 {
             // At most 7 columns: the Sugeno kernel (the rows of the grid as vectors).
             sugeno_kernels += 1;
+        }
+        if fast.uses_window_kernel() {
+            window_kernels += 1;
         }
         let centroids = spec
             .outputs
@@ -530,6 +566,10 @@ fn grid_kernel_equals_the_general_path_bit_for_bit() {
     assert!(
         sugeno_kernels >= 40,
         "only {sugeno_kernels} Sugeno grids with at most 7 columns"
+    );
+    assert!(
+        window_kernels >= 20,
+        "only {window_kernels} grids with the window kernel"
     );
     assert!(
         mamdani_kernels >= 30,

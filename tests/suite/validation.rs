@@ -269,8 +269,26 @@ fn stale_derived_tables_are_rejected() {
     );
     // A Sugeno controller adds two rows of rule constants and flags per output; a 2-input
     // grid has them in the grid layout: eight entries per row of rules, rows padded to a
-    // multiple of four (7 rows -> 8 x 8 entries).
-    assert_eq!(PD_SUGENO.def().tables.len(), 64 + 2 * 64);
+    // multiple of four (7 rows -> 8 x 8 entries). Then per input its window block: the rising
+    // feet of terms 3 to 7 padded to 8, and 8 edge values per pair of neighbouring terms.
+    let sugeno = *PD_SUGENO.def();
+    assert_eq!(sugeno.tables.len(), 64 + 2 * 64 + 2 * (8 + 6 * 8));
+    assert!(PD_SUGENO.uses_window_kernel());
+    for k in [64 + 2 * 64 + 5, 64 + 2 * 64 + 8 + 13, sugeno.tables.len() - 1] {
+        let mut tables = sugeno.tables.to_vec();
+        tables[k] = f32::from_bits(tables[k].to_bits() ^ 1);
+        let stale = fuzzy_core::ControllerDef {
+            tables: &tables,
+            ..sugeno
+        };
+        assert_eq!(
+            Controller::new(stale),
+            Err(Error::EvaluationTables {
+                expected: sugeno.tables.len()
+            }),
+            "entry {k}"
+        );
+    }
     let mut rules = def.rules.to_vec();
     rules[3].connective = Connective::Or;
     // An OR rule maps an unused antecedent elsewhere: the table no longer matches... but the
