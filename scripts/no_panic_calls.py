@@ -4,7 +4,8 @@
 Reads the assembly of the fuzzy-core crate (built with `--emit=asm`), builds the call graph
 from every function's calls and tail calls, and walks it from the public evaluation
 functions (`Controller::evaluate` through its out-of-line parts `evaluate_general`,
-`sugeno_grid`, `sugeno_window` and `mamdani_grid`; `rule_strengths`, `aggregated_set`, `Term::membership`).
+`sugeno_grid`, `sugeno_window`, `mamdani_grid` and `mamdani_window`; `rule_strengths`,
+`aggregated_set`, `Term::membership`).
 Any reachable symbol from `core::panicking` (bounds checks, division by zero, unwrap, ...)
 is reported with the call path that reaches it.
 
@@ -18,11 +19,12 @@ REQUIRED = [
     "11sugeno_grid",
     "13sugeno_window",
     "12mamdani_grid",
+    "14mamdani_window",
     "14rule_strengths",
     "14aggregated_set",
 ]
 ENTRY = re.compile(
-    r"Controller\$GT\$(8evaluate|16evaluate_general|11sugeno_grid|13sugeno_window|12mamdani_grid"
+    r"Controller\$GT\$(8evaluate|16evaluate_general|11sugeno_grid|13sugeno_window|12mamdani_grid|14mamdani_window"
     r"|14rule_strengths|14aggregated_set)17h|Term10membership17h"
 )
 LABEL = re.compile(r"^([_A-Za-z$.][\w$.]*):\s*(@.*)?$")

@@ -76,14 +76,14 @@ pub enum Inference {
 ///   instead, per output, one value per rule: the position of the term it concludes within
 ///   the output, or the last slot of the output's activation array (15 below 16 terms,
 ///   else 127) when it concludes none, as a `u32` bit pattern: the rule strengths are
-///   combined into term activations without any index arithmetic. Last, for Sugeno
-///   controllers with the grid layout whose two inputs are two-edged with at most 16 terms,
-///   a window block per input: the rising feet of its terms from the third on (padded
-///   with `+inf` to 8 values, or 16 above ten terms), then per pair of neighbouring terms `w`, `w + 1` (eight values)
-///   their rising and falling feet `[ra(w), fa(w), ra(w + 1), fa(w + 1)]` and their slopes
-///   in the same order, so that the Sugeno window kernel reads a pair's edges as two
-///   vectors. Produce it with [`tables`] (const) or let [`crate::OwnedController`] do
-///   it.
+///   combined into term activations without any index arithmetic. Last, for a grid of two
+///   two-edged inputs of 2 to 16 terms each with one rule per pair of terms (a Sugeno
+///   controller: the grid layout above), a window block per input: the rising feet of its
+///   terms from the third on (padded with `+inf` to 8 values, or 16 above ten terms), then
+///   per pair of neighbouring terms `w`, `w + 1` (eight values) their rising and falling
+///   feet `[ra(w), fa(w), ra(w + 1), fa(w + 1)]` and their slopes in the same order, so
+///   that the window kernels read a pair's edges as two vectors. Produce it with
+///   [`tables`] (const) or let [`crate::OwnedController`] do it.
 ///
 /// The derived tables are checked by [`Controller::new`] against a fresh computation,
 /// so a stale table is an error, never a wrong result.
@@ -210,20 +210,28 @@ impl<'a> GridTables<'a> {
         let Some((b, rest)) = rest.split_at_checked(b_len) else {
             return GridTables::EMPTY;
         };
-        let (consequents, windows) = match (def.inference, sugeno_grid_cols(def.inputs, def.rules.len())) {
+        let rules = def.rules.len();
+        const NO_GROUPS: &[[f32; crate::eval::SUGENO_GROUP]] = &[];
+        const NOTHING: &[f32] = &[];
+        let (consequents, rest) = match (def.inference, sugeno_grid_cols(def.inputs, rules)) {
             (Inference::Sugeno, Some(_)) => {
-                let rows = 2 * def.outputs.len() * sugeno_row(def.inputs, def.rules.len());
-                let Some((consequents, rest)) = rest.split_at_checked(rows) else {
-                    return GridTables::EMPTY;
-                };
-                let (w1, rest) = WindowTables::of(rest, first.terms.count as usize);
-                let (w2, _) = WindowTables::of(rest, second.terms.count as usize);
-                (consequents.as_chunks().0, [w1, w2])
+                match rest.split_at_checked(2 * def.outputs.len() * sugeno_row(def.inputs, rules)) {
+                    Some((consequents, rest)) => (consequents.as_chunks().0, rest),
+                    None => return GridTables::EMPTY,
+                }
             }
-            _ => {
-                let none: &[[f32; crate::eval::SUGENO_GROUP]] = &[];
-                (none, [WindowTables::EMPTY; 2])
-            }
+            (Inference::Sugeno, None) => (NO_GROUPS, NOTHING),
+            (Inference::Mamdani { .. }, _) => match rest.split_at_checked(def.outputs.len() * rules) {
+                Some((_, rest)) => (NO_GROUPS, rest),
+                None => return GridTables::EMPTY,
+            },
+        };
+        let windows = if windows_stored(def.inference, def.inputs, def.terms, rules) {
+            let (w1, rest) = WindowTables::of(rest, first.terms.count as usize);
+            let (w2, _) = WindowTables::of(rest, second.terms.count as usize);
+            [w1, w2]
+        } else {
+            [WindowTables::EMPTY; 2]
         };
         GridTables {
             first: a.as_chunks().0,
@@ -289,6 +297,9 @@ pub(crate) enum Kernel {
     /// implication, every output defuzzified by its centroid and with fewer than 16 terms
     /// (see `Controller::mamdani_grid`).
     MamdaniGrid,
+    /// The Mamdani window kernel: the Mamdani grid kernel's shape with both inputs'
+    /// terms in a window chain (see `Controller::mamdani_window`).
+    MamdaniWindow,
 }
 
 impl RuleShape {
@@ -401,6 +412,11 @@ impl RuleShape {
                 Kernel::SugenoWindow
             } else if sugeno_grid {
                 Kernel::SugenoGrid
+            } else if mamdani_grid
+                && windowed(&def.inputs[0], def.terms)
+                && windowed(&def.inputs[1], def.terms)
+            {
+                Kernel::MamdaniWindow
             } else if mamdani_grid {
                 Kernel::MamdaniGrid
             } else {
@@ -656,7 +672,8 @@ pub(crate) const fn edge_len(inputs: &[InputVariable], terms: &[Term]) -> usize 
 /// Length of the evaluation tables ([`ControllerDef::tables`]) of a controller: four rows of
 /// edges per two-edged input, then, for Sugeno, two rows per output (eight values per row
 /// of the grid layout, or `rules` values rounded up to a multiple of eight), for Mamdani one
-/// row of `rules` values per output.
+/// row of `rules` values per output, then the window blocks of a two-input grid
+/// ([`window_len`]).
 pub const fn table_len(
     inference: Inference,
     inputs: &[InputVariable],
@@ -672,10 +689,10 @@ pub const fn table_len(
         + window_len(inference, inputs, terms, rules)
 }
 
-/// Length of the window blocks of the evaluation tables: for a Sugeno controller with the
-/// grid layout ([`sugeno_grid_cols`]) and two two-edged inputs of 2 to 16 terms, per input
-/// its rising feet ([`window_starts`]) and eight entries per pair of neighbouring terms;
-/// none otherwise.
+/// Length of the window blocks of the evaluation tables: for two two-edged inputs of 2 to
+/// 16 terms and one rule per pair of terms (Sugeno: the grid layout, [`sugeno_grid_cols`]),
+/// per input its rising feet ([`window_starts`]) and eight entries per pair of
+/// neighbouring terms; none otherwise.
 pub(crate) const fn window_len(
     inference: Inference,
     inputs: &[InputVariable],
@@ -695,13 +712,20 @@ const fn windows_stored(
     terms: &[Term],
     rules: usize,
 ) -> bool {
-    matches!(inference, Inference::Sugeno)
-        && sugeno_grid_cols(inputs, rules).is_some()
-        && inputs[0].terms.count as usize <= crate::eval::GRID_TERMS
-        && inputs[0].terms.count >= 2
-        && inputs[1].terms.count >= 2
-        && two_edged(&inputs[0], terms)
-        && two_edged(&inputs[1], terms)
+    let [first, second] = inputs else {
+        return false;
+    };
+    let (rows, cols) = (first.terms.count as usize, second.terms.count as usize);
+    let layout = match inference {
+        Inference::Sugeno => sugeno_grid_cols(inputs, rules).is_some(),
+        Inference::Mamdani { .. } => cols <= crate::eval::GRID_TERMS && rows * cols == rules,
+    };
+    layout
+        && rows >= 2
+        && rows <= crate::eval::GRID_TERMS
+        && cols >= 2
+        && two_edged(first, terms)
+        && two_edged(second, terms)
 }
 
 /// Length of one input's window block.
@@ -1542,13 +1566,13 @@ impl<'a> Controller<'a> {
         self.shape.grid_kernel
     }
 
-    /// Whether evaluation takes the Sugeno window kernel: the grid kernel's shape with
-    /// Sugeno constants (at most eight terms in the second input) and both inputs' terms in
-    /// a chain where at most two neighbouring terms are non-zero at any input (a partition
-    /// such as evenly spaced triangles sharing their corners). It evaluates only the four
-    /// rules of the two pairs of neighbouring terms, with the same results bit for bit.
+    /// Whether evaluation takes a window kernel: the Sugeno or Mamdani grid kernel's shape
+    /// and both inputs' terms in a chain where at most two neighbouring terms are non-zero
+    /// at any input (a partition such as evenly spaced triangles sharing their corners). It
+    /// fires only the four rules of the two pairs of neighbouring terms, with the same
+    /// results bit for bit.
     pub const fn uses_window_kernel(&self) -> bool {
-        matches!(self.shape.kernel, Kernel::SugenoWindow)
+        matches!(self.shape.kernel, Kernel::SugenoWindow | Kernel::MamdaniWindow)
     }
 
     /// Sugeno output `o`'s two rows of the evaluation tables (see [`ControllerDef`]): per

@@ -90,6 +90,7 @@ impl<'a> Controller<'a> {
             Kernel::SugenoWindow if ready => self.sugeno_window(inputs, outputs),
             Kernel::SugenoGrid if ready => self.sugeno_grid(inputs, outputs),
             Kernel::MamdaniGrid if ready => self.mamdani_grid(inputs, scratch, outputs),
+            Kernel::MamdaniWindow if ready => self.mamdani_window(inputs, outputs),
             _ => self.evaluate_general(inputs, scratch, outputs),
         }
     }
@@ -521,22 +522,11 @@ impl<'a> Controller<'a> {
             return Status::OK;
         };
         let input = GridInput::of(first, second, inputs);
-        let [x1, x2] = input.x;
-        let [window1, window2] = &grid.windows;
-        // (The tables of a controller with this shape always have the entries read here:
-        // the early returns are never taken, and spare the kernel default values.)
-        let (Some((i, a)), Some((j, b))) = (window_degrees(window1, x1), window_degrees(window2, x2)) else {
+        // (The tables of a controller with this shape always have the entries read there:
+        // the early return is never taken, and spares the kernel default values.)
+        let Some(WindowRules { i, j, s, .. }) = self.window_rules(input.x, and) else {
             return Status::OK;
         };
-        // Rules (i, j), (i, j + 1), (i + 1, j), (i + 1, j + 1).
-        let mut s = [and(a[0], b[0]), and(a[0], b[1]), and(a[1], b[0]), and(a[1], b[1])];
-        if !shape.unit_weights {
-            let cols = second.terms.count as usize;
-            let r = i * cols + j;
-            for (s, r) in s.iter_mut().zip([r, r + 1, r + cols, r + cols + 1]) {
-                *s *= def.rules.get(r).map_or(0.0, |rule| rule.weight);
-            }
-        }
         // The four rules' entries in a Sugeno row (grid layout: eight entries per grid row).
         let entries = grid.consequents.as_flattened();
         let at = i * SUGENO_LANES + j;
@@ -565,6 +555,113 @@ impl<'a> Controller<'a> {
         tally.status(input.status(first, second))
     }
 
+    /// The window kernels' firing: both inputs' windows ([`window_degrees`]) and the
+    /// strengths of the four rules of their pairs of terms, `AND(a, b)` times the weight,
+    /// as the general path computes them. `None` only for tables without window blocks.
+    #[inline(always)]
+    fn window_rules(&self, x: [f32; 2], and: impl Fn(f32, f32) -> f32) -> Option<WindowRules> {
+        let def = self.def();
+        let [window1, window2] = &self.grid_tables().windows;
+        let (i, a) = window_degrees(window1, x[0])?;
+        let (j, b) = window_degrees(window2, x[1])?;
+        let cols = match def.inputs {
+            [_, second] => second.terms.count as usize,
+            _ => 0,
+        };
+        let first = i * cols + j;
+        // Rules (i, j), (i, j + 1), (i + 1, j), (i + 1, j + 1).
+        let mut s = [and(a[0], b[0]), and(a[0], b[1]), and(a[1], b[0]), and(a[1], b[1])];
+        if !self.shape().unit_weights {
+            for (s, r) in s
+                .iter_mut()
+                .zip([first, first + 1, first + cols, first + cols + 1])
+            {
+                *s *= def.rules.get(r).map_or(0.0, |rule| rule.weight);
+            }
+        }
+        Some(WindowRules { i, j, first, cols, s })
+    }
+
+    /// The whole evaluation of a Mamdani controller with the Mamdani window kernel's shape
+    /// (`RuleShape::kernel`: the Mamdani grid kernel's shape, both inputs' terms in a
+    /// window chain, see `windowed`): the four rules of the inputs' pairs of terms fired
+    /// ([`Controller::window_rules`]) and combined into the term activations by maximum,
+    /// then the Mamdani grid kernel's aggregation.
+    ///
+    /// Same results as the general path bit for bit: every other rule has strength +0,
+    /// which leaves a maximum of strengths (all `>= +0`, none NaN) unchanged, and the
+    /// maximum is exact and does not depend on the order. `tests/suite/engine.rs` compares
+    /// the kernels with the general path.
+    #[inline(never)]
+    fn mamdani_window(&self, inputs: &[f32], outputs: &mut [f32]) -> Status {
+        match (self.def().and, self.mamdani_implication()) {
+            (TNorm::Minimum, TNorm::Minimum) => {
+                self.mamdani_window_with(inputs, outputs, min, |g, w, s| lane_max(g, lane_min(w, s)))
+            }
+            (TNorm::Minimum, _) => {
+                self.mamdani_window_with(inputs, outputs, min, |g, w, s| lane_max(g, w * s))
+            }
+            (_, TNorm::Minimum) => self.mamdani_window_with(
+                inputs,
+                outputs,
+                |a, b| a * b,
+                |g, w, s| lane_max(g, lane_min(w, s)),
+            ),
+            _ => self.mamdani_window_with(inputs, outputs, |a, b| a * b, |g, w, s| lane_max(g, w * s)),
+        }
+    }
+
+    /// [`Controller::mamdani_window`] with its AND norm and its aggregation step `f(g, w, s)`.
+    #[inline(always)]
+    fn mamdani_window_with(
+        &self,
+        inputs: &[f32],
+        outputs: &mut [f32],
+        and: impl Fn(f32, f32) -> f32,
+        f: impl Fn(f32, f32, f32) -> f32,
+    ) -> Status {
+        let def = self.def();
+        let [first, second] = def.inputs else {
+            return Status::OK;
+        };
+        let input = GridInput::of(first, second, inputs);
+        // (Never `None` for a controller with this shape; see `sugeno_window_with`.)
+        let Some(WindowRules {
+            first: r, cols, s, ..
+        }) = self.window_rules(input.x, and)
+        else {
+            return Status::OK;
+        };
+        let rules = [r, r + 1, r + cols, r + cols + 1];
+        let mut tally = OutputTally::new();
+        let mut table = def.samples;
+        for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate() {
+            // The four rules' concluded terms (see `combine_into_terms`), by maximum.
+            let start = self.shape().consequent_offset + o * def.rules.len();
+            let column = def.tables.get(start..).unwrap_or(&[]);
+            let mut activations = [0.0f32; SMALL_OUTPUT];
+            for (r, s) in rules.iter().zip(s) {
+                let target = column
+                    .get(*r)
+                    .map_or(SMALL_OUTPUT - 1, |t| t.to_bits() as usize & (SMALL_OUTPUT - 1));
+                if let Some(a) = activations.get_mut(target) {
+                    *a = max(*a, s);
+                }
+            }
+            let value = blocks_centroid(&mut table, variable, &activations, &f, &mut tally) + input.poison;
+            tally.store(variable, value, true, out);
+        }
+        tally.status(input.status(first, second))
+    }
+
+    /// The implication of a Mamdani controller (minimum for Sugeno, which has none).
+    fn mamdani_implication(&self) -> TNorm {
+        match self.def().inference {
+            Inference::Mamdani { implication, .. } => implication,
+            Inference::Sugeno => TNorm::Minimum,
+        }
+    }
+
     /// The whole evaluation of a Mamdani controller with the Mamdani grid kernel's shape
     /// (see `RuleShape::mamdani_grid`: the grid kernel's shape, maximum aggregation, minimum
     /// or product implication, centroid outputs of fewer than 16 terms): the same steps as
@@ -574,11 +671,7 @@ impl<'a> Controller<'a> {
     /// moments). Same results bit for bit (`tests/suite/engine.rs`).
     #[inline(never)]
     fn mamdani_grid(&self, inputs: &[f32], scratch: &mut [f32], outputs: &mut [f32]) -> Status {
-        let implication = match self.def().inference {
-            Inference::Mamdani { implication, .. } => implication,
-            Inference::Sugeno => TNorm::Minimum,
-        };
-        match (self.def().and, implication) {
+        match (self.def().and, self.mamdani_implication()) {
             (TNorm::Minimum, TNorm::Minimum) => {
                 self.mamdani_grid_with(inputs, scratch, outputs, min, |g, w, s| {
                     lane_max(g, lane_min(w, s))
@@ -629,16 +722,8 @@ impl<'a> Controller<'a> {
         let mut tally = OutputTally::new();
         for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate() {
             let activations = self.combine_into_terms::<SMALL_OUTPUT>(o, SNorm::Maximum, strengths);
-            let blocks = variable.sampling.stored_count() / SAMPLE_BLOCK;
-            let mut moments = Moments::new();
-            for _ in 0..blocks {
-                aggregate_block(&mut table, &activations, &f, &mut moments);
-            }
-            let (x0, dx) = variable.sampling.grid(variable.min, variable.max);
-            let (total, moment) = moments.totals();
-            tally.total(total);
-            // Nothing fired: `Σ μ = 0` and `0 / 0` is NaN; a NaN input: the poison.
-            let value = x0 + dx * (moment / total) + input.poison;
+            // A NaN input: the poison.
+            let value = blocks_centroid(&mut table, variable, &activations, &f, &mut tally) + input.poison;
             tally.store(variable, value, true, out);
         }
         tally.status(input.status(first, second))
@@ -961,6 +1046,28 @@ fn for_each_row(
 /// The activation array size of outputs with fewer than 16 terms ([`activation_slots`]).
 const SMALL_OUTPUT: usize = 16;
 
+/// The centroid of a Mamdani grid kernel's output from its term activations: the output's
+/// sample blocks aggregated one after the other ([`aggregate_block`], the moments in
+/// registers), the total noted in `tally`. NaN when nothing fired (`Σ μ = 0`, `0 / 0`).
+#[inline(always)]
+fn blocks_centroid<const N: usize>(
+    table: &mut &[f32],
+    variable: &OutputVariable,
+    activations: &[f32; N],
+    f: &impl Fn(f32, f32, f32) -> f32,
+    tally: &mut OutputTally,
+) -> f32 {
+    let blocks = variable.sampling.stored_count() / SAMPLE_BLOCK;
+    let mut moments = Moments::new();
+    for _ in 0..blocks {
+        aggregate_block(table, activations, f, &mut moments);
+    }
+    let (x0, dx) = variable.sampling.grid(variable.min, variable.max);
+    let (total, moment) = moments.totals();
+    tally.total(total);
+    x0 + dx * (moment / total)
+}
+
 /// [`aggregate_blocks`] with the implication and aggregation of a combinable pair.
 #[inline(always)]
 fn aggregate_combined<const N: usize>(
@@ -1272,6 +1379,21 @@ fn quad_degrees(quad: &[f32; EDGE_QUAD], x: f32) -> [f32; EDGE_LANES] {
             clamp01((x - quad[2 * EDGE_LANES + k]) * quad[3 * EDGE_LANES + k]),
         )
     })
+}
+
+/// The four rules a window kernel fires (see `Controller::window_rules`): rule
+/// `first = i·cols + j`, its right neighbour and the two below them.
+struct WindowRules {
+    /// the first input's pair starts at term `i`
+    i: usize,
+    /// the second input's pair starts at term `j`
+    j: usize,
+    /// rule (i, j)
+    first: usize,
+    /// the second input's term count (rules per grid row)
+    cols: usize,
+    /// strengths of rules (i, j), (i, j + 1), (i + 1, j), (i + 1, j + 1)
+    s: [f32; 4],
 }
 
 /// The window of `x` in an input's terms (see `windowed` in `controller.rs`): the first

@@ -247,8 +247,11 @@ fn stale_derived_tables_are_rejected() {
     };
     assert_eq!(Controller::new(stale), Err(Error::RuleSlots));
     // Evaluation tables: two inputs of 7 triangles -> 2 x 4 rows of 8 edge values, then one
-    // concluded-term position per rule.
-    assert_eq!(def.tables.len(), 64 + 49);
+    // concluded-term position per rule, then (a two-input grid) per input its window block:
+    // the rising feet of terms 3 to 7 padded to 8, and 8 edge values per pair of
+    // neighbouring terms.
+    let windows = 2 * (8 + 6 * 8);
+    assert_eq!(def.tables.len(), 64 + 49 + windows);
     let mut tables = def.tables.to_vec();
     tables[9] = f32::from_bits(tables[9].to_bits() + 1); // one ulp off a rising slope
     let stale = fuzzy_core::ControllerDef {
@@ -257,7 +260,9 @@ fn stale_derived_tables_are_rejected() {
     };
     assert_eq!(
         Controller::new(stale),
-        Err(Error::EvaluationTables { expected: 64 + 49 })
+        Err(Error::EvaluationTables {
+            expected: 64 + 49 + windows
+        })
     );
     let short = fuzzy_core::ControllerDef {
         tables: &def.tables[1..],
@@ -265,14 +270,15 @@ fn stale_derived_tables_are_rejected() {
     };
     assert_eq!(
         Controller::new(short),
-        Err(Error::EvaluationTables { expected: 64 + 49 })
+        Err(Error::EvaluationTables {
+            expected: 64 + 49 + windows
+        })
     );
     // A Sugeno controller adds two rows of rule constants and flags per output; a 2-input
     // grid has them in the grid layout: eight entries per row of rules, rows padded to a
-    // multiple of four (7 rows -> 8 x 8 entries). Then per input its window block: the rising
-    // feet of terms 3 to 7 padded to 8, and 8 edge values per pair of neighbouring terms.
+    // multiple of four (7 rows -> 8 x 8 entries), then the window blocks.
     let sugeno = *PD_SUGENO.def();
-    assert_eq!(sugeno.tables.len(), 64 + 2 * 64 + 2 * (8 + 6 * 8));
+    assert_eq!(sugeno.tables.len(), 64 + 2 * 64 + windows);
     assert!(PD_SUGENO.uses_window_kernel());
     for k in [64 + 2 * 64 + 5, 64 + 2 * 64 + 8 + 13, sugeno.tables.len() - 1] {
         let mut tables = sugeno.tables.to_vec();

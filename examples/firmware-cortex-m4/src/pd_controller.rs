@@ -8,7 +8,7 @@
 
 use fuzzy_core::{
     Connective, Controller, ControllerDef, Defuzzifier, Fallback, Inference, InputVariable, Membership, OutOfRange,
-    OutputVariable, Rule, SNorm, Sampling, TNorm, Term, TermRange, rule_slots, sample_len, sample_table, tables,
+    OutputVariable, Rule, SNorm, Sampling, TNorm, Term, TermRange, rule_slots, sample_len, sample_table, table_len, tables,
 };
 
 const PD_INPUTS: [InputVariable; 2] = [
@@ -166,7 +166,7 @@ const PD_RULE_SLOTS: [u16; 147] =
 const PD_SAMPLES: [f32; sample_len(&PD_OUTPUTS, &PD_TERMS, &PD_PARAMS)] =
     sample_table(&PD_OUTPUTS, &PD_TERMS, &PD_PARAMS);
 
-const PD_TABLES: [f32; 113] = tables(
+const PD_TABLES: [f32; table_len(Inference::Mamdani { implication: TNorm::Minimum, aggregation: SNorm::Maximum }, &PD_INPUTS, PD_OUTPUTS.len(), &PD_TERMS, PD_RULES.len())] = tables(
     Inference::Mamdani { implication: TNorm::Minimum, aggregation: SNorm::Maximum },
     &PD_INPUTS,
     &PD_OUTPUTS,

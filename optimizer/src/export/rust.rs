@@ -163,7 +163,7 @@ pub fn write(controller: &OwnedController) -> String {
         out,
         "use fuzzy_core::{{\n    Connective, Controller, ControllerDef, Defuzzifier, Fallback, Inference, \
          InputVariable, Membership, OutOfRange,\n    OutputVariable, Rule, SNorm, Sampling, TNorm, Term, \
-         TermRange, rule_slots, sample_len, sample_table, tables,\n}};\n"
+         TermRange, rule_slots, sample_len, sample_table, table_len, tables,\n}};\n"
     );
 
     let inputs: Vec<String> = def.inputs.iter().map(input).collect();
@@ -242,11 +242,13 @@ pub fn write(controller: &OwnedController) -> String {
         "const {name}_SAMPLES: [f32; sample_len(&{name}_OUTPUTS, &{name}_TERMS, &{name}_PARAMS)] =\n    \
          sample_table(&{name}_OUTPUTS, &{name}_TERMS, &{name}_PARAMS);\n"
     );
+    // The length through `table_len` (the layout of these derived tables is fuzzy-core's
+    // business: the file keeps compiling when a later version lays them out differently).
     let _ = writeln!(
         out,
-        "const {name}_TABLES: [f32; {n}] = tables(\n    {inference},\n    &{name}_INPUTS,\n    &{name}_OUTPUTS,\n    \
-         &{name}_TERMS,\n    &{name}_RULE_TERMS,\n);\n",
-        n = def.tables.len(),
+        "const {name}_TABLES: [f32; table_len({inference}, &{name}_INPUTS, {name}_OUTPUTS.len(), \
+         &{name}_TERMS, {name}_RULES.len())] = tables(\n    {inference},\n    &{name}_INPUTS,\n    \
+         &{name}_OUTPUTS,\n    &{name}_TERMS,\n    &{name}_RULE_TERMS,\n);\n",
         inference = inference(def.inference),
     );
     let _ = writeln!(

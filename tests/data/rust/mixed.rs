@@ -12,7 +12,7 @@
 
 use fuzzy_core::{
     Connective, Controller, ControllerDef, Defuzzifier, Fallback, Inference, InputVariable, Membership, OutOfRange,
-    OutputVariable, Rule, SNorm, Sampling, TNorm, Term, TermRange, rule_slots, sample_len, sample_table, tables,
+    OutputVariable, Rule, SNorm, Sampling, TNorm, Term, TermRange, rule_slots, sample_len, sample_table, table_len, tables,
 };
 
 const MIXED_INPUTS: [InputVariable; 3] = [
@@ -131,7 +131,7 @@ const MIXED_RULE_SLOTS: [u16; 84] =
 const MIXED_SAMPLES: [f32; sample_len(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS)] =
     sample_table(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS);
 
-const MIXED_TABLES: [f32; 48] = tables(
+const MIXED_TABLES: [f32; table_len(Inference::Mamdani { implication: TNorm::Minimum, aggregation: SNorm::Maximum }, &MIXED_INPUTS, MIXED_OUTPUTS.len(), &MIXED_TERMS, MIXED_RULES.len())] = tables(
     Inference::Mamdani { implication: TNorm::Minimum, aggregation: SNorm::Maximum },
     &MIXED_INPUTS,
     &MIXED_OUTPUTS,

@@ -8,7 +8,7 @@
 
 use fuzzy_core::{
     Connective, Controller, ControllerDef, Defuzzifier, Fallback, Inference, InputVariable, Membership, OutOfRange,
-    OutputVariable, Rule, SNorm, Sampling, TNorm, Term, TermRange, rule_slots, sample_len, sample_table, tables,
+    OutputVariable, Rule, SNorm, Sampling, TNorm, Term, TermRange, rule_slots, sample_len, sample_table, table_len, tables,
 };
 
 const SECOND_ORDER_INPUTS: [InputVariable; 2] = [
@@ -166,7 +166,7 @@ const SECOND_ORDER_RULE_SLOTS: [u16; 147] =
 const SECOND_ORDER_SAMPLES: [f32; sample_len(&SECOND_ORDER_OUTPUTS, &SECOND_ORDER_TERMS, &SECOND_ORDER_PARAMS)] =
     sample_table(&SECOND_ORDER_OUTPUTS, &SECOND_ORDER_TERMS, &SECOND_ORDER_PARAMS);
 
-const SECOND_ORDER_TABLES: [f32; 113] = tables(
+const SECOND_ORDER_TABLES: [f32; table_len(Inference::Mamdani { implication: TNorm::Minimum, aggregation: SNorm::Maximum }, &SECOND_ORDER_INPUTS, SECOND_ORDER_OUTPUTS.len(), &SECOND_ORDER_TERMS, SECOND_ORDER_RULES.len())] = tables(
     Inference::Mamdani { implication: TNorm::Minimum, aggregation: SNorm::Maximum },
     &SECOND_ORDER_INPUTS,
     &SECOND_ORDER_OUTPUTS,
