@@ -672,8 +672,8 @@ pub(crate) const fn edge_len(inputs: &[InputVariable], terms: &[Term]) -> usize 
 /// Length of the evaluation tables ([`ControllerDef::tables`]) of a controller: four rows of
 /// edges per two-edged input, then, for Sugeno, two rows per output (eight values per row
 /// of the grid layout, or `rules` values rounded up to a multiple of eight), for Mamdani one
-/// row of `rules` values per output, then the window blocks of a two-input grid
-/// ([`window_len`]).
+/// row of `rules` values per output, then the window blocks of a two-input grid (see
+/// [`ControllerDef`]).
 pub const fn table_len(
     inference: Inference,
     inputs: &[InputVariable],
@@ -1608,6 +1608,23 @@ impl<'a> Controller<'a> {
             (Some(value), Some(flag), true) => (*value, *flag),
             _ => (0.0, 0.0),
         }
+    }
+
+    /// The same controller without the window kernels ([`Controller::uses_window_kernel`]):
+    /// every rule is fired on every call and every table entry is read at a position that
+    /// does not depend on the input. The results are the same bit for bit, and with or
+    /// without them the instruction sequence is the same for every input; the window
+    /// kernels only read the four rules' entries (and the pair of terms' edges) at
+    /// input-dependent positions. Use this where the memory access pattern must not depend
+    /// on the input either: a core whose data cache or flash accelerator could make one
+    /// position slower than another, when the tables are not in tightly coupled memory.
+    pub const fn without_window_kernels(mut self) -> Controller<'a> {
+        self.shape.kernel = match self.shape.kernel {
+            Kernel::SugenoWindow => Kernel::SugenoGrid,
+            Kernel::MamdaniWindow => Kernel::MamdaniGrid,
+            other => other,
+        };
+        self
     }
 
     /// The same controller, evaluated by the general code only. For tests that compare

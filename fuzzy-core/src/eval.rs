@@ -24,8 +24,17 @@
 //! terms) through the same steps in one function each, with the same results bit for bit:
 //! `Controller::sugeno_grid` (constant Sugeno terms; nothing in the scratch) and
 //! `Controller::mamdani_grid` (maximum aggregation, centroid outputs; only the rule
-//! strengths in the scratch). [`Controller::evaluate`] dispatches on the controller's
-//! structure, which folds at compile time for a `static` controller.
+//! strengths in the scratch). When both inputs' terms form a chain in which at most two
+//! neighbouring terms are non-zero at any input (`windowed` in `controller.rs`: evenly
+//! spaced triangles sharing their corners, the optimizer's templates), the *window
+//! kernels* `Controller::sugeno_window` and `Controller::mamdani_window` fire only the four
+//! rules of the two pairs of terms that can be non-zero: every other rule's strength is
+//! exactly zero and changes no sum or maximum, so the results are again the same bit for
+//! bit. They find the pairs by counting (a fixed number of comparisons), so their
+//! instruction sequence is fixed too; they read the four rules' entries at
+//! input-dependent positions ([`Controller::without_window_kernels`] keeps every read at a
+//! fixed position). [`Controller::evaluate`] dispatches on the controller's structure
+//! (one jump), which folds at compile time for a `static` controller.
 
 use crate::controller::{
     Controller, EDGE_LANES, GridTables, Inference, Kernel, MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW,

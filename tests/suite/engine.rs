@@ -535,6 +535,9 @@ fn grid_kernel_equals_the_general_path_bit_for_bit() {
         }
         let general = fast.without_kernels();
         assert!(!general.uses_grid_kernel());
+        // The grid kernel itself where the window kernel would take over.
+        let dense = fast.without_window_kernels();
+        assert!(dense.uses_grid_kernel() && !dense.uses_window_kernel());
         let mut scratch = vec![0.0f32; fast.scratch_len()];
         for n in 0..60 {
             let input: Vec<f32> = spec
@@ -549,16 +552,25 @@ fn grid_kernel_equals_the_general_path_bit_for_bit() {
                             v.max
                         }
                     }
+                    // A corner of a term: where a window begins or ends.
+                    2 => match &v.terms[rng.below(v.terms.len())].shape {
+                        Shape::Triangle(p) => p[rng.below(3)],
+                        Shape::Trapezoid(p) => p[rng.below(4)],
+                        _ => v.min,
+                    },
                     _ => rng.range(v.min - 1.0, v.max + 1.0),
                 })
                 .collect();
             let previous = vec![0.25f32; fast.output_count()];
-            let (mut a, mut b) = (previous.clone(), previous);
-            let status_a = fast.evaluate(&input, &mut scratch, &mut a);
-            let status_b = general.evaluate(&input, &mut scratch, &mut b);
-            assert_eq!(status_a, status_b, "{} at {input:?}", spec.name);
             let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            assert_eq!(bits(&a), bits(&b), "{} at {input:?}: {a:?} vs {b:?}", spec.name);
+            let mut b = previous.clone();
+            let status_b = general.evaluate(&input, &mut scratch, &mut b);
+            for kernel in [fast, dense] {
+                let mut a = previous.clone();
+                let status_a = kernel.evaluate(&input, &mut scratch, &mut a);
+                assert_eq!(status_a, status_b, "{} at {input:?}", spec.name);
+                assert_eq!(bits(&a), bits(&b), "{} at {input:?}: {a:?} vs {b:?}", spec.name);
+            }
             compared += 1;
         }
     }
