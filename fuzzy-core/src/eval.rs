@@ -57,6 +57,39 @@ fn load(values: &[f32], index: u16) -> f32 {
     }
 }
 
+/// `self.$kernel::<ONE>(inputs, outputs, and)` for a Sugeno kernel: its instance for the
+/// controller's AND norm (minimum, else product: the kernels' shape allows only these) and
+/// for one output (`ONE`, where [`SUGENO_ONE_OUTPUT_LOOP`]) or several.
+macro_rules! sugeno_variants {
+    ($self:ident . $kernel:ident ($inputs:expr, $outputs:expr)) => {{
+        let one = SUGENO_ONE_OUTPUT_LOOP && $self.def().outputs.len() == 1;
+        match ($self.def().and, one) {
+            (TNorm::Minimum, true) => $self.$kernel::<true>($inputs, $outputs, min),
+            (TNorm::Minimum, false) => $self.$kernel::<false>($inputs, $outputs, min),
+            (_, true) => $self.$kernel::<true>($inputs, $outputs, |a, b| a * b),
+            (_, false) => $self.$kernel::<false>($inputs, $outputs, |a, b| a * b),
+        }
+    }};
+}
+
+/// `self.$kernel(args.., and, f)` for a Mamdani kernel: its instance for the controller's
+/// AND norm and implication (minimum, else product: the kernels' shape allows only these),
+/// `f(g, w, s)` the aggregation step of the maximum aggregation the kernels take.
+macro_rules! mamdani_variants {
+    ($self:ident . $kernel:ident ($($arg:expr),*)) => {{
+        match ($self.def().and, $self.mamdani_implication()) {
+            (TNorm::Minimum, TNorm::Minimum) => {
+                $self.$kernel($($arg,)* min, |g, w, s| lane_max(g, lane_min(w, s)))
+            }
+            (TNorm::Minimum, _) => $self.$kernel($($arg,)* min, |g, w, s| lane_max(g, w * s)),
+            (_, TNorm::Minimum) => {
+                $self.$kernel($($arg,)* |a, b| a * b, |g, w, s| lane_max(g, lane_min(w, s)))
+            }
+            _ => $self.$kernel($($arg,)* |a, b| a * b, |g, w, s| lane_max(g, w * s)),
+        }
+    }};
+}
+
 /// Scratch split into its parts.
 struct Work<'s> {
     crisp: &'s mut [f32],
@@ -425,13 +458,7 @@ impl<'a> Controller<'a> {
         // A loop over one output is compiled on its own where code size is cheap: the loop
         // over several outputs keeps more values alive (measured on the 7×7 Sugeno: 451 →
         // 401 instructions).
-        let one = SUGENO_ONE_OUTPUT_LOOP && self.def().outputs.len() == 1;
-        match (self.def().and, one) {
-            (TNorm::Minimum, true) => self.sugeno_grid_with::<true>(inputs, outputs, min),
-            (TNorm::Minimum, false) => self.sugeno_grid_with::<false>(inputs, outputs, min),
-            (_, true) => self.sugeno_grid_with::<true>(inputs, outputs, |a, b| a * b),
-            (_, false) => self.sugeno_grid_with::<false>(inputs, outputs, |a, b| a * b),
-        }
+        sugeno_variants!(self.sugeno_grid_with(inputs, outputs))
     }
 
     /// [`Controller::sugeno_grid`] with its AND norm; `ONE`: the controller has one output.
@@ -506,13 +533,7 @@ impl<'a> Controller<'a> {
     /// it loads depend on the input (the kernel's tables are a few hundred bytes).
     #[inline(never)]
     fn sugeno_window(&self, inputs: &[f32], outputs: &mut [f32]) -> Status {
-        let one = SUGENO_ONE_OUTPUT_LOOP && self.def().outputs.len() == 1;
-        match (self.def().and, one) {
-            (TNorm::Minimum, true) => self.sugeno_window_with::<true>(inputs, outputs, min),
-            (TNorm::Minimum, false) => self.sugeno_window_with::<false>(inputs, outputs, min),
-            (_, true) => self.sugeno_window_with::<true>(inputs, outputs, |a, b| a * b),
-            (_, false) => self.sugeno_window_with::<false>(inputs, outputs, |a, b| a * b),
-        }
+        sugeno_variants!(self.sugeno_window_with(inputs, outputs))
     }
 
     /// [`Controller::sugeno_window`] with its AND norm; `ONE`: the controller has one output.
@@ -603,21 +624,7 @@ impl<'a> Controller<'a> {
     /// the kernels with the general path.
     #[inline(never)]
     fn mamdani_window(&self, inputs: &[f32], outputs: &mut [f32]) -> Status {
-        match (self.def().and, self.mamdani_implication()) {
-            (TNorm::Minimum, TNorm::Minimum) => {
-                self.mamdani_window_with(inputs, outputs, min, |g, w, s| lane_max(g, lane_min(w, s)))
-            }
-            (TNorm::Minimum, _) => {
-                self.mamdani_window_with(inputs, outputs, min, |g, w, s| lane_max(g, w * s))
-            }
-            (_, TNorm::Minimum) => self.mamdani_window_with(
-                inputs,
-                outputs,
-                |a, b| a * b,
-                |g, w, s| lane_max(g, lane_min(w, s)),
-            ),
-            _ => self.mamdani_window_with(inputs, outputs, |a, b| a * b, |g, w, s| lane_max(g, w * s)),
-        }
+        mamdani_variants!(self.mamdani_window_with(inputs, outputs))
     }
 
     /// [`Controller::mamdani_window`] with its AND norm and its aggregation step `f(g, w, s)`.
@@ -680,30 +687,7 @@ impl<'a> Controller<'a> {
     /// moments). Same results bit for bit (`tests/suite/engine.rs`).
     #[inline(never)]
     fn mamdani_grid(&self, inputs: &[f32], scratch: &mut [f32], outputs: &mut [f32]) -> Status {
-        match (self.def().and, self.mamdani_implication()) {
-            (TNorm::Minimum, TNorm::Minimum) => {
-                self.mamdani_grid_with(inputs, scratch, outputs, min, |g, w, s| {
-                    lane_max(g, lane_min(w, s))
-                })
-            }
-            (TNorm::Minimum, _) => {
-                self.mamdani_grid_with(inputs, scratch, outputs, min, |g, w, s| lane_max(g, w * s))
-            }
-            (_, TNorm::Minimum) => self.mamdani_grid_with(
-                inputs,
-                scratch,
-                outputs,
-                |a, b| a * b,
-                |g, w, s| lane_max(g, lane_min(w, s)),
-            ),
-            _ => self.mamdani_grid_with(
-                inputs,
-                scratch,
-                outputs,
-                |a, b| a * b,
-                |g, w, s| lane_max(g, w * s),
-            ),
-        }
+        mamdani_variants!(self.mamdani_grid_with(inputs, scratch, outputs))
     }
 
     /// [`Controller::mamdani_grid`] with its AND norm and its aggregation step `f(g, w, s)`.

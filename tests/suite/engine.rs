@@ -330,6 +330,15 @@ fn random_grid(rng: &mut fuzzy_suite::XorShift, k: usize) -> ControllerSpec {
         Connective, Defuzzifier, Inference, InputSpec, OutputSpec, RuleSpec, SNorm, Sampling, TNorm, TermSpec,
     };
     let sugeno = rng.chance(0.5);
+    // Term `t` on four sorted points: a triangle (the middle two merged) or a trapezoid.
+    let term = |rng: &mut fuzzy_suite::XorShift, t: usize, p: &[f32]| TermSpec {
+        name: format!("t{t}"),
+        shape: if rng.chance(0.5) {
+            Shape::Triangle([p[0], p[1], p[3]])
+        } else {
+            Shape::Trapezoid([p[0], p[1], p[2], p[3]])
+        },
+    };
     let shapes = |rng: &mut fuzzy_suite::XorShift, lo: f32, hi: f32, n: usize| -> Vec<TermSpec> {
         (0..n)
             .map(|t| {
@@ -338,15 +347,7 @@ fn random_grid(rng: &mut fuzzy_suite::XorShift, k: usize) -> ControllerSpec {
                 if rng.chance(0.2) {
                     p[1] = p[0]; // a shoulder
                 }
-                let shape = if rng.chance(0.5) {
-                    Shape::Triangle([p[0], p[1], p[3]])
-                } else {
-                    Shape::Trapezoid([p[0], p[1], p[2], p[3]])
-                };
-                TermSpec {
-                    name: format!("t{t}"),
-                    shape,
-                }
+                term(rng, t, &p)
             })
             .collect()
     };
@@ -360,20 +361,7 @@ fn random_grid(rng: &mut fuzzy_suite::XorShift, k: usize) -> ControllerSpec {
                 x[k] = x[k - 1];
             }
         }
-        (0..n)
-            .map(|t| {
-                let p = &x[2 * t..2 * t + 4];
-                let shape = if rng.chance(0.5) {
-                    Shape::Triangle([p[0], p[1], p[3]])
-                } else {
-                    Shape::Trapezoid([p[0], p[1], p[2], p[3]])
-                };
-                TermSpec {
-                    name: format!("t{t}"),
-                    shape,
-                }
-            })
-            .collect()
+        (0..n).map(|t| term(rng, t, &x[2 * t..2 * t + 4])).collect()
     };
     let counts = [1 + rng.below(16), 1 + rng.below(16)];
     let chained = rng.chance(0.5);
