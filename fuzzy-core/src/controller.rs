@@ -141,7 +141,7 @@ pub(crate) struct GridTables<'a> {
     pub second: &'a [[f32; crate::eval::EDGE_QUAD]],
     /// the Sugeno consequent groups of all outputs (empty for Mamdani)
     pub consequents: &'a [[f32; crate::eval::SUGENO_GROUP]],
-    /// the two inputs' window blocks (empty without the Sugeno grid layout)
+    /// the two inputs' window blocks (empty unless the tables have them, see [`window_len`])
     pub windows: [WindowTables<'a>; 2],
 }
 

@@ -441,7 +441,7 @@ impl<'a> Controller<'a> {
     }
 
     /// The whole evaluation of a controller with the Sugeno grid kernel's shape (see
-    /// `RuleShape::sugeno_grid`: the grid kernel's shape with at most eight columns, Sugeno
+    /// `Kernel::SugenoGrid`: the grid kernel's shape with at most eight columns, Sugeno
     /// inference, constant terms): the second input's degrees in one 8-lane array, the first
     /// input's four at a time, then per output and
     /// per row `i` of the grid the row's strengths `s_ij = AND(a_i, b_j)` as one 8-lane
@@ -512,7 +512,7 @@ impl<'a> Controller<'a> {
     }
 
     /// The whole evaluation of a controller with the Sugeno window kernel's shape (see
-    /// `RuleShape::sugeno_window`: the Sugeno grid kernel's shape, and both inputs' terms
+    /// `Kernel::SugenoWindow`: the Sugeno grid kernel's shape, and both inputs' terms
     /// in a chain where at most two neighbouring terms are non-zero at any input value,
     /// see `windowed`): per input the first term of that pair from the number of rising
     /// feet below the input ([`window_degrees`]), the pair's two degrees, the four rules
@@ -613,7 +613,7 @@ impl<'a> Controller<'a> {
     }
 
     /// The whole evaluation of a Mamdani controller with the Mamdani window kernel's shape
-    /// (`RuleShape::kernel`: the Mamdani grid kernel's shape, both inputs' terms in a
+    /// (`Kernel::MamdaniWindow`: the Mamdani grid kernel's shape, both inputs' terms in a
     /// window chain, see `windowed`): the four rules of the inputs' pairs of terms fired
     /// ([`Controller::window_rules`]) and combined into the term activations by maximum,
     /// then the Mamdani grid kernel's aggregation.
@@ -679,7 +679,7 @@ impl<'a> Controller<'a> {
     }
 
     /// The whole evaluation of a Mamdani controller with the Mamdani grid kernel's shape
-    /// (see `RuleShape::mamdani_grid`: the grid kernel's shape, maximum aggregation, minimum
+    /// (see `Kernel::MamdaniGrid`: the grid kernel's shape, maximum aggregation, minimum
     /// or product implication, centroid outputs of fewer than 16 terms): the same steps as
     /// the general path — the grid fired row by row into the scratch, the strengths combined
     /// into term activations, the sampled terms aggregated block by block with the moments
