@@ -1271,8 +1271,8 @@ impl GridInput {
 }
 
 /// The grid kernels' output stage, over all outputs: the smallest total (`Σ s c` or `Σ μ`; a
-/// rule fired for every output when it is positive) and the sum of `value · 0` (NaN when
-/// some value was not finite), turned into status bits once at the end.
+/// rule fired for every output when it is positive) and the sum of `value · 0` (±0, or NaN
+/// when some value was not finite), turned into status bits once at the end.
 struct OutputTally {
     lowest_total: f32,
     unusable: f32,
@@ -1336,7 +1336,7 @@ impl OutputTally {
     fn status(self, input: Status) -> Status {
         input
             .with_if(Status::NO_RULE_FIRED, !(self.lowest_total > 0.0))
-            .with_if(Status::FALLBACK, self.unusable != 0.0)
+            .with_if(Status::FALLBACK, self.unusable.is_nan())
     }
 }
 
