@@ -96,7 +96,7 @@ mod c99 {
     use std::path::{Path, PathBuf};
     use std::process::{Command, Stdio};
 
-    use fuzzy_core::{ControllerSpec, FuzzyPid, OwnedController};
+    use fuzzy_core::{ControllerSpec, FuzzyPid, OwnedController, Shape};
     use fuzzy_suite::XorShift;
     use fuzzy_suite::reference::{MIXED, PD_SUGENO, pd_mamdani_spec};
     use optimizer::encoding::{Encoding, WrapperSpec};
@@ -221,6 +221,20 @@ int main(void) {
         }
         rows.push(ranges.iter().map(|r| r.0).collect());
         rows.push(ranges.iter().map(|r| r.1).collect());
+        // Term corners (where the window kernels' pairs of terms begin and end).
+        let spec = owned.spec();
+        for _ in 0..100 {
+            rows.push(
+                spec.inputs
+                    .iter()
+                    .map(|v| match &v.terms[rng.below(v.terms.len())].shape {
+                        Shape::Triangle(p) => p[rng.below(3)],
+                        Shape::Trapezoid(p) => p[rng.below(4)],
+                        _ => v.min,
+                    })
+                    .collect(),
+            );
+        }
         rows
     }
 
@@ -261,7 +275,23 @@ int main(void) {
         if !tool_available("cc", "c_export_matches_the_rust_engine", "apt-get install -y gcc") {
             return;
         }
-        compare_engine(&pd_mamdani_spec().compile().unwrap(), "pd_mamdani");
+        let pd = pd_mamdani_spec().compile().unwrap();
+        assert!(pd.controller().uses_window_kernel());
+        compare_engine(&pd, "pd_mamdani");
+        // The same without the window (term NS of `e` reaches over ZE into PS: three terms
+        // overlap), Mamdani and Sugeno: the C code fires every rule.
+        for (name, mut wide) in [
+            ("pd_mamdani_wide", pd_mamdani_spec()),
+            (
+                "pd_sugeno_wide",
+                ControllerSpec::from_controller("pd_sugeno_wide", &PD_SUGENO),
+            ),
+        ] {
+            wide.inputs[0].terms[2].shape = Shape::Triangle([-2.0 / 3.0, -1.0 / 3.0, 0.5]);
+            let wide = wide.compile().unwrap();
+            assert!(!wide.controller().uses_window_kernel() && wide.controller().uses_grid_kernel());
+            compare_engine(&wide, name);
+        }
         compare_engine(
             &ControllerSpec::from_controller("pd_sugeno", &PD_SUGENO)
                 .compile()

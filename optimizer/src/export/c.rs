@@ -7,9 +7,12 @@
 //! fuzzy PD/PI/PID wrapper's step. Every loop runs a fixed number of times; min, max and
 //! selects are written as conditional expressions, which optimising compilers turn into
 //! `minss`/`vsel`-style instructions, but unlike the Rust engine the C output's fixed timing
-//! is up to the compiler (check it with your toolchain). `tests/suite/export.rs` compiles the
+//! is up to the compiler (check it with your toolchain). A controller that takes
+//! `fuzzy-core`'s window kernels (`Controller::uses_window_kernel`) fires only the four rules
+//! of the inputs' pairs of terms here too, and its output loops run over those four (the
+//! others are exactly zero, so the bits are the same). `tests/suite/export.rs` compiles the
 //! output with `cc -std=c99 -Wall -Wextra -Werror -pedantic` and compares it with the Rust
-//! engine over 1000 inputs.
+//! engine over 1102 inputs, with and without the window.
 //!
 //! Supported (what `fuzzyopt` templates produce, and more): inputs with triangle or
 //! trapezoid terms; AND minimum or product, OR maximum or probabilistic sum, NOT, weights;
@@ -272,28 +275,53 @@ pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Res
             .collect::<Vec<_>>()
             .join(", "),
     );
+    // Controllers the window kernels take (fuzzy-core's `uses_window_kernel`: a 2-input grid
+    // whose inputs' terms form a chain) fire only the four rules that can be non-zero; the
+    // output loops run over those four, in rule order. The other rules' strengths are exactly
+    // zero in the general order too, so the results are the same bit for bit.
+    let window = compiled.uses_window_kernel();
+    let each_rule = if window {
+        "for (q = 0; q < 4; ++q) {\n            r = window[q];".to_string()
+    } else {
+        format!("for (r = 0; r < {n_rules}; ++r) {{")
+    };
+
+    // The rule table: the firing reads the compiled rule slots and connectives (the window
+    // firing needs neither), Mamdani outputs read the concluded terms' slots.
+    let slots_used = !window || matches!(def.inference, Inference::Mamdani { .. });
+    if slots_used {
+        let _ = writeln!(
+            c,
+            "/* Compiled rule table, column by column: entry v * {n_rules} + r is the working-array\n   \
+             position of variable v in rule r (0 = constant 0, 1 = constant 1, 2 + t = degree of\n   \
+             term t, 2 + {n_terms} + t = its complement, {sink} = not concluded). */\n\
+             static const uint16_t RULE_SLOTS[{len}] = {{\n{}\n}};",
+            array(def.rule_slots.iter(), |s| s.to_string(), 16),
+            sink = slots - 1,
+            len = def.rule_slots.len(),
+        );
+    }
     let _ = writeln!(
         c,
-        "/* Compiled rule table, column by column: entry v * {n_rules} + r is the working-array\n   \
-         position of variable v in rule r (0 = constant 0, 1 = constant 1, 2 + t = degree of\n   \
-         term t, 2 + {n_terms} + t = its complement, {sink} = not concluded). */\n\
-         static const uint16_t RULE_SLOTS[{len}] = {{\n{}\n}};\n\
-         static const float RULE_WEIGHT[{n_rules}] = {{\n{}\n}};\n\
-         static const uint8_t RULE_OR[{n_rules}] = {{\n{}\n}};\n",
-        array(def.rule_slots.iter(), |s| s.to_string(), 16),
+        "static const float RULE_WEIGHT[{n_rules}] = {{\n{}\n}};",
         array(def.rules.iter(), |r| float(r.weight), 8),
-        array(
-            def.rules.iter(),
-            |r| if r.connective == fuzzy_core::Connective::Or {
-                "1".into()
-            } else {
-                "0".into()
-            },
-            24
-        ),
-        sink = slots - 1,
-        len = def.rule_slots.len(),
     );
+    if !window {
+        let _ = writeln!(
+            c,
+            "static const uint8_t RULE_OR[{n_rules}] = {{\n{}\n}};",
+            array(
+                def.rules.iter(),
+                |r| if r.connective == fuzzy_core::Connective::Or {
+                    "1".into()
+                } else {
+                    "0".into()
+                },
+                24
+            ),
+        );
+    }
+    c.push('\n');
 
     // Outputs.
     let mut sample_offset = 0usize;
@@ -314,11 +342,12 @@ pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Res
                     output_code,
                     "    /* output {o}: combine the strengths of the rules concluding each term */\n    \
                      {{\n        float act[{terms}];\n        float value;\n        int fired;\n        int t;\n        \
-                     for (t = 0; t < {terms}; ++t) act[t] = 0.0f;\n        for (r = 0; r < {n_rules}; ++r) {{\n            \
+                     for (t = 0; t < {terms}; ++t) act[t] = 0.0f;\n        {each_rule}\n            \
                      int target = (int)RULE_SLOTS[{col} * {n_rules} + r] - 2 - {first};\n            \
                      float w = strength[r];\n            \
                      for (t = 0; t < {terms}; ++t) act[t] = (t == target) ? fz_max(act[t], w) : act[t];\n        }}",
                     col = n_in + o,
+                    each_rule = each_rule,
                 );
                 let n = v.sampling.count();
                 // Expand the engine's block table (rows only for terms that are non-zero on a
@@ -403,7 +432,7 @@ pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Res
                      float sums[8] = {{0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}};\n        \
                      float totals[8] = {{0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f}};\n        \
                      float sum, total;\n        \
-                     for (r = 0; r < {n_rules}; ++r) {{\n            \
+                     {each_rule}\n            \
                      sums[r % {lanes}] += strength[r] * RULE_VALUE_{o}[r];\n            \
                      totals[r % {lanes}] += strength[r] * RULE_CONCLUDES_{o}[r];\n        }}\n        \
                      sum = ((sums[0] + sums[4]) + (sums[2] + sums[6])) + ((sums[1] + sums[5]) + (sums[3] + sums[7]));\n        \
@@ -446,25 +475,52 @@ pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Res
             "fz_max(s, d)"
         },
     );
+    let firing = if window {
+        let cols = def.inputs.get(1).map_or(0, |v| v.terms.count);
+        format!(
+            "    int window[4], pair[2];\n    float degree[2][2];\n    \
+             for (i = 0; i < 2; ++i) {{\n        float raw = inputs[i];\n        \
+             float limited = fz_clamp(raw, INPUT_RANGE[i][0], INPUT_RANGE[i][1]);\n        \
+             float x = (INPUT_EXTEND[i] && fz_finite(raw)) ? raw : limited;\n        int t, k = 0;\n        \
+             if (raw != raw) {{ nan = 1; status |= {upper}_NAN_INPUT | {upper}_FALLBACK; }}\n        \
+             else if (limited != raw) status |= {upper}_INPUT_OUT_OF_RANGE;\n        \
+             /* the window: terms k and k + 1, k = terms from the third on whose rising foot\n           \
+             lies below x (the others are zero there) */\n        \
+             for (t = 2; t < INPUT_TERMS[i][1]; ++t) k += EDGES[INPUT_TERMS[i][0] + t][0] < x;\n        \
+             pair[i] = k;\n        for (t = 0; t < 2; ++t) {{\n            int e = INPUT_TERMS[i][0] + k + t;\n            \
+             float rise = fz_clamp((x - EDGES[e][0]) * EDGES[e][1], 0.0f, 1.0f);\n            \
+             float fall = fz_clamp((x - EDGES[e][2]) * EDGES[e][3], 0.0f, 1.0f);\n            \
+             degree[i][t] = fz_min(rise, fall);\n        }}\n    }}\n    \
+             window[0] = pair[0] * {cols} + pair[1];\n    window[1] = window[0] + 1;\n    \
+             window[2] = window[0] + {cols};\n    window[3] = window[2] + 1;\n    \
+             for (q = 0; q < 4; ++q) {{\n        float s = degree[0][q / 2], d = degree[1][q % 2];\n        \
+             r = window[q];\n        strength[r] = ({and}) * RULE_WEIGHT[r];\n    }}\n"
+        )
+    } else {
+        format!(
+            "    float slot[{slots}];\n    \
+             slot[0] = 0.0f;\n    slot[1] = 1.0f;\n    slot[{sink}] = 0.0f;\n    \
+             for (i = 0; i < {n_in}; ++i) {{\n        float raw = inputs[i];\n        \
+             float limited = fz_clamp(raw, INPUT_RANGE[i][0], INPUT_RANGE[i][1]);\n        \
+             float x = (INPUT_EXTEND[i] && fz_finite(raw)) ? raw : limited;\n        int t;\n        \
+             if (raw != raw) {{ nan = 1; status |= {upper}_NAN_INPUT | {upper}_FALLBACK; }}\n        \
+             else if (limited != raw) status |= {upper}_INPUT_OUT_OF_RANGE;\n        \
+             for (t = INPUT_TERMS[i][0]; t < INPUT_TERMS[i][0] + INPUT_TERMS[i][1]; ++t) {{\n            \
+             float rise = fz_clamp((x - EDGES[t][0]) * EDGES[t][1], 0.0f, 1.0f);\n            \
+             float fall = fz_clamp((x - EDGES[t][2]) * EDGES[t][3], 0.0f, 1.0f);\n            \
+             float d = fz_min(rise, fall);\n            slot[2 + t] = d;\n            slot[2 + {n_terms} + t] = 1.0f - d;\n        }}\n    }}\n    \
+             for (r = 0; r < {n_rules}; ++r) {{\n        float s = slot[RULE_SLOTS[r]];\n        \
+             for (i = 1; i < {n_in}; ++i) {{\n            float d = slot[RULE_SLOTS[i * {n_rules} + r]];\n            \
+             s = RULE_OR[r] ? ({or}) : ({and});\n        }}\n        strength[r] = s * RULE_WEIGHT[r];\n    }}\n",
+            sink = slots - 1,
+        )
+    };
     let _ = write!(
         c,
         "uint8_t {p}_evaluate(const float inputs[{upper}_INPUTS], float outputs[{upper}_OUTPUTS]) {{\n    \
-         float slot[{slots}];\n    float strength[{n_rules}];\n    uint8_t status = 0;\n    int nan = 0;\n    int i, r;\n    \
-         slot[0] = 0.0f;\n    slot[1] = 1.0f;\n    slot[{sink}] = 0.0f;\n    \
-         for (i = 0; i < {n_in}; ++i) {{\n        float raw = inputs[i];\n        \
-         float limited = fz_clamp(raw, INPUT_RANGE[i][0], INPUT_RANGE[i][1]);\n        \
-         float x = (INPUT_EXTEND[i] && fz_finite(raw)) ? raw : limited;\n        int t;\n        \
-         if (raw != raw) {{ nan = 1; status |= {upper}_NAN_INPUT | {upper}_FALLBACK; }}\n        \
-         else if (limited != raw) status |= {upper}_INPUT_OUT_OF_RANGE;\n        \
-         for (t = INPUT_TERMS[i][0]; t < INPUT_TERMS[i][0] + INPUT_TERMS[i][1]; ++t) {{\n            \
-         float rise = fz_clamp((x - EDGES[t][0]) * EDGES[t][1], 0.0f, 1.0f);\n            \
-         float fall = fz_clamp((x - EDGES[t][2]) * EDGES[t][3], 0.0f, 1.0f);\n            \
-         float d = fz_min(rise, fall);\n            slot[2 + t] = d;\n            slot[2 + {n_terms} + t] = 1.0f - d;\n        }}\n    }}\n    \
-         for (r = 0; r < {n_rules}; ++r) {{\n        float s = slot[RULE_SLOTS[r]];\n        \
-         for (i = 1; i < {n_in}; ++i) {{\n            float d = slot[RULE_SLOTS[i * {n_rules} + r]];\n            \
-         s = RULE_OR[r] ? ({or}) : ({and});\n        }}\n        strength[r] = s * RULE_WEIGHT[r];\n    }}\n\
-         {output_code}\n    return status;\n}}\n",
-        sink = slots - 1,
+         float strength[{n_rules}];\n    uint8_t status = 0;\n    int nan = 0;\n    int i, r{q};\n\
+         {firing}{output_code}\n    return status;\n}}\n",
+        q = if window { ", q" } else { "" },
     );
 
     if let Some(w) = wrapper {
