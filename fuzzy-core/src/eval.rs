@@ -393,12 +393,11 @@ impl<'a> Controller<'a> {
     #[inline]
     fn fuzzify_and_fire_grid(&self, inputs: &[f32], crisp: &mut [f32], strengths: &mut [f32]) -> Status {
         let def = self.def();
-        let ([first, second], [x_first, x_second, ..]) = (def.inputs, crisp) else {
+        let (Some(input), [x_first, x_second, ..]) = (GridInput::of(def.inputs, inputs), crisp) else {
             return Status::OK;
         };
-        let input = GridInput::of(first, second, inputs);
         let [x1, x2] = input.x;
-        let status = input.status(first, second);
+        let status = input.status();
         (*x_first, *x_second) = (x1, x2);
         let grid = self.grid_tables();
         match def.and {
@@ -472,16 +471,15 @@ impl<'a> Controller<'a> {
         let def = self.def();
         let shape = self.shape();
         let grid = self.grid_tables();
-        let [first, second] = def.inputs else {
+        let Some(input) = GridInput::of(def.inputs, inputs) else {
             return Status::OK;
         };
-        let input = GridInput::of(first, second, inputs);
         let [x1, x2] = input.x;
         let b = edge_degrees::<SUGENO_LANES>(grid.second, x2);
         // Per output, its groups of constants, then as many groups of flags.
         let groups = shape.sugeno_row / SUGENO_GROUP;
         let mut rest = grid.consequents;
-        let cols = second.terms.count as usize;
+        let cols = input.variables[1].terms.count as usize;
         let mut tally = OutputTally::new();
         let count = if ONE { 1 } else { def.outputs.len() };
         for (o, (variable, out)) in def.outputs.iter().zip(outputs.iter_mut()).enumerate().take(count) {
@@ -508,7 +506,7 @@ impl<'a> Controller<'a> {
             let (weighted, total) = (pairwise_in_registers(weighted), pairwise_in_registers(total));
             tally.sugeno_output(variable, weighted, total, input.poison, out);
         }
-        tally.status(input.status(first, second))
+        tally.status(input.status())
     }
 
     /// The whole evaluation of a controller with the Sugeno window kernel's shape (see
@@ -548,13 +546,12 @@ impl<'a> Controller<'a> {
         let def = self.def();
         let shape = self.shape();
         let grid = self.grid_tables();
-        let [first, second] = def.inputs else {
+        let Some(input) = GridInput::of(def.inputs, inputs) else {
             return Status::OK;
         };
-        let input = GridInput::of(first, second, inputs);
         // (The tables of a controller with this shape always have the entries read there:
         // the early return is never taken, and spares the kernel default values.)
-        let Some(WindowRules { i, j, s, .. }) = self.window_rules(input.x, and) else {
+        let Some(WindowRules { i, j, s, .. }) = self.window_rules(&input, and) else {
             return Status::OK;
         };
         // The four rules' entries in a Sugeno row (grid layout: eight entries per grid row).
@@ -582,22 +579,19 @@ impl<'a> Controller<'a> {
             };
             tally.sugeno_output(variable, weighted, total, input.poison, out);
         }
-        tally.status(input.status(first, second))
+        tally.status(input.status())
     }
 
     /// The window kernels' firing: both inputs' windows ([`window_degrees`]) and the
     /// strengths of the four rules of their pairs of terms, `AND(a, b)` times the weight,
     /// as the general path computes them. `None` only for tables without window blocks.
     #[inline(always)]
-    fn window_rules(&self, x: [f32; 2], and: impl Fn(f32, f32) -> f32) -> Option<WindowRules> {
+    fn window_rules(&self, input: &GridInput<'_>, and: impl Fn(f32, f32) -> f32) -> Option<WindowRules> {
         let def = self.def();
         let [window1, window2] = &self.grid_tables().windows;
-        let (i, a) = window_degrees(window1, x[0])?;
-        let (j, b) = window_degrees(window2, x[1])?;
-        let cols = match def.inputs {
-            [_, second] => second.terms.count as usize,
-            _ => 0,
-        };
+        let (i, a) = window_degrees(window1, input.x[0])?;
+        let (j, b) = window_degrees(window2, input.x[1])?;
+        let cols = input.variables[1].terms.count as usize;
         let first = i * cols + j;
         // Rules (i, j), (i, j + 1), (i + 1, j), (i + 1, j + 1).
         let mut s = [and(a[0], b[0]), and(a[0], b[1]), and(a[1], b[0]), and(a[1], b[1])];
@@ -637,14 +631,13 @@ impl<'a> Controller<'a> {
         f: impl Fn(f32, f32, f32) -> f32,
     ) -> Status {
         let def = self.def();
-        let [first, second] = def.inputs else {
+        let Some(input) = GridInput::of(def.inputs, inputs) else {
             return Status::OK;
         };
-        let input = GridInput::of(first, second, inputs);
         // (Never `None` for a controller with this shape; see `sugeno_window_with`.)
         let Some(WindowRules {
             first: r, cols, s, ..
-        }) = self.window_rules(input.x, and)
+        }) = self.window_rules(&input, and)
         else {
             return Status::OK;
         };
@@ -667,7 +660,7 @@ impl<'a> Controller<'a> {
             let value = blocks_centroid(&mut table, variable, &activations, &f, &mut tally) + input.poison;
             tally.store(variable, value, true, out);
         }
-        tally.status(input.status(first, second))
+        tally.status(input.status())
     }
 
     /// The implication of a Mamdani controller (minimum for Sugeno, which has none).
@@ -702,10 +695,9 @@ impl<'a> Controller<'a> {
     ) -> Status {
         let def = self.def();
         let grid = self.grid_tables();
-        let [first, second] = def.inputs else {
+        let Some(input) = GridInput::of(def.inputs, inputs) else {
             return Status::OK;
         };
-        let input = GridInput::of(first, second, inputs);
         let [x1, x2] = input.x;
         let rules = def.rules.len();
         let strengths = scratch.get_mut(..rules + ROW_SLACK).unwrap_or(&mut []);
@@ -719,7 +711,7 @@ impl<'a> Controller<'a> {
             let value = blocks_centroid(&mut table, variable, &activations, &f, &mut tally) + input.poison;
             tally.store(variable, value, true, out);
         }
-        tally.status(input.status(first, second))
+        tally.status(input.status())
     }
 
     /// Strength of every rule into `strengths`, with the norm loops specialised for the
@@ -1230,22 +1222,30 @@ fn crisp_value(variable: &InputVariable, input: Option<&f32>) -> (f32, bool, boo
 /// NaN or missing: added to every output value it sends them to their fallbacks; never -0,
 /// so adding it also turns a -0 into +0). The status bits come from [`GridInput::status`],
 /// called after the outputs so that the instructions the outputs wait for come first.
-struct GridInput {
+struct GridInput<'v> {
+    /// the two input variables
+    variables: [&'v InputVariable; 2],
     raw: [f32; 2],
     x: [f32; 2],
     poison: f32,
     count: usize,
 }
 
-impl GridInput {
+impl<'v> GridInput<'v> {
+    /// The input stage of a controller with two input `variables` (`None` for any other
+    /// count, which the grid kernels' shape excludes).
     #[inline(always)]
-    fn of(first: &InputVariable, second: &InputVariable, inputs: &[f32]) -> GridInput {
+    fn of(variables: &'v [InputVariable], inputs: &[f32]) -> Option<GridInput<'v>> {
+        let [first, second] = variables else {
+            return None;
+        };
         let (raw1, raw2) = match inputs {
             [] => (f32::NAN, f32::NAN),
             [a] => (*a, f32::NAN),
             [a, b, ..] => (*a, *b),
         };
-        GridInput {
+        Some(GridInput {
+            variables: [first, second],
             raw: [raw1, raw2],
             x: [
                 crisp_value(first, Some(&raw1)).0,
@@ -1253,13 +1253,13 @@ impl GridInput {
             ],
             poison: select_on_compare(raw1.is_nan() | raw2.is_nan(), f32::NAN, 0.0),
             count: inputs.len(),
-        }
+        })
     }
 
     /// The input stage's status bits ([`input_status`]).
     #[inline(always)]
-    fn status(&self, first: &InputVariable, second: &InputVariable) -> Status {
-        let [raw1, raw2] = self.raw;
+    fn status(&self) -> Status {
+        let ([raw1, raw2], [first, second]) = (self.raw, self.variables);
         // Outside the range (never for NaN: both comparisons are false).
         let outside = |x: f32, v: &InputVariable| (x < v.min) | (x > v.max);
         input_status(
