@@ -22,14 +22,14 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use fuzzy_suite::XorShift;
 use optimizer::encoding::Encoding;
 use optimizer::job::Job;
-use optimizer::objective::FuzzyProblem;
+use optimizer::objective::{FuzzyProblem, ParallelCost};
 
 const POPULATION: usize = 60;
 /// Populations timed by [`paired_speedup`], each with one and with two threads.
 const PAIRS: usize = 41;
 
 /// The problem and a population: `POPULATION - 1` random genomes and the initial one.
-fn setup() -> (Problem<FuzzyProblem>, Vec<Vec<f64>>) {
+fn setup() -> (Problem<ParallelCost<FuzzyProblem>>, Vec<Vec<f64>>) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/jobs/second-order.toml");
     let job = Job::load(&path).expect("the main job loads");
     let encoding = Encoding::new(&job);
@@ -45,7 +45,10 @@ fn setup() -> (Problem<FuzzyProblem>, Vec<Vec<f64>>) {
         })
         .collect();
     genomes.push(encoding.initial());
-    (Problem::new(FuzzyProblem { job, encoding }), genomes)
+    (
+        Problem::new(ParallelCost(FuzzyProblem { job, encoding })),
+        genomes,
+    )
 }
 
 fn fitness(c: &mut Criterion) {

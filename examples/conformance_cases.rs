@@ -9,7 +9,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     for case in fuzzy_suite::conformance::cases() {
-        let fll = match optimizer::interop::fll::write(&case.spec) {
+        let fll = match fuzzy_files::fll::write(&case.spec) {
             Ok(text) => text,
             Err(e) => {
                 eprintln!("{}: {e}", case.name);

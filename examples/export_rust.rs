@@ -1,5 +1,5 @@
 //! Writes a reference controller as Rust source for `fuzzy-core` (the optimizer's Rust
-//! exporter, `optimizer::export::rust`), to stdout.
+//! exporter, `fuzzy_files::export::rust`), to stdout.
 //!
 //! Usage: `export_rust pd|mixed|tuned`. The committed outputs, which `tests/suite/export.rs`
 //! keeps up to date and compiles:
@@ -21,7 +21,7 @@ fn main() -> ExitCode {
     let (spec, wrapper) = match mode.as_deref() {
         Some("pd") => (pd_mamdani_spec(), None),
         Some("mixed") => (ControllerSpec::from_controller("mixed", &MIXED), None),
-        Some("tuned") => match serde_json::from_str::<optimizer::encoding::TunedController>(TUNED) {
+        Some("tuned") => match serde_json::from_str::<fuzzy_files::TunedController>(TUNED) {
             Ok(tuned) => (tuned.controller, Some(tuned.wrapper)),
             Err(e) => {
                 eprintln!("tests/data/rust/tuned.json: {e}");
@@ -36,8 +36,11 @@ fn main() -> ExitCode {
     match spec.compile() {
         Ok(controller) => {
             match wrapper {
-                Some(wrapper) => print!("{}", optimizer::export::rust::write_tuned(&controller, &wrapper)),
-                None => print!("{}", optimizer::export::rust::write(&controller)),
+                Some(wrapper) => print!(
+                    "{}",
+                    fuzzy_files::export::rust::write_tuned(&controller, &wrapper)
+                ),
+                None => print!("{}", fuzzy_files::export::rust::write(&controller)),
             }
             ExitCode::SUCCESS
         }

@@ -12,7 +12,7 @@ use fuzzy_core::{FuzzyPidConfig, Structure};
 use fuzzy_suite::reference::{PD_MAMDANI, pd_mamdani_spec};
 use sim::baseline::{amigo, process_models, simc};
 use sim::closed_loop::{Actuator, LoadDisturbance, Scenario, SetpointProfile, simulate};
-use sim::control::{Controller, FuzzyController, Pid};
+use sim::control::{ControlLaw, FuzzyController, Pid};
 use sim::plant::PlantSpec;
 use sim::plant::spec::SecondOrder;
 use sim::plot::{Curve, Series, control_surface, membership_functions, step_response, time_series};
@@ -61,7 +61,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut amigo_pid = Pid::new(amigo(&first, ts), ts);
     let mut runs = Vec::new();
     for (label, controller) in [
-        ("fuzzy PD + I (7×7)", &mut fuzzy as &mut dyn Controller),
+        ("fuzzy PD + I (7×7)", &mut fuzzy as &mut dyn ControlLaw),
         ("PID, SIMC", &mut simc_pid),
         ("PID, AMIGO", &mut amigo_pid),
     ] {

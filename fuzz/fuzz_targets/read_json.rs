@@ -4,4 +4,4 @@
 #[path = "../src/body.rs"]
 mod body;
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| body::read_and_use(optimizer::interop::Format::Json, data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| body::read_and_use(fuzzy_files::Format::Json, data));

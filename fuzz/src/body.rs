@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use fuzzy_core::ControllerSpec;
-use optimizer::interop::{self, Format};
+use fuzzy_files::{self as interop, Format};
 
 /// Reads `data` as `format`; a controller that compiles is evaluated on inputs taken from
 /// the end of `data` (and on NaN and ±inf), written back in every format, and each text

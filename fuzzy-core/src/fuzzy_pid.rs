@@ -99,6 +99,8 @@ use crate::status::Status;
 
 /// How the fuzzy output becomes the control signal (see the [module docs](self)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Structure {
     /// Fuzzy PD: `u = Ku·F + bias`.
     Pd,
@@ -109,23 +111,29 @@ pub enum Structure {
 }
 
 /// Which signal the rate input is the derivative of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum DerivativeOn {
     /// `ė = d(setpoint − measurement)/dt`: setpoint steps reach the rate input.
     Error,
     /// `ė = −d(measurement)/dt`: equal to the error rate for a constant setpoint, without the
     /// kick of a setpoint step.
+    #[default]
     Measurement,
 }
 
 /// How the integrator state reacts to a limited output (saturation or rate limit).
 /// Ignored by [`Structure::Pd`], which has no integrator.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum AntiWindup {
     /// Integrate regardless of the limits.
     None,
     /// Conditional integration: while the output is limited, an increment that would drive
     /// it further into the limit is dropped.
+    #[default]
     Clamping,
     /// Back-calculation: `I += increment + (Ts / tracking_time_s)·(u − u_unsaturated)`.
     /// With `tracking_time_s = Ts` the integrator of [`Structure::Pi`] tracks the limited
@@ -137,7 +145,13 @@ pub enum AntiWindup {
 }
 
 /// Parameters of a [`FuzzyPid`]; all gains and times in engineering units.
+///
+/// With the `serde` feature this is the `wrapper` object of a tuned controller file: enum
+/// values in snake case (`"pd_plus_i"`, `"measurement"`), `rate_limit` absent for no limit,
+/// `anti_windup` absent for [`AntiWindup::Clamping`]; unknown fields are errors.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct FuzzyPidConfig {
     /// Control law.
     pub structure: Structure,
@@ -160,9 +174,42 @@ pub struct FuzzyPidConfig {
     /// Highest control signal (finite, > `output_min`).
     pub output_max: f32,
     /// Largest change of the control signal per second (> 0; `f32::INFINITY` = no limit).
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default = "no_rate_limit",
+            with = "rate_limit_field",
+            skip_serializing_if = "no_limit"
+        )
+    )]
     pub rate_limit: f32,
     /// Integrator behaviour at the limits.
+    #[cfg_attr(feature = "serde", serde(default))]
     pub anti_windup: AntiWindup,
+}
+
+#[cfg(feature = "serde")]
+fn no_rate_limit() -> f32 {
+    f32::INFINITY
+}
+
+#[cfg(feature = "serde")]
+fn no_limit(rate_limit: &f32) -> bool {
+    *rate_limit == f32::INFINITY
+}
+
+/// `rate_limit` in files: a number, or absent / `null` for none (JSON has no infinity).
+#[cfg(feature = "serde")]
+mod rate_limit_field {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &f32, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_f32(*value)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f32, D::Error> {
+        Ok(Option::<f32>::deserialize(deserializer)?.unwrap_or(f32::INFINITY))
+    }
 }
 
 impl FuzzyPidConfig {

@@ -25,12 +25,13 @@
 //! genome is the file itself.
 
 use fuzzy_core::{
-    AntiWindup, Connective, ControllerSpec, Defuzzifier, DerivativeOn, Fallback, FuzzyPidConfig, Inference,
-    InputSpec, OutOfRange, OutputSpec, RuleSpec, SNorm, Sampling, Shape, Structure, TNorm, TermSpec,
+    AntiWindup, Connective, ControllerSpec, Defuzzifier, Fallback, FuzzyPidConfig, Inference, InputSpec,
+    OutOfRange, OutputSpec, RuleSpec, SNorm, Sampling, Shape, Structure, TNorm, TermSpec,
 };
+use fuzzy_files::TunedController;
 use serde::{Deserialize, Serialize};
 
-use crate::job::{Bounds, InferenceName, Job, StructureName};
+use crate::job::{Bounds, InferenceName, Job};
 
 /// One gene: bounds and whether it is an integer (a rule consequent).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -43,74 +44,6 @@ pub struct Gene {
     pub high: f64,
     /// decoded by `floor`
     pub integer: bool,
-}
-
-/// The fuzzy PD/PI/PID wrapper's settings as files hold them (serde form of
-/// [`FuzzyPidConfig`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WrapperSpec {
-    /// `pd`, `pi` or `pd_plus_i`
-    pub structure: StructureName,
-    /// sample time, s
-    pub sample_time_s: f64,
-    /// Ke
-    pub error_gain: f64,
-    /// Kd
-    pub rate_gain: f64,
-    /// Ku
-    pub output_gain: f64,
-    /// Ki
-    pub integral_gain: f64,
-    /// `error` or `measurement`
-    pub derivative_on: String,
-    /// rate filter time constant, s
-    pub derivative_filter_s: f64,
-    /// lowest output
-    pub output_min: f64,
-    /// highest output
-    pub output_max: f64,
-    /// largest change per second (absent: none)
-    #[serde(default)]
-    pub rate_limit: Option<f64>,
-}
-
-impl WrapperSpec {
-    /// The engine-side configuration (f32).
-    pub fn config(&self) -> FuzzyPidConfig {
-        FuzzyPidConfig {
-            structure: match self.structure {
-                StructureName::Pd => Structure::Pd,
-                StructureName::Pi => Structure::Pi,
-                StructureName::PdPlusI => Structure::PdPlusI,
-            },
-            sample_time_s: self.sample_time_s as f32,
-            error_gain: self.error_gain as f32,
-            rate_gain: self.rate_gain as f32,
-            output_gain: self.output_gain as f32,
-            integral_gain: self.integral_gain as f32,
-            derivative_on: if self.derivative_on == "error" {
-                DerivativeOn::Error
-            } else {
-                DerivativeOn::Measurement
-            },
-            derivative_filter_s: self.derivative_filter_s as f32,
-            output_min: self.output_min as f32,
-            output_max: self.output_max as f32,
-            rate_limit: self.rate_limit.map_or(f32::INFINITY, |r| r as f32),
-            anti_windup: AntiWindup::Clamping,
-        }
-    }
-}
-
-/// A tuned controller as `fuzzyopt` writes it (`controller.json`): the engine and the wrapper.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TunedController {
-    /// the fuzzy engine
-    pub controller: ControllerSpec,
-    /// how firmware calls it every tick
-    pub wrapper: WrapperSpec,
 }
 
 /// The genome layout of a job (see the [module docs](self)).
@@ -155,7 +88,7 @@ impl Encoding {
             (3, "Ki", t.integral_gain),
         ] {
             let Some(bounds) = bounds else { continue };
-            if index == 3 && job.controller.structure != StructureName::PdPlusI {
+            if index == 3 && job.controller.structure != Structure::PdPlusI {
                 continue;
             }
             gains.push((index, bounds));
@@ -485,21 +418,27 @@ impl Encoding {
         };
         let actuator = &self.job.simulation.actuator;
         let limit = |v: f64, default: f64| if v.is_finite() { v } else { default };
-        let wrapper = WrapperSpec {
+        // The wrapper runs in f32, as firmware does: the gains are rounded once, here.
+        let wrapper = FuzzyPidConfig {
             structure: c.structure,
-            sample_time_s: self.job.simulation.sample_time_s,
-            error_gain: gains[0],
-            rate_gain: gains[1],
+            sample_time_s: self.job.simulation.sample_time_s as f32,
+            error_gain: gains[0] as f32,
+            rate_gain: gains[1] as f32,
             output_gain: match c.action {
                 crate::job::Action::Direct => gains[2],
                 crate::job::Action::Reverse => -gains[2],
+            } as f32,
+            integral_gain: gains[3] as f32,
+            derivative_on: c.derivative_on,
+            derivative_filter_s: c.derivative_filter_s as f32,
+            output_min: limit(actuator.min, -1e6) as f32,
+            output_max: limit(actuator.max, 1e6) as f32,
+            rate_limit: if actuator.rate_limit.is_finite() {
+                actuator.rate_limit as f32
+            } else {
+                f32::INFINITY
             },
-            integral_gain: gains[3],
-            derivative_on: c.derivative_on.clone(),
-            derivative_filter_s: c.derivative_filter_s,
-            output_min: limit(actuator.min, -1e6),
-            output_max: limit(actuator.max, 1e6),
-            rate_limit: actuator.rate_limit.is_finite().then_some(actuator.rate_limit),
+            anti_windup: AntiWindup::Clamping,
         };
         TunedController { controller, wrapper }
     }

@@ -115,18 +115,6 @@ impl ScenarioSpec {
     }
 }
 
-/// Fuzzy controller structure in job files.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StructureName {
-    /// fuzzy PD
-    Pd,
-    /// incremental fuzzy PI
-    Pi,
-    /// fuzzy PD + integral
-    PdPlusI,
-}
-
 /// Inference in job files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -143,7 +131,7 @@ pub enum InferenceName {
 #[serde(deny_unknown_fields)]
 pub struct Template {
     /// `pd`, `pi` or `pd_plus_i`
-    pub structure: StructureName,
+    pub structure: fuzzy_core::Structure,
     /// `mamdani` or `sugeno`
     #[serde(default = "default_inference")]
     pub inference: InferenceName,
@@ -162,9 +150,9 @@ pub struct Template {
     /// Rate filter time constant, s.
     #[serde(default)]
     pub derivative_filter_s: f64,
-    /// Derivative on `error` or `measurement`.
-    #[serde(default = "default_derivative_on")]
-    pub derivative_on: String,
+    /// Derivative on `error` or `measurement` (default).
+    #[serde(default)]
+    pub derivative_on: fuzzy_core::DerivativeOn,
     /// `direct` (a positive error raises the output) or `reverse` (it lowers it: the output
     /// gain is negated, e.g. a cart-pole pushed towards the side the pole leans to).
     #[serde(default)]
@@ -197,10 +185,6 @@ fn default_inference() -> InferenceName {
 
 fn default_terms() -> u32 {
     7
-}
-
-fn default_derivative_on() -> String {
-    "measurement".to_string()
 }
 
 /// Bounds `[low, high]` of a gain, searched on a log scale (both > 0).
@@ -370,7 +354,7 @@ impl Job {
         })?;
         if let Some(engine) = &job.controller.engine {
             let path = Path::new(file).parent().unwrap_or(Path::new("")).join(engine);
-            let spec = crate::interop::load(&path, None).map_err(|e| JobError {
+            let spec = fuzzy_files::load(&path, None).map_err(|e| JobError {
                 file: file.to_string(),
                 message: format!("[controller] engine: {e}"),
             })?;
@@ -494,12 +478,6 @@ impl Job {
             file,
             "[controller] derivative_filter_s",
             "a number >= 0",
-        )?;
-        check(
-            c.derivative_on == "error" || c.derivative_on == "measurement",
-            file,
-            "[controller] derivative_on",
-            "\"error\" or \"measurement\"",
         )?;
         let t = &self.tune;
         check_bounds(t.error_gain, file, "[tune] error_gain")?;

@@ -1,4 +1,4 @@
-//! Tuning, export and interoperability for `fuzzy-core` controllers, and the `fuzzyopt` CLI.
+//! Tuning of `fuzzy-core` controllers, reports, and the `fuzzyopt` CLI.
 //!
 //! - [`job`]: the TOML job file (plant, scenarios, template, what to tune, objective,
 //!   algorithm) with checked values;
@@ -7,13 +7,13 @@
 //! - [`ga`]: the genetic algorithm as an argmin solver (PSO is argmin's);
 //! - [`run`]: a whole tuning run with baselines;
 //! - [`report`]: the output folder (controller files, metrics, plots, convergence);
-//! - [`export`]: Rust source for firmware; [`interop`]: fuzzylite FLL.
+//!
+//! Controller files (JSON, `.fis`, `.fcl`, `.fll`) and the Rust/C exporters are the
+//! `fuzzy-files` crate's.
 
 pub mod bench;
 pub mod encoding;
-pub mod export;
 pub mod ga;
-pub mod interop;
 pub mod job;
 pub mod objective;
 pub mod report;

@@ -20,12 +20,13 @@ use argmin::core::{CostFunction, Error, SyncAlias};
 use fuzzy_core::OwnedController;
 use rayon::prelude::*;
 use sim::closed_loop::{Scenario, Trajectory, simulate};
-use sim::control::{Controller, FuzzyController, Pid, PidConfig};
+use sim::control::{ControlLaw, FuzzyController, Pid, PidConfig};
 use sim::metrics::{MetricOptions, Metrics, measure};
 use sim::plant::{Plant, PlantError, PlantSpec};
 
-use crate::encoding::{Encoding, TunedController};
+use crate::encoding::Encoding;
 use crate::job::{Job, Objective, Robust};
+use fuzzy_files::TunedController;
 
 /// Cost of a candidate that cannot be built.
 pub const INVALID_COST: f64 = 1e9;
@@ -139,7 +140,7 @@ pub fn experiments(job: &Job) -> Vec<(String, Scenario, f64)> {
 }
 
 /// Runs `controller` through every experiment of `job`.
-pub fn run_all(job: &Job, controller: &mut dyn Controller) -> Result<Vec<Run>, PlantError> {
+pub fn run_all(job: &Job, controller: &mut dyn ControlLaw) -> Result<Vec<Run>, PlantError> {
     let mut runs = Vec::new();
     for (label, scenario, factor) in experiments(job) {
         let mut plant = vary_plant(
@@ -177,7 +178,7 @@ pub fn combine(runs: &[Run], robust: Robust) -> f64 {
 pub fn evaluate_fuzzy(job: &Job, tuned: &TunedController) -> Option<(OwnedController, Vec<Run>)> {
     let owned = tuned.controller.compile().ok()?;
     let runs = {
-        let mut controller = FuzzyController::new(owned.controller(), tuned.wrapper.config()).ok()?;
+        let mut controller = FuzzyController::new(owned.controller(), tuned.wrapper).ok()?;
         run_all(job, &mut controller).ok()?
     };
     Some((owned, runs))
@@ -189,7 +190,7 @@ pub fn evaluate_fuzzy(job: &Job, tuned: &TunedController) -> Option<(OwnedContro
 /// the end of a generation.
 fn one_task_per_genome<P>(
     genomes: &[P],
-    cost: impl Fn(&Vec<f64>) -> Result<f64, Error> + Sync,
+    cost: impl Fn(&[f64]) -> Result<f64, Error> + Sync,
 ) -> Result<Vec<f64>, Error>
 where
     P: Borrow<Vec<f64>> + SyncAlias,
@@ -197,19 +198,22 @@ where
     genomes
         .par_iter()
         .with_max_len(1)
-        .map(|g| cost(g.borrow()))
+        .map(|g| cost(g.borrow().as_slice()))
         .collect()
 }
 
-/// The fuzzy controller's tuning problem for argmin: genome → cost.
-pub struct FuzzyProblem {
-    /// the job
-    pub job: Job,
-    /// its genome layout
-    pub encoding: Encoding,
+/// What a search minimises: the cost of one genome (never fails: a genome that cannot be
+/// built or simulated costs [`INVALID_COST`]).
+pub trait GenomeCost: Sync {
+    /// The cost of `genome`.
+    fn genome_cost(&self, genome: &[f64]) -> f64;
 }
 
-impl CostFunction for FuzzyProblem {
+/// argmin's view of a [`GenomeCost`]: a population's costs in parallel, in order, one rayon
+/// task per genome (see `one_task_per_genome`).
+pub struct ParallelCost<C>(pub C);
+
+impl<C: GenomeCost> CostFunction for ParallelCost<C> {
     type Param = Vec<f64>;
     type Output = f64;
 
@@ -217,15 +221,29 @@ impl CostFunction for FuzzyProblem {
     where
         P: Borrow<Vec<f64>> + SyncAlias,
     {
-        one_task_per_genome(genomes, |g| self.cost(g))
+        one_task_per_genome(genomes, |g| Ok(self.0.genome_cost(g)))
     }
 
     fn cost(&self, genome: &Self::Param) -> Result<Self::Output, Error> {
+        Ok(self.0.genome_cost(genome))
+    }
+}
+
+/// The fuzzy controller's tuning problem: genome → controller → cost.
+pub struct FuzzyProblem {
+    /// the job
+    pub job: Job,
+    /// its genome layout
+    pub encoding: Encoding,
+}
+
+impl GenomeCost for FuzzyProblem {
+    fn genome_cost(&self, genome: &[f64]) -> f64 {
         let tuned = self.encoding.decode(genome);
-        Ok(match evaluate_fuzzy(&self.job, &tuned) {
+        match evaluate_fuzzy(&self.job, &tuned) {
             Some((_, runs)) => combine(&runs, self.job.objective.robust),
             None => INVALID_COST,
-        })
+        }
     }
 }
 
@@ -256,22 +274,12 @@ pub struct PidProblem {
     pub job: Job,
 }
 
-impl CostFunction for PidProblem {
-    type Param = Vec<f64>;
-    type Output = f64;
-
-    fn bulk_cost<P>(&self, genomes: &[P]) -> Result<Vec<f64>, Error>
-    where
-        P: Borrow<Vec<f64>> + SyncAlias,
-    {
-        one_task_per_genome(genomes, |g| self.cost(g))
-    }
-
-    fn cost(&self, genome: &Self::Param) -> Result<Self::Output, Error> {
+impl GenomeCost for PidProblem {
+    fn genome_cost(&self, genome: &[f64]) -> f64 {
         let mut pid = Pid::new(decode_pid(genome, &self.job), self.job.simulation.sample_time_s);
-        Ok(match run_all(&self.job, &mut pid) {
+        match run_all(&self.job, &mut pid) {
             Ok(runs) => combine(&runs, self.job.objective.robust),
             Err(_) => INVALID_COST,
-        })
+        }
     }
 }

@@ -337,11 +337,11 @@ pub fn write_folder(outcome: &Outcome, dir: &Path) -> Result<Vec<PathBuf>, Repor
     )?;
     write(
         "controller.rs",
-        crate::export::rust::write_tuned(&outcome.tuned_compiled, &outcome.tuned.wrapper).as_bytes(),
+        fuzzy_files::export::rust::write_tuned(&outcome.tuned_compiled, &outcome.tuned.wrapper).as_bytes(),
     )?;
     // C99 pair, when the controller uses only what the C exporter supports (always true for
     // fuzzyopt's templates); otherwise the reason goes into metrics.md's notes.
-    match crate::export::c::write(&outcome.tuned_compiled, Some(&outcome.tuned.wrapper)) {
+    match fuzzy_files::export::c::write(&outcome.tuned_compiled, Some(&outcome.tuned.wrapper)) {
         Ok(c) => {
             write(&format!("{}.h", c.stem), c.header.as_bytes())?;
             write(&format!("{}.c", c.stem), c.source.as_bytes())?;

@@ -19,10 +19,13 @@ use serde::{Deserialize, Serialize};
 use sim::baseline::{process_models, simc};
 use sim::control::{Pid, PidConfig};
 
-use crate::encoding::{Encoding, TunedController};
+use crate::encoding::Encoding;
 use crate::ga::{GeneticAlgorithm, Individual};
 use crate::job::{Algorithm, Job};
-use crate::objective::{FuzzyProblem, PidProblem, Run, combine, decode_pid, evaluate_fuzzy, run_all};
+use crate::objective::{
+    FuzzyProblem, ParallelCost, PidProblem, Run, combine, decode_pid, evaluate_fuzzy, run_all,
+};
+use fuzzy_files::TunedController;
 
 /// One point of the convergence history.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -382,10 +385,10 @@ fn tune_in_pool(job: &Job, options: &RunOptions, start: Instant) -> Result<Outco
     let initial = encoding.decode(&encoding.initial());
     let (initial_compiled, initial_contender) = fuzzy_contender(job, "initial fuzzy", &initial)?;
 
-    let problem = FuzzyProblem {
+    let problem = ParallelCost(FuzzyProblem {
         job: job.clone(),
         encoding: encoding.clone(),
-    };
+    });
     let (best, history) = search(
         problem,
         job,
@@ -482,7 +485,7 @@ fn finish(
             })
             .unwrap_or_default();
         let (best, h) = search(
-            PidProblem { job: job.clone() },
+            ParallelCost(PidProblem { job: job.clone() }),
             job,
             SearchSpace {
                 bounds: (low, high),

@@ -16,7 +16,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::control::Controller;
+use crate::control::ControlLaw;
 use crate::plant::{Plant, PlantError};
 
 /// Setpoint over time.
@@ -263,7 +263,7 @@ impl Gaussian {
 /// state applied). Returns the trajectory, or an error for an invalid scenario.
 pub fn simulate(
     plant: &mut dyn Plant,
-    controller: &mut dyn Controller,
+    controller: &mut dyn ControlLaw,
     scenario: &Scenario,
 ) -> Result<Trajectory, PlantError> {
     scenario.validate()?;

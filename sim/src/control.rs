@@ -1,11 +1,11 @@
 //! Controllers the closed loop can run: the fuzzy controller, PID and open loop, through one
-//! [`Controller`] trait.
+//! [`ControlLaw`] trait (the engine is `fuzzy_core::Controller`; this is what the loop calls).
 
 use fuzzy_core::{AntiWindup, Controller as Engine, FuzzyPid, FuzzyPidConfig, FuzzyPidState};
 use serde::{Deserialize, Serialize};
 
 /// Anything that turns (setpoint, measurement) into a control signal every sample.
-pub trait Controller {
+pub trait ControlLaw {
     /// Back to the initial state.
     fn reset(&mut self);
     /// One sample: the control signal for `setpoint` and `measurement` at time `time_s`.
@@ -37,7 +37,7 @@ impl<'a> FuzzyController<'a> {
     }
 }
 
-impl Controller for FuzzyController<'_> {
+impl ControlLaw for FuzzyController<'_> {
     fn reset(&mut self) {
         if let Ok(state) = self.pid.state_with(vec![0.0; self.pid.engine().scratch_len()]) {
             self.state = state;
@@ -53,16 +53,8 @@ impl Controller for FuzzyController<'_> {
     }
 }
 
-/// Which signal the derivative acts on.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DerivativeOn {
-    /// the error (setpoint steps kick the derivative)
-    Error,
-    /// the negated measurement (no derivative kick)
-    #[default]
-    Measurement,
-}
+/// Which signal the derivative acts on: the fuzzy controller's and the PID's are one type.
+pub use fuzzy_core::DerivativeOn;
 
 /// Anti-windup of the PID's integrator (the same options as the fuzzy controller's).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -210,7 +202,7 @@ impl Pid {
     }
 }
 
-impl Controller for Pid {
+impl ControlLaw for Pid {
     fn reset(&mut self) {
         self.integral = 0.0;
         self.derivative = 0.0;
@@ -234,7 +226,7 @@ pub enum OpenLoop {
     Profile(Vec<(f64, f64)>),
 }
 
-impl Controller for OpenLoop {
+impl ControlLaw for OpenLoop {
     fn reset(&mut self) {}
 
     fn step(&mut self, time_s: f64, _setpoint: f64, _measurement: f64) -> f64 {

@@ -4,7 +4,7 @@
 //! - [`plant`]: the [`Plant`] trait, eleven built-in plants, user transfer functions and
 //!   state-space models (exact zero-order-hold discretisation, RK4 for nonlinear plants,
 //!   dead time as an input buffer).
-//! - [`control`]: the [`Controller`] trait with the fuzzy controller, PID and open loop.
+//! - [`control`]: the [`ControlLaw`] trait with the fuzzy controller, PID and open loop.
 //! - [`closed_loop`]: scenarios (setpoint profiles, load disturbances, measurement noise,
 //!   actuator limits) and the sampled closed loop.
 //! - [`metrics`]: IAE, ISE, ITAE, ITSE, overshoot, rise and settling time, steady-state error,
@@ -23,5 +23,5 @@ pub mod plant;
 pub mod plot;
 
 pub use closed_loop::{Scenario, Trajectory, simulate};
-pub use control::Controller;
+pub use control::ControlLaw;
 pub use plant::{Plant, PlantError, PlantSpec};

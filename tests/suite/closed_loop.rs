@@ -3,7 +3,7 @@
 use fuzzy_core::{FuzzyPid, FuzzyPidConfig, Structure};
 use fuzzy_suite::reference::PD_MAMDANI;
 use sim::closed_loop::{Actuator, LoadDisturbance, Noise, Scenario, SetpointProfile, Trajectory, simulate};
-use sim::control::{Controller, FuzzyController, OpenLoop, Pid, PidAntiWindup, PidConfig};
+use sim::control::{ControlLaw, FuzzyController, OpenLoop, Pid, PidAntiWindup, PidConfig};
 use sim::metrics::{MetricOptions, measure};
 use sim::plant::PlantSpec;
 use sim::plant::spec::{FirstOrder, Integrating, SecondOrder};
@@ -16,7 +16,7 @@ fn first_order(gain: f64, time_constant: f64) -> PlantSpec {
     })
 }
 
-fn run(spec: &PlantSpec, controller: &mut dyn Controller, scenario: &Scenario) -> Trajectory {
+fn run(spec: &PlantSpec, controller: &mut dyn ControlLaw, scenario: &Scenario) -> Trajectory {
     let mut plant = spec.build(scenario.sample_time_s, 4).unwrap();
     simulate(plant.as_mut(), controller, scenario).unwrap()
 }

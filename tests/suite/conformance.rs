@@ -198,7 +198,7 @@ fn reference_controllers_match_fuzzylite() {
 #[test]
 fn committed_references_are_reproducible() {
     for case in cases() {
-        let fll = optimizer::interop::fll::write(&case.spec).expect("writes");
+        let fll = fuzzy_files::fll::write(&case.spec).expect("writes");
         let path = format!("{}/{}.fll", data_dir(), case.name);
         let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         assert_eq!(

@@ -38,9 +38,9 @@ use std::path::Path;
 use std::process::Command;
 
 use fuzzy_core::{ControllerSpec, Defuzzifier, Inference, Status};
+use fuzzy_files::fll;
 use fuzzy_suite::XorShift;
 use fuzzy_suite::random;
-use optimizer::interop::fll;
 
 use crate::util::tool_available;
 
@@ -350,7 +350,7 @@ fn random_controllers_agree_with_fuzzylite() {
 #[test]
 fn fuzzylite_reads_our_fis_files_as_we_do() {
     use fuzzy_core::{SNorm, TNorm};
-    use optimizer::interop::{self, Format};
+    use fuzzy_files::{self as interop, Format};
     if !tool_available(
         "fuzzylite",
         "fuzzylite_reads_our_fis_files_as_we_do",

@@ -19,7 +19,7 @@ fn root(path: &str) -> String {
 }
 
 fn assert_up_to_date(spec: &ControllerSpec, path: &str, regenerate: &str) {
-    let generated = optimizer::export::rust::write(&spec.compile().unwrap());
+    let generated = fuzzy_files::export::rust::write(&spec.compile().unwrap());
     let committed = std::fs::read_to_string(root(path)).unwrap();
     assert!(
         committed == generated,
@@ -39,9 +39,9 @@ fn committed_rust_exports_are_up_to_date() {
         "tests/data/rust/mixed.rs",
         "cargo run --example export_rust mixed > tests/data/rust/mixed.rs",
     );
-    let tuned: optimizer::encoding::TunedController = serde_json::from_str(TUNED_JSON).unwrap();
+    let tuned: fuzzy_files::TunedController = serde_json::from_str(TUNED_JSON).unwrap();
     let generated =
-        optimizer::export::rust::write_tuned(&tuned.controller.compile().unwrap(), &tuned.wrapper);
+        fuzzy_files::export::rust::write_tuned(&tuned.controller.compile().unwrap(), &tuned.wrapper);
     assert!(
         std::fs::read_to_string(root("tests/data/rust/tuned.rs")).unwrap() == generated,
         "tests/data/rust/tuned.rs is stale: cargo run --example export_rust tuned > tests/data/rust/tuned.rs"
@@ -50,10 +50,10 @@ fn committed_rust_exports_are_up_to_date() {
 
 #[test]
 fn the_exported_tuned_controller_steps_like_the_in_memory_one() {
-    let tuned: optimizer::encoding::TunedController = serde_json::from_str(TUNED_JSON).unwrap();
+    let tuned: fuzzy_files::TunedController = serde_json::from_str(TUNED_JSON).unwrap();
     let owned = tuned.controller.compile().unwrap();
     assert_eq!(tuned_generated::SECOND_ORDER, owned.controller());
-    let in_memory = fuzzy_core::FuzzyPid::new(owned.controller(), tuned.wrapper.config()).unwrap();
+    let in_memory = fuzzy_core::FuzzyPid::new(owned.controller(), tuned.wrapper).unwrap();
     let mut state = in_memory
         .state_with(vec![0.0f32; owned.controller().scratch_len()])
         .unwrap();
@@ -80,7 +80,7 @@ fn exported_statics_equal_the_originals() {
 
 #[test]
 fn item_names_are_identifiers() {
-    use optimizer::export::rust::item_name;
+    use fuzzy_files::export::rust::item_name;
     assert_eq!(item_name("pd"), "PD");
     assert_eq!(item_name("tank level-2"), "TANK_LEVEL_2");
     assert_eq!(item_name("7x7"), "_7X7");
@@ -96,11 +96,12 @@ mod c99 {
     use std::path::{Path, PathBuf};
     use std::process::{Command, Stdio};
 
+    use fuzzy_core::FuzzyPidConfig;
     use fuzzy_core::{ControllerSpec, FuzzyPid, OwnedController, Shape};
+    use fuzzy_files::export::c;
     use fuzzy_suite::XorShift;
     use fuzzy_suite::reference::{MIXED, PD_SUGENO, pd_mamdani_spec};
-    use optimizer::encoding::{Encoding, WrapperSpec};
-    use optimizer::export::c;
+    use optimizer::encoding::Encoding;
     use optimizer::job::Job;
 
     use crate::util::{evaluate, tool_available};
@@ -346,7 +347,7 @@ int main(void) {
             return;
         }
         let owned = pd_mamdani_spec().compile().unwrap();
-        let wrapper: WrapperSpec = serde_json::from_str(
+        let wrapper: FuzzyPidConfig = serde_json::from_str(
             r#"{"structure": "pd_plus_i", "sample_time_s": 0.01, "error_gain": 1.5, "rate_gain": 0.2,
                 "output_gain": 3.0, "integral_gain": 2.0, "derivative_on": "measurement",
                 "derivative_filter_s": 0.03, "output_min": -2.0, "output_max": 2.5, "rate_limit": 40.0}"#,
@@ -355,7 +356,7 @@ int main(void) {
         let dir = temporary_dir("pid");
         let source = c::write(&owned, Some(&wrapper)).unwrap();
         let program = build(&source, PID_DRIVER, &dir);
-        let pid = FuzzyPid::new(owned.controller(), wrapper.config()).unwrap();
+        let pid = FuzzyPid::new(owned.controller(), wrapper).unwrap();
         let mut state = pid
             .state_with(vec![0.0f32; owned.controller().scratch_len()])
             .unwrap();

@@ -10,9 +10,9 @@
 use fuzzy_core::{
     Connective, ControllerSpec, Defuzzifier, Inference, OutOfRange, SNorm, Sampling, Shape, Status, TNorm,
 };
+use fuzzy_files::{self as interop, Format};
 use fuzzy_suite::XorShift;
 use fuzzy_suite::random;
-use optimizer::interop::{self, Format};
 
 fn data(name: &str) -> String {
     let path = format!("{}/tests/data/interop/{name}", env!("CARGO_MANIFEST_DIR"));

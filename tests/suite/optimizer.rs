@@ -1,8 +1,9 @@
 //! The optimizer: job files, the genome encoding, the searches and the output folder.
 
 use fuzzy_core::Shape;
+use fuzzy_files::TunedController;
 use fuzzy_suite::reference::PD_MAMDANI;
-use optimizer::encoding::{Encoding, TunedController};
+use optimizer::encoding::Encoding;
 use optimizer::job::{Algorithm, Job};
 use optimizer::objective::{FuzzyProblem, combine, evaluate_fuzzy};
 use optimizer::run::{RunOptions, tune};
@@ -133,7 +134,7 @@ proptest! {
                 }
             }
         }
-        prop_assert!(tuned.wrapper.config().output_gain > 0.0);
+        prop_assert!(tuned.wrapper.output_gain > 0.0);
     }
 }
 
@@ -384,11 +385,11 @@ fn a_job_can_start_from_a_controller_file_in_any_format() {
     let mut pd = fuzzy_suite::reference::pd_mamdani_spec();
     pd.outputs[0].terms.reverse(); // not the template's table any more
     for (file, format) in [
-        ("start.fis", optimizer::interop::Format::Fis),
-        ("start.fcl", optimizer::interop::Format::Fcl),
-        ("start.json", optimizer::interop::Format::Json),
+        ("start.fis", fuzzy_files::Format::Fis),
+        ("start.fcl", fuzzy_files::Format::Fcl),
+        ("start.json", fuzzy_files::Format::Json),
     ] {
-        let text = optimizer::interop::write(&pd, format).expect("writes").text;
+        let text = fuzzy_files::write(&pd, format).expect("writes").text;
         let (dir, job) = job_with_engine(file, &text, &[]);
         let job = job.unwrap_or_else(|e| panic!("{file}: {e}"));
         let engine = job.controller.engine_spec.clone().expect("read");

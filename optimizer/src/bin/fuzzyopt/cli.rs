@@ -37,7 +37,7 @@ pub enum FileFormat {
     Fll,
 }
 
-impl From<FileFormat> for optimizer::interop::Format {
+impl From<FileFormat> for fuzzy_files::Format {
     fn from(f: FileFormat) -> Self {
         match f {
             FileFormat::Json => Self::Json,

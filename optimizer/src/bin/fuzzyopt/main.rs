@@ -11,13 +11,13 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use fuzzy_core::ControllerSpec;
-use optimizer::encoding::TunedController;
+use fuzzy_files::TunedController;
 use optimizer::job::Job;
 use optimizer::report::{mean_itae, write_folder};
 use optimizer::run::{Checkpointing, RunOptions, tune};
 
 use cli::{Cli, Command, FileFormat, Format as ExportFormat};
-use optimizer::interop::{self, Format};
+use fuzzy_files::{self as interop, Format};
 
 /// The starter job `fuzzyopt init` writes (also `examples/jobs/second-order.toml`).
 const STARTER_JOB: &str = include_str!("../../../../examples/jobs/second-order.toml");
@@ -337,7 +337,7 @@ fn simulate(path: &Path, job_path: &Path, output: Option<&Path>, json: bool) -> 
                     encoding.decode(&encoding.initial()).wrapper
                 }
             };
-            let mut controller = sim::control::FuzzyController::new(owned.controller(), wrapper.config())
+            let mut controller = sim::control::FuzzyController::new(owned.controller(), wrapper)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             ("fuzzy", optimizer::objective::run_all(&job, &mut controller)?)
         }
@@ -583,11 +583,11 @@ fn export(path: &Path, format: ExportFormat, output: Option<&Path>) -> Result<()
             None => serde_json::to_string_pretty(&spec)?,
         },
         ExportFormat::Rust => match wrapper {
-            Some(wrapper) => optimizer::export::rust::write_tuned(&owned, wrapper),
-            None => optimizer::export::rust::write(&owned),
+            Some(wrapper) => fuzzy_files::export::rust::write_tuned(&owned, wrapper),
+            None => fuzzy_files::export::rust::write(&owned),
         },
         ExportFormat::C => {
-            let pair = optimizer::export::c::write(&owned, wrapper)
+            let pair = fuzzy_files::export::c::write(&owned, wrapper)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             if let Some(dir) = output {
                 std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;

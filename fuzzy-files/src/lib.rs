@@ -1,5 +1,8 @@
-//! Controller file formats: the project's JSON, MATLAB `.fis`, IEC 61131-7 `.fcl` and
-//! fuzzylite `.fll`, read into and written from a [`ControllerSpec`].
+//! Controller files: the project's JSON, MATLAB `.fis`, IEC 61131-7 `.fcl` and fuzzylite
+//! `.fll`, read into and written from a [`ControllerSpec`]; the tuned controller file
+//! ([`TunedController`]); and the exporters that write a controller as source code for
+//! firmware ([`export::rust`], [`export::c`]). Depends on `fuzzy-core` only, so the file
+//! fuzzers and any tool that reads controllers need nothing of the optimizer.
 //!
 //! Each reader accepts what its format's usual tools write and maps it onto the engine
 //! exactly; whatever the engine cannot do exactly (a hedge, an unknown term type, a norm
@@ -12,12 +15,15 @@ use std::path::Path;
 
 use fuzzy_core::ControllerSpec;
 
+pub mod export;
 pub mod fcl;
 pub mod fis;
 pub mod fll;
 pub mod text;
+pub mod tuned;
 
 pub use text::ParseError;
+pub use tuned::TunedController;
 
 /// A controller file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

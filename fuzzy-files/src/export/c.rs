@@ -27,7 +27,7 @@ use fuzzy_core::{
     SNorm, TNorm,
 };
 
-use crate::encoding::WrapperSpec;
+use fuzzy_core::FuzzyPidConfig;
 
 /// Why a controller cannot be written as C.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -167,7 +167,10 @@ fn check(controller: &Controller<'_>) -> Result<(), CExportError> {
 }
 
 /// Writes `controller` (and its wrapper, when given) as C99 (see the [module docs](self)).
-pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Result<CSource, CExportError> {
+pub fn write(
+    controller: &OwnedController,
+    wrapper: Option<&FuzzyPidConfig>,
+) -> Result<CSource, CExportError> {
     let compiled = controller.controller();
     check(&compiled)?;
     let def = compiled.def();
@@ -524,7 +527,7 @@ pub fn write(controller: &OwnedController, wrapper: Option<&WrapperSpec>) -> Res
     );
 
     if let Some(w) = wrapper {
-        let cfg = w.config();
+        let cfg = *w;
         let ts = cfg.sample_time_s;
         let keep = cfg.derivative_filter_s / (cfg.derivative_filter_s + ts);
         let (p_term, increment) = match cfg.structure {

@@ -271,10 +271,10 @@ pub fn write(controller: &OwnedController) -> String {
 /// [`write()`] plus the wrapper firmware calls every tick: `NAME_PID`, a `FuzzyPid` static with
 /// the tuned gains, and `NAME_SCRATCH`, the scratch length for
 /// `FuzzyPidState<[f32; NAME_SCRATCH]>` (`NAME_PID.state()` makes one).
-pub fn write_tuned(controller: &OwnedController, wrapper: &crate::encoding::WrapperSpec) -> String {
+pub fn write_tuned(controller: &OwnedController, wrapper: &fuzzy_core::FuzzyPidConfig) -> String {
     let mut out = write(controller);
     let name = item_name(&controller.spec().name);
-    let c = wrapper.config();
+    let c = *wrapper;
     let structure = match c.structure {
         fuzzy_core::Structure::Pd => "Pd",
         fuzzy_core::Structure::Pi => "Pi",
