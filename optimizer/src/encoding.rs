@@ -2,21 +2,27 @@
 //! repair step).
 //!
 //! Genes, in order (each present only when `[tune]` frees it):
-//! 1. **gains** `Ke`, `Kd`, `Ku`, `Ki`: `log10` of the gain, bounds `log10` of `[low, high]`;
+//! 1. **gains** `Ke`, `Kd`, `Ku`, `Ki` and the rate filter's `Tf`: `log10` of the value,
+//!    bounds `log10` of `[low, high]`;
 //! 2. **membership functions**, per variable (`e`, `de`, and `u`): relative widths in
 //!    [0.2, 1] of the gaps between consecutive term peaks; the peaks are their normalised
 //!    cumulative sums over [−1, 1], so they stay ordered, the first and last peaks sit on the
 //!    range ends (shoulders) and the triangles always cover the range with degrees summing to
 //!    1. Symmetric: only the gaps right of zero, mirrored (`(n − 1)/2` genes instead of
 //!       `n − 1`). For a Sugeno controller the output's "peaks" are its constant consequents;
-//! 3. **rule consequents**, one per cell of the `n × n` table: for Mamdani an integer gene
-//!    in `[0, n)` (decoded by `floor`), the output term the cell concludes; for Sugeno a real
-//!    value in [−1, 1], the cell's own constant consequent (the output then has one constant
-//!    term per rule and no tuned peaks);
+//! 3. **rule consequents**, one per cell of the `n × n` table (row-major, `e` along the
+//!    rows): for Mamdani the output term the cell concludes (an integer gene, decoded by
+//!    `floor`), for Sugeno the cell's own constant consequent in [−1, 1] (the output then has
+//!    one constant term per rule and no tuned peaks). `rules = "free"`: each gene is the cell's
+//!    value (`[0, n)`, or [−1, 1]). `rules = "monotone"` (the default): the first cell's gene
+//!    is its value, every other gene an increment ≥ 0 over the larger of the cell's upper and
+//!    left neighbours (Mamdani: 0, 1 or 2 terms; Sugeno: 0 to `4/(n − 1)`), capped at the
+//!    top; every genome is a table that never decreases along either input;
 //! 4. **rule weights** in [0, 1].
 //!
 //! The initial genome is the template itself: its gains, evenly spaced terms and the classic
-//! diagonal table `u = clamp(i + j − (n − 1)/2, 0, n − 1)`.
+//! diagonal table `u = clamp(i + j − (n − 1)/2, 0, n − 1)`. [`Encoding::template_genome`]
+//! makes other starts (the PID-equivalent one of [`crate::start`]).
 //!
 //! With `[controller] engine = "FILE"` the controller file (any format) replaces the
 //! template: its membership functions stay as they are; the genes are the gains, then the
@@ -31,7 +37,7 @@ use fuzzy_core::{
 use fuzzy_files::TunedController;
 use serde::{Deserialize, Serialize};
 
-use crate::job::{Bounds, InferenceName, Job};
+use crate::job::{Bounds, InferenceName, Job, RuleTuning};
 
 /// One gene: bounds and whether it is an integer (a rule consequent).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -74,6 +80,13 @@ fn push_weights(genes: &mut Vec<Gene>, rules: usize) -> usize {
 
 /// Smallest relative gap between neighbouring peaks.
 const MIN_GAP: f64 = 0.2;
+/// Monotone Mamdani tables: a cell concludes at most this many terms (exclusive, after
+/// `floor`: 0, 1 or 2) above the larger of its upper and left neighbours.
+const MONOTONE_TERM_STEPS: f64 = 3.0;
+/// Monotone Sugeno tables: a cell's constant is at most this many times `1/(n − 1)` above the
+/// larger of its upper and left neighbours' (the diagonal table `clamp(e + de)` steps by 2, the
+/// PID-equivalent table `(e + de)/2` by 1).
+const MONOTONE_STEP_MAX: f64 = 4.0;
 
 impl Encoding {
     /// The layout for `job`.
@@ -86,6 +99,7 @@ impl Encoding {
             (1, "Kd", t.rate_gain),
             (2, "Ku", t.output_gain),
             (3, "Ki", t.integral_gain),
+            (4, "Tf", t.derivative_filter_s),
         ] {
             let Some(bounds) = bounds else { continue };
             if index == 3 && job.controller.structure != Structure::PdPlusI {
@@ -104,7 +118,8 @@ impl Encoding {
         }
         let n = job.controller.terms as usize;
         let sugeno = job.controller.inference == InferenceName::Sugeno;
-        let per_rule_constants = sugeno && t.rules;
+        let per_rule_constants = sugeno && t.rules.tuned();
+        let monotone = t.rules == RuleTuning::Monotone;
         let variables: &[&str] = if per_rule_constants {
             &["e", "de"]
         } else {
@@ -124,14 +139,20 @@ impl Encoding {
             }
             start
         });
-        let rules = t.rules.then(|| {
+        let rules = t.rules.tuned().then(|| {
             let start = genes.len();
             for i in 0..n {
                 for j in 0..n {
+                    let (low, high) = match (per_rule_constants, monotone && (i, j) != (0, 0)) {
+                        (true, false) => (-1.0, 1.0),
+                        (true, true) => (0.0, MONOTONE_STEP_MAX / (n - 1) as f64),
+                        (false, false) => (0.0, n as f64),
+                        (false, true) => (0.0, MONOTONE_TERM_STEPS),
+                    };
                     genes.push(Gene {
                         name: format!("rule({},{})", i + 1, j + 1),
-                        low: if per_rule_constants { -1.0 } else { 0.0 },
-                        high: if per_rule_constants { 1.0 } else { n as f64 },
+                        low,
+                        high,
                         integer: !per_rule_constants,
                     });
                 }
@@ -163,14 +184,14 @@ impl Encoding {
         let t = &job.tune;
         let output = &engine.outputs[0];
         let sugeno = matches!(engine.inference, Inference::Sugeno);
-        let engine_rules: Vec<usize> = if t.rules && !sugeno {
+        let engine_rules: Vec<usize> = if t.rules.tuned() && !sugeno {
             (0..engine.rules.len())
                 .filter(|r| engine.rules[*r].consequent.first().is_some_and(|k| *k > 0))
                 .collect()
         } else {
             Vec::new()
         };
-        let rules = t.rules.then(|| {
+        let rules = t.rules.tuned().then(|| {
             let start = genes.len();
             if sugeno {
                 for term in &output.terms {
@@ -263,7 +284,13 @@ impl Encoding {
     pub fn initial(&self) -> Vec<f64> {
         let c = &self.job.controller;
         let n = c.terms as usize;
-        let initial_gains = [c.error_gain, c.rate_gain, c.output_gain, c.integral_gain];
+        let initial_gains = [
+            c.error_gain,
+            c.rate_gain,
+            c.output_gain,
+            c.integral_gain,
+            c.derivative_filter_s,
+        ];
         let mut genome: Vec<f64> = self
             .gains
             .iter()
@@ -299,21 +326,117 @@ impl Encoding {
             ));
         }
         if self.rules.is_some() {
-            for i in 0..n {
-                for j in 0..n {
-                    let k = Self::diagonal(i, j, n);
-                    genome.push(if self.per_rule_constants() {
+            let table: Vec<f64> = (0..n * n)
+                .map(|cell| {
+                    let k = Self::diagonal(cell / n, cell % n, n);
+                    if self.per_rule_constants() {
                         -1.0 + 2.0 * k as f64 / (n - 1) as f64
                     } else {
-                        k as f64 + 0.5
-                    });
-                }
-            }
+                        k as f64
+                    }
+                })
+                .collect();
+            genome.extend(self.rule_genes(&table));
         }
         if self.weights.is_some() {
             genome.extend(std::iter::repeat_n(1.0, n * n));
         }
         genome
+    }
+
+    /// The template's rule table from its rule genes (`gene(cell)`, row-major, `e` along the
+    /// rows): Mamdani cells hold the concluded term's index, Sugeno cells the constant. Monotone
+    /// tuning: the first cell is its gene, every other cell the larger of its upper and left
+    /// neighbours plus its gene (an increment ≥ 0), capped at the top (the last term, or 1);
+    /// so every genome decodes to a table that never decreases along either input, and every
+    /// such table has a genome ([`Encoding::rule_genes`]).
+    fn rule_table(&self, n: usize, gene: impl Fn(usize) -> f64) -> Vec<f64> {
+        let integer = !self.per_rule_constants();
+        let top = if integer { (n - 1) as f64 } else { 1.0 };
+        let value = |g: f64| if integer { g.floor() } else { g };
+        let mut table = vec![0.0; n * n];
+        for cell in 0..n * n {
+            let (i, j) = (cell / n, cell % n);
+            table[cell] = if self.job.tune.rules != RuleTuning::Monotone || cell == 0 {
+                value(gene(cell)).min(top)
+            } else {
+                let up = if i > 0 { table[cell - n] } else { f64::NEG_INFINITY };
+                let left = if j > 0 { table[cell - 1] } else { f64::NEG_INFINITY };
+                let step = value(gene(cell));
+                (up.max(left) + step).min(top)
+            };
+        }
+        table
+    }
+
+    /// The rule genes that decode to `table` (the inverse of `rule_table` for tables it can
+    /// produce; integer genes sit mid-interval, `k + 0.5`).
+    fn rule_genes(&self, table: &[f64]) -> Vec<f64> {
+        let n = self.job.controller.terms as usize;
+        let integer = !self.per_rule_constants();
+        let monotone = self.job.tune.rules == RuleTuning::Monotone;
+        (0..n * n)
+            .map(|cell| {
+                let (i, j) = (cell / n, cell % n);
+                let raw = if monotone && cell != 0 {
+                    let up = if i > 0 { table[cell - n] } else { f64::NEG_INFINITY };
+                    let left = if j > 0 { table[cell - 1] } else { f64::NEG_INFINITY };
+                    (table[cell] - up.max(left)).max(0.0)
+                } else {
+                    table[cell]
+                };
+                let gene = &self.genes[self.rules.unwrap_or(0) + cell];
+                if integer {
+                    (raw + 0.5).clamp(gene.low, gene.high - 0.5)
+                } else {
+                    raw.clamp(gene.low, gene.high)
+                }
+            })
+            .collect()
+    }
+
+    /// Where gain `index` (0 `Ke`, 1 `Kd`, 2 `Ku`, 3 `Ki`, 4 `Tf`) sits in the genome, if it
+    /// is tuned.
+    pub fn gain_gene(&self, index: usize) -> Option<usize> {
+        self.gains.iter().position(|(i, _)| *i == index)
+    }
+
+    /// A genome of the template with these gains (`[Ke, Kd, Ku, Ki, Tf]`, engineering units;
+    /// only the tuned ones are used), evenly spaced terms, and `table` as its rule table (in
+    /// [`Encoding::rule_table`]'s units), unit weights. Gains outside their bounds widen the
+    /// bounds (the returned notes say which), so the genome decodes to exactly these values.
+    pub fn template_genome(&mut self, gains: [f64; 5], table: &[f64]) -> (Vec<f64>, Vec<String>) {
+        let mut notes = Vec::new();
+        let mut genome = self.initial();
+        for (k, (index, bounds)) in self.gains.iter_mut().enumerate() {
+            let value = gains[*index];
+            if !(value.is_finite() && value > 0.0) {
+                continue;
+            }
+            let gene = &mut self.genes[k];
+            if value < bounds[0] || value > bounds[1] {
+                bounds[0] = bounds[0].min(value);
+                bounds[1] = bounds[1].max(value);
+                gene.low = bounds[0].log10();
+                gene.high = bounds[1].log10();
+                notes.push(format!(
+                    "{} bounds widened to [{:.6}, {:.6}] to hold the PID-equivalent start",
+                    gene.name, bounds[0], bounds[1]
+                ));
+            }
+            genome[k] = value.log10();
+        }
+        // `initial()` already holds evenly spaced terms (every gap gene 1) and unit weights.
+        if let Some(start) = self.rules {
+            let genes = self.rule_genes(table);
+            genome[start..start + genes.len()].copy_from_slice(&genes);
+        }
+        (genome, notes)
+    }
+
+    /// Whether the template's consequents are one constant per rule (Sugeno with tuned rules).
+    pub fn constants_per_rule(&self) -> bool {
+        self.per_rule_constants()
     }
 
     /// The classic diagonal table: `clamp(i + j − (n − 1)/2, 0, n − 1)`.
@@ -408,7 +531,13 @@ impl Encoding {
                 .unwrap_or(g.low)
                 .clamp(g.low, g.high)
         };
-        let mut gains = [c.error_gain, c.rate_gain, c.output_gain, c.integral_gain];
+        let mut gains = [
+            c.error_gain,
+            c.rate_gain,
+            c.output_gain,
+            c.integral_gain,
+            c.derivative_filter_s,
+        ];
         for (k, (index, _)) in self.gains.iter().enumerate() {
             gains[*index] = 10f64.powf(gene(k));
         }
@@ -430,7 +559,7 @@ impl Encoding {
             } as f32,
             integral_gain: gains[3] as f32,
             derivative_on: c.derivative_on,
-            derivative_filter_s: c.derivative_filter_s as f32,
+            derivative_filter_s: gains[4] as f32,
             output_min: limit(actuator.min, -1e6) as f32,
             output_max: limit(actuator.max, 1e6) as f32,
             rate_limit: if actuator.rate_limit.is_finite() {
@@ -457,12 +586,17 @@ impl Encoding {
             terms: Self::triangles(&self.peaks(genome, v), &names),
         };
         let output_peaks = self.peaks(genome, 2);
+        let table = self
+            .rules
+            .map(|start| self.rule_table(n, |cell| gene(start + cell)));
         let output_terms = if self.per_rule_constants() {
-            let start = self.rules.unwrap_or(0);
-            (0..n * n)
-                .map(|cell| TermSpec {
+            table
+                .iter()
+                .flatten()
+                .enumerate()
+                .map(|(cell, value)| TermSpec {
                     name: format!("r{}_{}", cell / n + 1, cell % n + 1),
-                    shape: Shape::Constant(gene(start + cell) as f32),
+                    shape: Shape::Constant(*value as f32),
                 })
                 .collect()
         } else if sugeno {
@@ -481,9 +615,9 @@ impl Encoding {
             .flat_map(|i| (0..n).map(move |j| (i, j)))
             .map(|(i, j)| {
                 let cell = i * n + j;
-                let consequent = match self.rules {
+                let consequent = match &table {
                     _ if self.per_rule_constants() => cell,
-                    Some(start) => (gene(start + cell).floor() as usize).min(n - 1),
+                    Some(table) => table[cell] as usize,
                     None => Self::diagonal(i, j, n),
                 };
                 let weight = self.weights.map_or(1.0, |start| gene(start + cell) as f32);

@@ -202,12 +202,17 @@ pub struct Tune {
     pub output_gain: Option<Bounds>,
     /// Bounds of `Ki`.
     pub integral_gain: Option<Bounds>,
+    /// Bounds of the rate filter's time constant `Tf`, s (absent: fixed at
+    /// `[controller] derivative_filter_s`). Free it to let the PID-equivalent start carry the
+    /// tuned PID's own filter.
+    pub derivative_filter_s: Option<Bounds>,
     /// Tune the term peaks of every variable (ordered, covering the range).
     pub membership: bool,
     /// Keep the terms symmetric about zero.
     pub symmetric: bool,
-    /// Tune the rule consequents.
-    pub rules: bool,
+    /// How the rule consequents are tuned: `"monotone"` (default; also `true`), `"free"` or
+    /// `"fixed"` (also `false`). See [`RuleTuning`].
+    pub rules: RuleTuning,
     /// Tune the rule weights in [0, 1].
     pub weights: bool,
 }
@@ -219,11 +224,67 @@ impl Default for Tune {
             rate_gain: Some([0.01, 10.0]),
             output_gain: Some([0.1, 100.0]),
             integral_gain: None,
+            derivative_filter_s: None,
             membership: true,
             symmetric: true,
-            rules: true,
+            rules: RuleTuning::Monotone,
             weights: false,
         }
+    }
+}
+
+/// How the rule table of the template is tuned.
+///
+/// `Monotone` keeps the table readable: every genome decodes to a table whose consequents
+/// never decrease along either input (the direct-acting shape of a PD table; reverse action
+/// negates the output gain, not the table). `Free` lets every cell take any consequent, as
+/// the tuner did before monotone tables existed. With `[controller] engine` (a controller
+/// file, whose rules need not form a grid) `Monotone` tunes the rules like `Free`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleTuning {
+    /// the rules stay as the template (or the engine file) has them
+    Fixed,
+    /// consequents never decrease along either input
+    Monotone,
+    /// every consequent free
+    Free,
+}
+
+impl RuleTuning {
+    /// Whether the rules are tuned at all.
+    pub fn tuned(self) -> bool {
+        self != RuleTuning::Fixed
+    }
+}
+
+// `rules = true` (monotone, the default kind of tuning) and `false` (fixed) are accepted
+// besides the names, so job files from before the names still read.
+impl<'de> Deserialize<'de> for RuleTuning {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = RuleTuning;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("\"monotone\", \"free\", \"fixed\", true (= \"monotone\") or false (= \"fixed\")")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<RuleTuning, E> {
+                Ok(if v {
+                    RuleTuning::Monotone
+                } else {
+                    RuleTuning::Fixed
+                })
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RuleTuning, E> {
+                match v {
+                    "monotone" => Ok(RuleTuning::Monotone),
+                    "free" => Ok(RuleTuning::Free),
+                    "fixed" => Ok(RuleTuning::Fixed),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        deserializer.deserialize_any(Visitor)
     }
 }
 
@@ -446,7 +507,7 @@ impl Job {
                     .iter()
                     .all(|t| matches!(t.shape, fuzzy_core::Shape::Constant(_)));
                 check(
-                    !(self.tune.rules
+                    !(self.tune.rules.tuned()
                         && matches!(spec.inference, fuzzy_core::Inference::Sugeno)
                         && !constants),
                     file,
@@ -484,6 +545,7 @@ impl Job {
         check_bounds(t.rate_gain, file, "[tune] rate_gain")?;
         check_bounds(t.output_gain, file, "[tune] output_gain")?;
         check_bounds(t.integral_gain, file, "[tune] integral_gain")?;
+        check_bounds(t.derivative_filter_s, file, "[tune] derivative_filter_s")?;
         let o = &self.objective;
         for (field, value) in [
             ("itae", o.itae),

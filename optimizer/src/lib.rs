@@ -5,7 +5,9 @@
 //! - [`encoding`]: genome ↔ controller, every genome valid;
 //! - [`objective`]: closed-loop cost from `sim`;
 //! - [`ga`]: the genetic algorithm as an argmin solver (PSO is argmin's);
+//! - [`start`]: the PID-equivalent fuzzy controller every search starts from;
 //! - [`run`]: a whole tuning run with baselines;
+//! - [`surface`]: monotonicity, roughness and the rule table of a 2-input controller;
 //! - [`report`]: the output folder (controller files, metrics, plots, convergence);
 //!
 //! Controller files (JSON, `.fis`, `.fcl`, `.fll`) and the Rust/C exporters are the
@@ -18,3 +20,5 @@ pub mod job;
 pub mod objective;
 pub mod report;
 pub mod run;
+pub mod start;
+pub mod surface;

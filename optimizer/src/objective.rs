@@ -252,7 +252,7 @@ pub const PID_FILTER_RATIO: [f64; 2] = [2.0, 50.0];
 
 /// PID genome: `log10` of `Kp`, `Ki`, `Kd` and of the filter ratio `N` (`Tf = Td/N`, 10 when
 /// the gene is absent); output limits and anti-windup (conditional integration) as the job's
-/// actuator.
+/// actuator, derivative on error or measurement as the job's fuzzy controller.
 pub fn decode_pid(genome: &[f64], job: &Job) -> PidConfig {
     let value = |i: usize, default: f64| 10f64.powf(genome.get(i).copied().unwrap_or(default));
     let (kp, ki, kd) = (value(0, -3.0), value(1, -3.0), value(2, -3.0));
@@ -262,6 +262,8 @@ pub fn decode_pid(genome: &[f64], job: &Job) -> PidConfig {
         ki,
         kd,
         derivative_filter_s: kd / kp / ratio,
+        // The derivative acts on what the fuzzy controller's rate input acts on.
+        derivative_on: job.controller.derivative_on,
         output_min: job.simulation.actuator.min,
         output_max: job.simulation.actuator.max,
         ..PidConfig::default()

@@ -69,6 +69,15 @@ fn option(v: Option<f64>, digits: usize) -> String {
     v.map_or_else(|| "—".to_string(), |v| format!("{v:.digits$}"))
 }
 
+/// A time that applies (`applies`) but was not reached prints as "never"; one that does not
+/// apply as "—".
+fn reached(v: Option<f64>, applies: bool, digits: usize) -> String {
+    match v {
+        None if applies => "never".to_string(),
+        _ => option(v, digits),
+    }
+}
+
 /// The metrics table as Markdown.
 pub fn metrics_markdown(outcome: &Outcome) -> String {
     let mut out = String::new();
@@ -91,27 +100,29 @@ pub fn metrics_markdown(outcome: &Outcome) -> String {
         let _ = writeln!(
             out,
             "\n## {label}\n\n| controller | ITAE | IAE | ISE | overshoot % | rise | settling (2 %) | \
-             steady-state error | control energy | total variation | peak deviation | recovery | diverged |\n\
-             | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+             steady-state error | control energy | total variation | peak deviation | recovery | \
+             late peak-to-peak | diverged |\n\
+             | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
         );
         for c in &outcome.contenders {
             if let Some(run) = c.runs.get(i) {
                 let m = &run.metrics;
                 let _ = writeln!(
                     out,
-                    "| {} | {:.5} | {:.5} | {:.5} | {} | {} | {} | {} | {:.4} | {:.4} | {} | {} | {} |",
+                    "| {} | {:.5} | {:.5} | {:.5} | {} | {} | {} | {} | {:.4} | {:.4} | {} | {} | {:.5} | {} |",
                     c.label,
                     m.itae,
                     m.iae,
                     m.ise,
                     option(m.overshoot_percent, 2),
                     option(m.rise_time_s, 3),
-                    option(m.settling_time_s, 3),
+                    reached(m.settling_time_s, m.overshoot_percent.is_some(), 3),
                     option(m.steady_state_error, 5),
                     m.control_energy,
                     m.total_variation,
                     option(m.peak_deviation, 4),
-                    option(m.recovery_time_s, 3),
+                    reached(m.recovery_time_s, m.peak_deviation.is_some(), 3),
+                    m.late_peak_to_peak,
                     if m.diverged { "yes" } else { "no" }
                 );
             }
@@ -119,6 +130,9 @@ pub fn metrics_markdown(outcome: &Outcome) -> String {
     }
     if let Some(note) = &outcome.simc_note {
         let _ = writeln!(out, "\nNo SIMC PID: {note}");
+    }
+    for note in &outcome.notes {
+        let _ = writeln!(out, "\n{note}");
     }
     for c in &outcome.contenders {
         if let Some(p) = c.pid {
@@ -132,9 +146,33 @@ pub fn metrics_markdown(outcome: &Outcome) -> String {
     let w = &outcome.tuned.wrapper;
     let _ = writeln!(
         out,
-        "\nTuned fuzzy gains: Ke = {:.6}, Kd = {:.6}, Ku = {:.6}, Ki = {:.6}",
-        w.error_gain, w.rate_gain, w.output_gain, w.integral_gain
+        "\nTuned fuzzy gains: Ke = {:.6}, Kd = {:.6}, Ku = {:.6}, Ki = {:.6}, Tf = {:.6} s",
+        w.error_gain, w.rate_gain, w.output_gain, w.integral_gain, w.derivative_filter_s
     );
+    for (label, controller) in [
+        ("initial", &outcome.initial_compiled),
+        ("tuned", &outcome.tuned_compiled),
+    ] {
+        if let Some(q) = crate::surface::quality(controller) {
+            let _ = writeln!(
+                out,
+                "\n{label} fuzzy surface: {} ({} of {} neighbouring grid pairs decrease, by at most {:.5} of \
+                 the output range), roughness {:.5}",
+                if q.violations == 0 {
+                    "monotone"
+                } else {
+                    "not monotone"
+                },
+                q.violations,
+                q.pairs,
+                q.max_decrease,
+                q.roughness
+            );
+        }
+    }
+    if let Some(table) = crate::surface::rule_table_markdown(outcome.tuned_compiled.spec()) {
+        let _ = write!(out, "\n## tuned rule table\n\n{table}");
+    }
     out
 }
 

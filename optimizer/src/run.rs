@@ -23,7 +23,7 @@ use crate::encoding::Encoding;
 use crate::ga::{GeneticAlgorithm, Individual};
 use crate::job::{Algorithm, Job};
 use crate::objective::{
-    FuzzyProblem, ParallelCost, PidProblem, Run, combine, decode_pid, evaluate_fuzzy, run_all,
+    FuzzyProblem, GenomeCost, ParallelCost, PidProblem, Run, combine, decode_pid, evaluate_fuzzy, run_all,
 };
 use fuzzy_files::TunedController;
 
@@ -314,7 +314,8 @@ pub struct Outcome {
     pub tuned_compiled: OwnedController,
     /// compiled initial controller
     pub initial_compiled: OwnedController,
-    /// initial fuzzy, tuned fuzzy, then the PIDs that could be made
+    /// initial fuzzy, PID-equivalent fuzzy (when there is a PID to start from), tuned fuzzy,
+    /// then the PIDs that could be made
     pub contenders: Vec<Contender>,
     /// convergence of the fuzzy search
     pub history: Vec<Progress>,
@@ -322,6 +323,8 @@ pub struct Outcome {
     pub pid_history: Vec<Progress>,
     /// why the SIMC baseline is missing, if it is
     pub simc_note: Option<String>,
+    /// how the search started (the PID-equivalent start, widened bounds), for the report
+    pub notes: Vec<String>,
     /// wall time of the whole run, s
     pub elapsed_s: f64,
 }
@@ -381,137 +384,164 @@ pub fn tune(job: &Job, options: &RunOptions) -> Result<Outcome, RunError> {
 }
 
 fn tune_in_pool(job: &Job, options: &RunOptions, start: Instant) -> Result<Outcome, RunError> {
-    let encoding = Encoding::new(job);
+    let mut encoding = Encoding::new(job);
     let initial = encoding.decode(&encoding.initial());
     let (initial_compiled, initial_contender) = fuzzy_contender(job, "initial fuzzy", &initial)?;
+    let mut contenders = vec![initial_contender];
 
-    let problem = ParallelCost(FuzzyProblem {
+    // The PIDs first: the fuzzy search starts from the best of them.
+    let (simc_config, simc_note) = simc_baseline(job);
+    let simc_contender = simc_config.and_then(|c| pid_contender(job, "PID (SIMC)", c));
+    let (tuned_pid, pid_history) = if job.optimizer.tune_pid {
+        let (config, history) = tune_pid(job, options, simc_config)?;
+        (pid_contender(job, "PID (tuned)", config), history)
+    } else {
+        (None, Vec::new())
+    };
+    let reference = [&tuned_pid, &simc_contender]
+        .into_iter()
+        .flatten()
+        .filter(|c| c.cost < crate::objective::DIVERGED_COST)
+        .min_by(|a, b| a.cost.total_cmp(&b.cost));
+    let pid_start = reference.and_then(|r| {
+        let pid = r.pid?;
+        let start = crate::start::pid_equivalent(&mut encoding, job, &pid)?;
+        Some((r.label.clone(), start))
+    });
+    let mut notes = Vec::new();
+    let mut seeds = vec![encoding.initial()];
+    if let Some((label, start)) = &pid_start {
+        let equivalent = encoding.decode(&start.genome);
+        let (_, mut contender) = fuzzy_contender(job, "PID-equivalent fuzzy", &equivalent)?;
+        contender.label = "PID-equivalent fuzzy".to_string();
+        notes.push(format!(
+            "The search started from the template's table and from the fuzzy controller equivalent to {label} \
+             (surface slopes {:.4}, {:.4}; cost {:.6} against the PID's {:.6}).",
+            start.slopes.0,
+            start.slopes.1,
+            contender.cost,
+            reference.map_or(f64::NAN, |r| r.cost)
+        ));
+        notes.extend(start.notes.iter().cloned());
+        contenders.push(contender);
+        seeds.push(start.genome.clone());
+    }
+
+    let fuzzy_problem = FuzzyProblem {
         job: job.clone(),
         encoding: encoding.clone(),
-    });
+    };
     let (best, history) = search(
-        problem,
+        ParallelCost(FuzzyProblem {
+            job: job.clone(),
+            encoding: encoding.clone(),
+        }),
         job,
         SearchSpace {
             bounds: encoding.bounds(),
             integer: encoding.integer_mask(),
-            seeds: vec![encoding.initial()],
+            seeds: seeds.clone(),
         },
         job.seed,
         options,
         "fuzzy",
     )
     .map_err(|e| RunError::Optimizer(e.to_string()))?;
-    let tuned = encoding.decode(&best);
-    let (tuned_compiled, tuned_contender) = fuzzy_contender(job, "tuned fuzzy", &tuned)?;
-
-    let ts = job.simulation.sample_time_s;
-    let horizon = job.simulation.horizon_s;
-    let (simc_config, simc_note) =
-        match process_models(&job.plant, ts, job.simulation.substeps, 0.0, 1.0, 4.0 * horizon) {
-            Ok((_, second)) => {
-                let mut config = simc(&second, ts);
-                config.output_min = job.simulation.actuator.min;
-                config.output_max = job.simulation.actuator.max;
-                (Some(config), None)
-            }
-            Err(e) => (None, Some(e.to_string())),
-        };
-    let fuzzy = Fuzzy {
-        initial,
-        tuned,
-        initial_compiled,
-        tuned_compiled,
-        contenders: vec![initial_contender, tuned_contender],
-        history,
-    };
-    finish(job, options, start, fuzzy, simc_note, simc_config)
-}
-
-/// The fuzzy half of a run's results.
-struct Fuzzy {
-    initial: TunedController,
-    tuned: TunedController,
-    initial_compiled: OwnedController,
-    tuned_compiled: OwnedController,
-    contenders: Vec<Contender>,
-    history: Vec<Progress>,
-}
-
-fn finish(
-    job: &Job,
-    options: &RunOptions,
-    start: Instant,
-    fuzzy: Fuzzy,
-    simc_note: Option<String>,
-    simc_config: Option<PidConfig>,
-) -> Result<Outcome, RunError> {
-    let mut contenders = fuzzy.contenders;
-    if let Some(config) = simc_config
-        && let Some(c) = pid_contender(job, "PID (SIMC)", config)
-    {
-        contenders.push(c);
-    }
-    let mut pid_history = Vec::new();
-    if job.optimizer.tune_pid {
-        // Bounds: a decade around SIMC's gains when there are any, else 1e-3 … 1e3.
-        let around = |v: f64| {
-            if v > 0.0 && v.is_finite() {
-                [v / 30.0, v * 30.0]
-            } else {
-                [1e-3, 1e3]
-            }
-        };
-        let (kp, ki, kd) = match simc_config {
-            Some(c) => (
-                around(c.kp),
-                around(c.ki),
-                around(if c.kd > 0.0 { c.kd } else { c.kp * 0.1 }),
-            ),
-            None => ([1e-3, 1e3], [1e-3, 1e3], [1e-4, 1e2]),
-        };
-        // Genes: Kp, Ki, Kd and the derivative filter ratio N (Tf = Td/N), all log10.
-        let [n_low, n_high] = crate::objective::PID_FILTER_RATIO;
-        let low = vec![kp[0].log10(), ki[0].log10(), kd[0].log10(), n_low.log10()];
-        let high = vec![kp[1].log10(), ki[1].log10(), kd[1].log10(), n_high.log10()];
-        let seeds = simc_config
-            .map(|c| {
-                vec![vec![
-                    c.kp.log10(),
-                    c.ki.max(ki[0]).log10(),
-                    c.kd.max(kd[0]).log10(),
-                    1.0,
-                ]]
-            })
-            .unwrap_or_default();
-        let (best, h) = search(
-            ParallelCost(PidProblem { job: job.clone() }),
-            job,
-            SearchSpace {
-                bounds: (low, high),
-                integer: vec![false; 4],
-                seeds,
-            },
-            job.seed.wrapping_add(1),
-            options,
-            "PID",
-        )
-        .map_err(|e| RunError::Optimizer(e.to_string()))?;
-        pid_history = h;
-        if let Some(c) = pid_contender(job, "PID (tuned)", decode_pid(&best, job)) {
-            contenders.push(c);
+    // The best of the search and its starts: the GA keeps its seeds by elitism, PSO does not
+    // take them into its swarm, so the starts are compared here for every algorithm.
+    let mut best = (fuzzy_problem.genome_cost(&best), best);
+    for seed in seeds {
+        let cost = fuzzy_problem.genome_cost(&seed);
+        if cost < best.0 {
+            best = (cost, seed);
         }
     }
+    let tuned = encoding.decode(&best.1);
+    let (tuned_compiled, tuned_contender) = fuzzy_contender(job, "tuned fuzzy", &tuned)?;
+    contenders.push(tuned_contender);
+    contenders.extend(simc_contender);
+    contenders.extend(tuned_pid);
     Ok(Outcome {
         job: job.clone(),
-        initial: fuzzy.initial,
-        tuned: fuzzy.tuned,
-        tuned_compiled: fuzzy.tuned_compiled,
-        initial_compiled: fuzzy.initial_compiled,
+        initial,
+        tuned,
+        tuned_compiled,
+        initial_compiled,
         contenders,
-        history: fuzzy.history,
+        history,
         pid_history,
         simc_note,
+        notes,
         elapsed_s: start.elapsed().as_secs_f64(),
     })
+}
+
+/// The SIMC PID of the job's plant (from its identified second-order model), or why there is
+/// none.
+fn simc_baseline(job: &Job) -> (Option<PidConfig>, Option<String>) {
+    let ts = job.simulation.sample_time_s;
+    let horizon = job.simulation.horizon_s;
+    match process_models(&job.plant, ts, job.simulation.substeps, 0.0, 1.0, 4.0 * horizon) {
+        Ok((_, second)) => {
+            let mut config = simc(&second, ts);
+            config.output_min = job.simulation.actuator.min;
+            config.output_max = job.simulation.actuator.max;
+            config.derivative_on = job.controller.derivative_on;
+            (Some(config), None)
+        }
+        Err(e) => (None, Some(e.to_string())),
+    }
+}
+
+/// Tunes the PID baseline with the job's algorithm and budget, starting from SIMC's gains when
+/// there are any; returns the best PID and the search's history.
+fn tune_pid(
+    job: &Job,
+    options: &RunOptions,
+    simc_config: Option<PidConfig>,
+) -> Result<(PidConfig, Vec<Progress>), RunError> {
+    // Bounds: 30× around SIMC's gains when there are any, else 1e-3 … 1e3.
+    let around = |v: f64| {
+        if v > 0.0 && v.is_finite() {
+            [v / 30.0, v * 30.0]
+        } else {
+            [1e-3, 1e3]
+        }
+    };
+    let (kp, ki, kd) = match simc_config {
+        Some(c) => (
+            around(c.kp),
+            around(c.ki),
+            around(if c.kd > 0.0 { c.kd } else { c.kp * 0.1 }),
+        ),
+        None => ([1e-3, 1e3], [1e-3, 1e3], [1e-4, 1e2]),
+    };
+    // Genes: Kp, Ki, Kd and the derivative filter ratio N (Tf = Td/N), all log10.
+    let [n_low, n_high] = crate::objective::PID_FILTER_RATIO;
+    let low = vec![kp[0].log10(), ki[0].log10(), kd[0].log10(), n_low.log10()];
+    let high = vec![kp[1].log10(), ki[1].log10(), kd[1].log10(), n_high.log10()];
+    let seeds = simc_config
+        .map(|c| {
+            vec![vec![
+                c.kp.log10(),
+                c.ki.max(ki[0]).log10(),
+                c.kd.max(kd[0]).log10(),
+                1.0,
+            ]]
+        })
+        .unwrap_or_default();
+    let (best, history) = search(
+        ParallelCost(PidProblem { job: job.clone() }),
+        job,
+        SearchSpace {
+            bounds: (low, high),
+            integer: vec![false; 4],
+            seeds,
+        },
+        job.seed.wrapping_add(1),
+        options,
+        "PID",
+    )
+    .map_err(|e| RunError::Optimizer(e.to_string()))?;
+    Ok((decode_pid(&best, job), history))
 }

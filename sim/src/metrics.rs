@@ -14,6 +14,8 @@
 //!   `band·|Δ|` (default band 2 %; the last exit interpolated);
 //! - steady-state error: mean of `r − y` over the last 10 % of the window.
 //!
+//! Late oscillation: peak-to-peak of `y` over the last fifth of the run.
+//!
 //! Disturbance measures refer to the first load disturbance: peak deviation `max |r − y|`
 //! after it (up to the next setpoint step or the end; later disturbances, such as the second
 //! edge of a pulse, stay in the window), and recovery time from the disturbance until
@@ -53,6 +55,9 @@ pub struct Metrics {
     pub recovery_time_s: Option<f64>,
     /// samples spent at the actuator limits (fraction of the run)
     pub saturated_fraction: f64,
+    /// peak-to-peak of the output over the last fifth of the run: a sustained oscillation
+    /// shows here when every other measure has settled
+    pub late_peak_to_peak: f64,
     /// the plant diverged (the run stopped early)
     pub diverged: bool,
 }
@@ -113,6 +118,13 @@ pub fn measure(trajectory: &Trajectory, scenario: &Scenario, options: MetricOpti
     };
 
     let n = trajectory.len();
+    let tail = &trajectory.output[n - n / 5..];
+    m.late_peak_to_peak = if tail.is_empty() {
+        0.0
+    } else {
+        tail.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+            - tail.iter().copied().fold(f64::INFINITY, f64::min)
+    };
     let mut events: Vec<f64> = scenario.setpoint.step_times();
     events.extend(scenario.disturbances.iter().map(|d| d.at));
     events.sort_by(f64::total_cmp);

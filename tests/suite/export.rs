@@ -316,6 +316,8 @@ int main(void) {
         // A tuned-looking controller: uneven peaks, a shuffled table, weights.
         let job = Job::parse(include_str!("../../examples/jobs/second-order.toml"), "job.toml").unwrap();
         let mut job = job;
+        job.controller.inference = optimizer::job::InferenceName::Mamdani;
+        job.tune.rules = optimizer::job::RuleTuning::Free;
         job.tune.weights = true;
         job.tune.symmetric = false;
         let encoding = Encoding::new(&job);

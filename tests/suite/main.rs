@@ -16,5 +16,6 @@ mod optimizer;
 mod plants;
 mod plots;
 mod properties;
+mod tuning;
 mod util;
 mod validation;

@@ -66,7 +66,8 @@ fn job_errors_name_the_line_or_the_field() {
 
 #[test]
 fn the_initial_genome_is_the_classic_7x7_controller() {
-    let job = Job::parse(MAIN_JOB, "job.toml").unwrap();
+    let mut job = Job::parse(MAIN_JOB, "job.toml").unwrap();
+    job.controller.inference = optimizer::job::InferenceName::Mamdani;
     let encoding = Encoding::new(&job);
     let initial = encoding.decode(&encoding.initial());
     let owned = initial.controller.compile().unwrap();
@@ -112,6 +113,9 @@ proptest! {
         terms in prop_oneof![Just(3u32), Just(5), Just(7), Just(9)],
     ) {
         let mut job = Job::parse(MAIN_JOB, "job.toml").unwrap();
+        // Mamdani: the output's terms are triangles with tuned peaks too (the Sugeno
+        // template's one constant per rule is checked in `tuning`).
+        job.controller.inference = optimizer::job::InferenceName::Mamdani;
         job.tune.symmetric = symmetric;
         job.tune.weights = weights;
         job.controller.terms = terms;
@@ -306,6 +310,8 @@ fn every_example_job_is_valid() {
 fn sugeno_rules_are_real_constants_one_per_rule() {
     let mut job = Job::parse(MAIN_JOB, "job.toml").unwrap();
     job.controller.inference = optimizer::job::InferenceName::Sugeno;
+    // Free rules: each gene is its cell's constant (monotone genes are increments, see `tuning`).
+    job.tune.rules = optimizer::job::RuleTuning::Free;
     let encoding = Encoding::new(&job);
     let rule_genes: Vec<_> = encoding
         .genes()
@@ -396,8 +402,8 @@ fn a_job_can_start_from_a_controller_file_in_any_format() {
         let encoding = Encoding::new(&job);
         // Gains (Ki: the main job is a PD + I), then one consequent gene per rule.
         let names: Vec<&str> = encoding.genes().iter().map(|g| g.name.as_str()).collect();
-        assert_eq!(names.len(), 4 + 49, "{names:?}");
-        assert_eq!(names[..5], ["Ke", "Kd", "Ku", "Ki", "rule1"]);
+        assert_eq!(names.len(), 5 + 49, "{names:?}");
+        assert_eq!(names[..6], ["Ke", "Kd", "Ku", "Ki", "Tf", "rule1"]);
         // The initial genome is the file itself.
         assert_eq!(encoding.decode(&encoding.initial()).controller, engine, "{file}");
         let outcome = tune_quietly(&job);

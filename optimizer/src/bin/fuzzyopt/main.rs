@@ -231,9 +231,9 @@ fn tune_command(path: &Path, output: Option<PathBuf>, flags: TuneFlags) -> Resul
     let written = write_folder(&outcome, &dir).with_context(|| format!("writing {}", dir.display()))?;
 
     println!("\n{}: {} files in {}", job.name, written.len(), dir.display());
-    println!("{:<16} {:>12} {:>12}", "controller", "cost", "mean ITAE");
+    println!("{:<20} {:>12} {:>12}", "controller", "cost", "mean ITAE");
     for c in &outcome.contenders {
-        println!("{:<16} {:>12.6} {:>12.6}", c.label, c.cost, mean_itae(c));
+        println!("{:<20} {:>12.6} {:>12.6}", c.label, c.cost, mean_itae(c));
     }
     let itae = |label: &str| {
         outcome
@@ -254,10 +254,10 @@ fn tune_command(path: &Path, output: Option<PathBuf>, flags: TuneFlags) -> Resul
         println!(
             "tuned fuzzy ITAE is {} the initial table's{}",
             compare(tuned, initial),
-            match itae("PID (SIMC)") {
-                Some(simc) => format!(" and {} SIMC PID's", compare(tuned, simc)),
-                None => String::new(),
-            }
+            [("PID (SIMC)", "SIMC PID's"), ("PID (tuned)", "the tuned PID's")]
+                .iter()
+                .filter_map(|(label, name)| itae(label).map(|v| format!(", {} {name}", compare(tuned, v))))
+                .collect::<String>()
         );
     }
     println!("report: {}", dir.join("report.html").display());
