@@ -403,7 +403,7 @@ impl Encoding {
 
     /// A genome of the template with these gains (`[Ke, Kd, Ku, Ki, Tf]`, engineering units;
     /// only the tuned ones are used), evenly spaced terms, and `table` as its rule table (in
-    /// [`Encoding::rule_table`]'s units), unit weights. Gains outside their bounds widen the
+    /// `rule_table`'s units: term indices or constants), unit weights. Gains outside their bounds widen the
     /// bounds (the returned notes say which), so the genome decodes to exactly these values.
     pub fn template_genome(&mut self, gains: [f64; 5], table: &[f64]) -> (Vec<f64>, Vec<String>) {
         let mut notes = Vec::new();
