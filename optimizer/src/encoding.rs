@@ -78,6 +78,22 @@ fn push_weights(genes: &mut Vec<Gene>, rules: usize) -> usize {
     start
 }
 
+/// The larger of the upper and left neighbours of `cell` in a row-major `n × n` table (−∞ for
+/// the first cell).
+fn larger_neighbour(table: &[f64], cell: usize, n: usize) -> f64 {
+    let up = if cell >= n {
+        table[cell - n]
+    } else {
+        f64::NEG_INFINITY
+    };
+    let left = if !cell.is_multiple_of(n) {
+        table[cell - 1]
+    } else {
+        f64::NEG_INFINITY
+    };
+    up.max(left)
+}
+
 /// Smallest relative gap between neighbouring peaks.
 const MIN_GAP: f64 = 0.2;
 /// Monotone Mamdani tables: a cell concludes at most this many terms (exclusive, after
@@ -356,14 +372,10 @@ impl Encoding {
         let value = |g: f64| if integer { g.floor() } else { g };
         let mut table = vec![0.0; n * n];
         for cell in 0..n * n {
-            let (i, j) = (cell / n, cell % n);
             table[cell] = if self.job.tune.rules != RuleTuning::Monotone || cell == 0 {
                 value(gene(cell)).min(top)
             } else {
-                let up = if i > 0 { table[cell - n] } else { f64::NEG_INFINITY };
-                let left = if j > 0 { table[cell - 1] } else { f64::NEG_INFINITY };
-                let step = value(gene(cell));
-                (up.max(left) + step).min(top)
+                (larger_neighbour(&table, cell, n) + value(gene(cell))).min(top)
             };
         }
         table
@@ -377,11 +389,8 @@ impl Encoding {
         let monotone = self.job.tune.rules == RuleTuning::Monotone;
         (0..n * n)
             .map(|cell| {
-                let (i, j) = (cell / n, cell % n);
                 let raw = if monotone && cell != 0 {
-                    let up = if i > 0 { table[cell - n] } else { f64::NEG_INFINITY };
-                    let left = if j > 0 { table[cell - 1] } else { f64::NEG_INFINITY };
-                    (table[cell] - up.max(left)).max(0.0)
+                    (table[cell] - larger_neighbour(table, cell, n)).max(0.0)
                 } else {
                     table[cell]
                 };
