@@ -40,7 +40,7 @@ pub enum Defuzzifier {
     /// (weight included) and `z` the value of the term it concludes; rules concluding no
     /// term of the output count in neither sum. Each sum is taken rule by rule in eight
     /// partial sums (rule `r` into partial `r mod P`), reduced as for
-    /// [`Defuzzifier::Centroid`]. `P` ([`crate::Controller::sugeno_lanes`]) is 8, except for
+    /// [`Defuzzifier::Centroid`]. `P` ([`crate::Controller::sugeno_partials`]) is 8, except for
     /// a controller with two inputs, one rule per pair of terms and at most 8 terms in the
     /// second input, where it is that term count: rule `i · cols + j` goes into partial `j`,
     /// so that each row of such a grid is one vector of partial sums.

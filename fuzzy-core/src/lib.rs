@@ -10,10 +10,12 @@ extern crate alloc;
 extern crate std;
 
 mod controller;
+mod def;
 pub mod defuzzify;
 mod error;
 mod eval;
 pub mod fuzzy_pid;
+pub mod layout;
 pub mod math;
 pub mod membership;
 pub mod norm;
@@ -23,16 +25,19 @@ pub mod spec;
 mod status;
 mod variable;
 
-pub use controller::{
-    Controller, ControllerDef, EDGE_LANES, Inference, MAX_INPUTS, MAX_OUTPUTS, MAX_PARAMETER, MAX_RULES,
-    MAX_SAMPLES, MAX_TERMS_PER_VARIABLE, SAMPLE_BLOCK, SAMPLE_ROW, Slots, fill_rule_slots, fill_sample_table,
-    fill_tables, rule_slots, sample_len, sample_table, table_len, tables,
+pub use controller::{Controller, MAX_PARAMETER};
+pub use def::{
+    ControllerDef, Inference, MAX_INPUTS, MAX_OUTPUTS, MAX_RULES, MAX_SAMPLES, MAX_TERMS_PER_VARIABLE,
 };
 pub use defuzzify::{Defuzzifier, MAXIMUM_TOLERANCE, Sampling};
 pub use error::{Error, Variable};
 pub use fuzzy_pid::{
     AntiWindup, ConfigError, ControlOutput, DerivativeOn, FuzzyPid, FuzzyPidConfig, FuzzyPidState, Parameter,
     Structure,
+};
+pub use layout::{
+    EDGE_LANES, SAMPLE_BLOCK, SAMPLE_ROW, Slots, fill_rule_slots, fill_sample_table, fill_tables, rule_slots,
+    sample_len, sample_table, table_len, tables,
 };
 pub use membership::{Membership, Term};
 pub use norm::{NORM_TOLERANCE, SNorm, TNorm};

@@ -367,8 +367,11 @@ impl Term {
     }
 
     /// A triangle's or trapezoid's edges: rising foot and slope, falling foot and slope
-    /// (see [`Edge`]); `None` for other shapes.
-    pub(crate) const fn edges(&self) -> Option<[f32; 4]> {
+    /// (an infinitely steep edge has its foot one float away): the degree is `min(clamp01((x - rise_at) · rise_slope), clamp01((x -
+    /// fall_at) · fall_slope))`. `None` for other shapes. The evaluation tables store these
+    /// (see [`crate::layout`]); generators that evaluate terms their own way (the C export)
+    /// read them here to get the engine's bits.
+    pub const fn edges(&self) -> Option<[f32; 4]> {
         match self.compiled {
             Compiled::TwoEdges(rise, fall) => Some([rise.at, rise.slope, fall.at, fall.slope]),
             _ => None,

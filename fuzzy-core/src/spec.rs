@@ -25,11 +25,10 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::controller::{
-    Controller, ControllerDef, Inference, fill_rule_slots, fill_sample_table, fill_tables, sample_len,
-    table_len,
-};
+use crate::controller::Controller;
+use crate::def::{ControllerDef, Inference};
 use crate::error::{Error, Variable};
+use crate::layout::{fill_rule_slots, fill_sample_table, fill_tables, sample_len, table_len};
 use crate::membership::{Membership, Term};
 use crate::norm::{SNorm, TNorm};
 use crate::rule::{Connective, Rule};

@@ -504,7 +504,7 @@ fn grid_kernel_equals_the_general_path_bit_for_bit() {
         let owned = spec.compile().unwrap_or_else(|e| panic!("{e}"));
         let fast = owned.controller();
         assert!(fast.uses_grid_kernel(), "{}", spec.name);
-        if fast.sugeno_lanes() < 8 {
+        if fast.sugeno_partials() < 8 {
             // At most 7 columns: the Sugeno kernel (the rows of the grid as vectors).
             sugeno_kernels += 1;
         }
@@ -634,7 +634,7 @@ fn sugeno_grid_layout_with_any_rules_gives_the_weighted_average() {
             .collect();
         let owned = spec.compile().unwrap_or_else(|e| panic!("{e}"));
         let controller = owned.controller();
-        assert_eq!(controller.sugeno_lanes(), cols);
+        assert_eq!(controller.sugeno_partials(), cols);
         assert!(!controller.uses_grid_kernel(), "not a grid pattern");
         let mut scratch = vec![0.0f32; controller.scratch_len()];
         let mut strengths = vec![0.0f32; rules];

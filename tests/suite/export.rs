@@ -311,7 +311,7 @@ int main(void) {
                 .push(if r % 5 == 2 { 0 } else { (r % 7 + 1) as i32 });
         }
         let sugeno = sugeno.compile().unwrap();
-        assert_eq!(sugeno.controller().sugeno_lanes(), 7);
+        assert_eq!(sugeno.controller().sugeno_partials(), 7);
         compare_engine(&sugeno, "sugeno_weighted");
         // A tuned-looking controller: uneven peaks, a shuffled table, weights.
         let job = Job::parse(include_str!("../../examples/jobs/second-order.toml"), "job.toml").unwrap();

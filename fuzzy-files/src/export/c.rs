@@ -58,32 +58,6 @@ fn float(x: f32) -> String {
     format!("{x:e}f")
 }
 
-/// The next float towards +inf (as the engine's shoulders use).
-fn next_up(x: f32) -> f32 {
-    let bits = x.to_bits();
-    if x == 0.0 {
-        f32::from_bits(1)
-    } else if x > 0.0 {
-        f32::from_bits(bits + 1)
-    } else {
-        f32::from_bits(bits - 1)
-    }
-}
-
-/// `(at, slope)` of an edge exactly as `fuzzy-core` compiles it.
-fn edge(foot: f32, shoulder: f32, rising: bool) -> (f32, f32) {
-    let width = shoulder - foot;
-    if width.abs() > 0.0 && (1.0 / width).is_finite() {
-        return (foot, 1.0 / width);
-    }
-    let at = if rising {
-        -next_up(-shoulder)
-    } else {
-        next_up(shoulder)
-    };
-    (at, 1.0 / (shoulder - at))
-}
-
 fn array<T>(values: impl IntoIterator<Item = T>, format: impl Fn(T) -> String, per_line: usize) -> String {
     let items: Vec<String> = values.into_iter().map(format).collect();
     if items.is_empty() {
@@ -230,12 +204,7 @@ pub fn write(
     // Input terms: edges (rise at/slope, fall at/slope).
     let mut edges = Vec::new();
     for term in def.terms.iter() {
-        let (rise, fall) = match term.description() {
-            Membership::Triangle { a, b, c } => (edge(a, b, true), edge(c, b, false)),
-            Membership::Trapezoid { a, b, c, d } => (edge(a, b, true), edge(d, c, false)),
-            _ => ((0.0, 0.0), (0.0, 0.0)),
-        };
-        edges.push([rise.0, rise.1, fall.0, fall.1]);
+        edges.push(term.edges().unwrap_or([0.0; 4]));
     }
     let _ = writeln!(
         c,
@@ -327,7 +296,6 @@ pub fn write(
     c.push('\n');
 
     // Outputs.
-    let mut sample_offset = 0usize;
     let mut output_code = String::new();
     for (o, v) in def.outputs.iter().enumerate() {
         let terms = v.terms.count as usize;
@@ -356,25 +324,17 @@ pub fn write(
                 // Expand the engine's block table (rows only for terms that are non-zero on a
                 // block) into one full row per term.
                 let mut table = vec![vec![0.0f32; n]; terms];
-                let mut cursor = sample_offset;
-                for block in 0..v.sampling.stored_count() / SAMPLE_BLOCK {
-                    let rows = def.samples.get(cursor).map_or(0, |c| c.to_bits() as usize);
-                    cursor += 1;
-                    for _ in 0..rows {
-                        let t = def.samples.get(cursor).map_or(0, |c| c.to_bits() as usize);
-                        for lane in 0..SAMPLE_BLOCK {
+                for (block, rows) in fuzzy_core::layout::sample_blocks(def, o).enumerate() {
+                    for row in rows {
+                        let (t, samples) = fuzzy_core::layout::row_parts(row);
+                        for (lane, value) in samples.iter().enumerate() {
                             let j = block * SAMPLE_BLOCK + lane;
-                            if let (Some(slot), Some(value)) = (
-                                table.get_mut(t).and_then(|row| row.get_mut(j)),
-                                def.samples.get(cursor + 1 + lane),
-                            ) {
+                            if let Some(slot) = table.get_mut(t).and_then(|row| row.get_mut(j)) {
                                 *slot = *value;
                             }
                         }
-                        cursor += fuzzy_core::SAMPLE_ROW;
                     }
                 }
-                sample_offset = cursor;
                 let (x0, dx) = v.sampling.grid(v.min, v.max);
                 let _ = writeln!(
                     c,
@@ -417,7 +377,7 @@ pub fn write(
                 // concluded constant and whether the rule concludes this output.
                 let (values, flags): (Vec<f32>, Vec<f32>) =
                     (0..n_rules).map(|r| compiled.sugeno_rule(o, r)).unzip();
-                let lanes = compiled.sugeno_lanes();
+                let lanes = compiled.sugeno_partials();
                 let _ = writeln!(
                     c,
                     "/* Output {o}: per rule, the constant it concludes and whether it concludes one. */\n\
