@@ -16,12 +16,12 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fuzzy_core::{FuzzyPidConfig, Structure};
-use fuzzy_suite::reference::PD_MAMDANI;
 use sim::closed_loop::{Scenario, simulate};
 use sim::control::{FuzzyController, Pid, PidConfig};
 use sim::plant::PlantSpec;
 use sim::plant::builtin::CartPole;
 use sim::plant::spec::SecondOrder;
+use testkit::reference::PD_MAMDANI;
 
 fn closed_loop(c: &mut Criterion) {
     let ts = 0.001;

@@ -19,10 +19,10 @@ use std::time::Instant;
 
 use argmin::core::Problem;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
-use fuzzy_suite::XorShift;
 use optimizer::encoding::Encoding;
 use optimizer::job::Job;
 use optimizer::objective::{FuzzyProblem, ParallelCost};
+use testkit::XorShift;
 
 const POPULATION: usize = 60;
 /// Populations timed by [`paired_speedup`], each with one and with two threads.
@@ -30,7 +30,7 @@ const PAIRS: usize = 41;
 
 /// The problem and a population: `POPULATION - 1` random genomes and the initial one.
 fn setup() -> (Problem<ParallelCost<FuzzyProblem>>, Vec<Vec<f64>>) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/jobs/second-order.toml");
+    let path = Path::new(testkit::ROOT).join("examples/jobs/second-order.toml");
     let job = Job::load(&path).expect("the main job loads");
     let encoding = Encoding::new(&job);
     let (lower, upper) = encoding.bounds();

@@ -1,4 +1,4 @@
-//! Per-evaluation cost of the reference controllers (see `src/reference.rs`).
+//! Per-evaluation cost of the reference controllers (see `testkit/src/reference.rs`).
 //!
 //! Run: `cargo bench --bench inference`. Inputs cycle through a fixed set of 64 points
 //! spread over (and slightly beyond) each input range, so the numbers include range
@@ -12,8 +12,8 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use fuzzy_core::Controller;
-use fuzzy_suite::reference::{GRID_5X5X5, MIXED, PD_MAMDANI, PD_SUGENO};
 use optimizer::bench::input_points;
+use testkit::reference::{GRID_5X5X5, MIXED, PD_MAMDANI, PD_SUGENO};
 
 fn inference(c: &mut Criterion) {
     let mut group = c.benchmark_group("inference");

@@ -1,5 +1,5 @@
 //! Writes the fuzzylite conformance cases: `DIR/<case>.fll` and `DIR/<case>.inputs.fld`.
-//! Used by `scripts/fuzzylite-reference.sh`; see `src/conformance.rs`.
+//! Used by `scripts/fuzzylite-reference.sh`; see `testkit/src/conformance.rs`.
 
 use std::process::ExitCode;
 
@@ -8,7 +8,7 @@ fn main() -> ExitCode {
         eprintln!("usage: conformance_cases DIR");
         return ExitCode::from(2);
     };
-    for case in fuzzy_suite::conformance::cases() {
+    for case in testkit::conformance::cases() {
         let fll = match fuzzy_files::fll::write(&case.spec) {
             Ok(text) => text,
             Err(e) => {

@@ -19,8 +19,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use fuzzy_core::Controller;
-use fuzzy_suite::reference::{GRID_5X5X5, MIXED, PD_MAMDANI, PD_SUGENO};
 use optimizer::bench::input_points;
+use testkit::reference::{GRID_5X5X5, MIXED, PD_MAMDANI, PD_SUGENO};
 
 /// Blocks per controller.
 const BLOCKS: usize = 60;

@@ -11,7 +11,7 @@
 use std::process::ExitCode;
 
 use fuzzy_core::ControllerSpec;
-use fuzzy_suite::reference::{MIXED, pd_mamdani_spec};
+use testkit::reference::{MIXED, pd_mamdani_spec};
 
 /// The committed tuned controller.
 const TUNED: &str = include_str!("../tests/data/rust/tuned.json");

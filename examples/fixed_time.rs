@@ -18,8 +18,8 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 use fuzzy_core::{AntiWindup, Controller, FuzzyPid, FuzzyPidConfig, FuzzyPidState, Status, Structure};
-use fuzzy_suite::reference::{GRID_5X5X5, MIXED, PD_MAMDANI, PD_SUGENO};
-use fuzzy_suite::{XorShift, grid_rows};
+use testkit::reference::{GRID_5X5X5, MIXED, PD_MAMDANI, PD_SUGENO};
+use testkit::{XorShift, grid_rows};
 
 #[inline(never)]
 fn evaluate_once(

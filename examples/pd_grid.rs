@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 
 use fuzzy_core::Controller;
-use fuzzy_suite::reference::{PD_MAMDANI, PD_SUGENO};
+use testkit::reference::{PD_MAMDANI, PD_SUGENO};
 
 fn print_surface(name: &str, controller: &Controller<'_>, points: usize) {
     let mut scratch = vec![0.0f32; controller.scratch_len()];

@@ -9,13 +9,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use fuzzy_core::{FuzzyPidConfig, Structure};
-use fuzzy_suite::reference::{PD_MAMDANI, pd_mamdani_spec};
 use sim::baseline::{amigo, process_models, simc};
 use sim::closed_loop::{Actuator, LoadDisturbance, Scenario, SetpointProfile, simulate};
 use sim::control::{ControlLaw, FuzzyController, Pid};
 use sim::plant::PlantSpec;
 use sim::plant::spec::SecondOrder;
 use sim::plot::{Curve, Series, control_surface, membership_functions, step_response, time_series};
+use testkit::reference::{PD_MAMDANI, pd_mamdani_spec};
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the fuzzylite 6 reference outputs under tests/data/fuzzylite/.
 #
-# 1. `cargo run --example conformance_cases` writes every case (src/conformance.rs) as FLL
+# 1. `cargo run --example conformance_cases` writes every case (testkit/src/conformance.rs) as FLL
 #    plus an input data set (.inputs.fld);
 # 2. the fuzzylite CLI (Debian package `fuzzylite`, version 6.0) evaluates each engine on its
 #    inputs with 9 decimals;

@@ -20,6 +20,9 @@
 //!   IEC's `COGS`); singletons mixed with other shapes are an error;
 //! - `AND : MIN` alone implies `OR : MAX` (and `PROD`/`ASUM`, `BDIF`/`BSUM`), as IEC pairs
 //!   them.
+//!
+//! One module holds both directions of the format (over 700 lines): the writer must emit
+//! exactly what the reader accepts, and the round-trip tests read both side by side.
 
 use fuzzy_core::{
     ControllerSpec, Defuzzifier, Fallback, Inference, InputSpec, OutOfRange, OutputSpec, SNorm, Sampling,

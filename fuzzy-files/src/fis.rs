@@ -12,6 +12,9 @@
 //! `1 -2 3 (0.5) : 1` without the comma. Method names are MATLAB's (`min`, `prod`, `max`,
 //! `probor`, `sum`) plus Octave's (`algebraic_product`, `bounded_difference`,
 //! `einstein_product`, …); a user-defined function name is an error.
+//!
+//! One module holds both directions of the format (over 700 lines): the writer must emit
+//! exactly what the reader accepts, and the round-trip tests read both side by side.
 
 use fuzzy_core::{
     Connective, ControllerSpec, Defuzzifier, Fallback, Inference, InputSpec, OutOfRange, OutputSpec,

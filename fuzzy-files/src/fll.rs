@@ -12,6 +12,9 @@
 //! - Inputs that we clamp are written with `lock-range: true`.
 //! - Fallbacks: fuzzylite returns its `default` (written as `nan`) when nothing fired; we
 //!   return the configured fallback and flag it.
+//!
+//! One module holds both directions of the format (over 700 lines): the writer must emit
+//! exactly what the reader accepts, and the round-trip tests read both side by side.
 
 use core::fmt::Write as _;
 

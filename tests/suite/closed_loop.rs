@@ -1,12 +1,12 @@
 //! The closed loop, the controllers and the metrics.
 
 use fuzzy_core::{FuzzyPid, FuzzyPidConfig, Structure};
-use fuzzy_suite::reference::PD_MAMDANI;
 use sim::closed_loop::{Actuator, LoadDisturbance, Noise, Scenario, SetpointProfile, Trajectory, simulate};
 use sim::control::{ControlLaw, FuzzyController, OpenLoop, Pid, PidAntiWindup, PidConfig};
 use sim::metrics::{MetricOptions, measure};
 use sim::plant::PlantSpec;
 use sim::plant::spec::{FirstOrder, Integrating, SecondOrder};
+use testkit::reference::PD_MAMDANI;
 
 fn first_order(gain: f64, time_constant: f64) -> PlantSpec {
     PlantSpec::FirstOrder(FirstOrder {

@@ -23,12 +23,12 @@
 //! `Status::NO_RULE_FIRED`.
 
 use fuzzy_core::{Defuzzifier, Inference, Sampling, Status};
-use fuzzy_suite::conformance::{Case, FINE_RESOLUTION, cases};
+use testkit::conformance::{Case, FINE_RESOLUTION, cases};
 
 use crate::util::tool_available;
 
 fn data_dir() -> String {
-    format!("{}/tests/data/fuzzylite", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/tests/data/fuzzylite", testkit::ROOT)
 }
 
 fn read_csv(name: &str) -> (Vec<String>, Vec<Vec<f64>>) {

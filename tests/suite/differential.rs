@@ -1,7 +1,7 @@
 //! Differential testing against fuzzylite 6 (the Debian `fuzzylite` command-line tool) on
 //! random controllers.
 //!
-//! 500 random valid controllers ([`fuzzy_suite::random::controller`]: 1–4 inputs, 2–9 terms
+//! 500 random valid controllers ([`testkit::random::controller`]: 1–4 inputs, 2–9 terms
 //! from every shared membership family, random AND/OR/NOT/weighted rules, Mamdani with any
 //! implication and aggregation, Sugeno with constant and linear terms, every defuzzifier)
 //! are written as FLL (fuzzylite's sampling: midpoints of 100 intervals) and evaluated by
@@ -39,8 +39,8 @@ use std::process::Command;
 
 use fuzzy_core::{ControllerSpec, Defuzzifier, Inference, Status};
 use fuzzy_files::fll;
-use fuzzy_suite::XorShift;
-use fuzzy_suite::random;
+use testkit::XorShift;
+use testkit::random;
 
 use crate::util::tool_available;
 

@@ -2,7 +2,7 @@
 //! agreement between a hand-written `static` controller and one compiled from its spec.
 
 use fuzzy_core::{ControllerSpec, Fallback, OutOfRange, Shape, Status};
-use fuzzy_suite::reference::{GRID_5X5X5, MIXED, PD_MAMDANI, PD_SUGENO};
+use testkit::reference::{GRID_5X5X5, MIXED, PD_MAMDANI, PD_SUGENO};
 
 use crate::util::{assert_close, evaluate};
 
@@ -325,13 +325,13 @@ fn large_controller_8_inputs_4_outputs_16_terms_256_rules() {
 /// rules that conclude nothing for one of two outputs. Half of the inputs have terms at
 /// random places; the other half a chain (term `t` ends where term `t + 2` starts or
 /// before, as in a partition), the shape the Sugeno window kernel takes.
-fn random_grid(rng: &mut fuzzy_suite::XorShift, k: usize) -> ControllerSpec {
+fn random_grid(rng: &mut testkit::XorShift, k: usize) -> ControllerSpec {
     use fuzzy_core::{
         Connective, Defuzzifier, Inference, InputSpec, OutputSpec, RuleSpec, SNorm, Sampling, TNorm, TermSpec,
     };
     let sugeno = rng.chance(0.5);
     // Term `t` on four sorted points: a triangle (the middle two merged) or a trapezoid.
-    let term = |rng: &mut fuzzy_suite::XorShift, t: usize, p: &[f32]| TermSpec {
+    let term = |rng: &mut testkit::XorShift, t: usize, p: &[f32]| TermSpec {
         name: format!("t{t}"),
         shape: if rng.chance(0.5) {
             Shape::Triangle([p[0], p[1], p[3]])
@@ -339,7 +339,7 @@ fn random_grid(rng: &mut fuzzy_suite::XorShift, k: usize) -> ControllerSpec {
             Shape::Trapezoid([p[0], p[1], p[2], p[3]])
         },
     };
-    let shapes = |rng: &mut fuzzy_suite::XorShift, lo: f32, hi: f32, n: usize| -> Vec<TermSpec> {
+    let shapes = |rng: &mut testkit::XorShift, lo: f32, hi: f32, n: usize| -> Vec<TermSpec> {
         (0..n)
             .map(|t| {
                 let mut p: Vec<f32> = (0..4).map(|_| rng.range(lo - 0.2, hi + 0.2)).collect();
@@ -353,7 +353,7 @@ fn random_grid(rng: &mut fuzzy_suite::XorShift, k: usize) -> ControllerSpec {
     };
     // Term t spans points 2t to 2t + 3 of 2n + 2 sorted points (some repeated: shoulders,
     // triangles, terms t and t + 2 touching), so that neighbours overlap and no three do.
-    let chain = |rng: &mut fuzzy_suite::XorShift, lo: f32, hi: f32, n: usize| -> Vec<TermSpec> {
+    let chain = |rng: &mut testkit::XorShift, lo: f32, hi: f32, n: usize| -> Vec<TermSpec> {
         let mut x: Vec<f32> = (0..2 * n + 2).map(|_| rng.range(lo - 0.2, hi + 0.2)).collect();
         x.sort_by(f32::total_cmp);
         for k in 1..x.len() {
@@ -485,7 +485,7 @@ fn random_grid(rng: &mut fuzzy_suite::XorShift, k: usize) -> ControllerSpec {
 #[test]
 fn grid_kernel_equals_the_general_path_bit_for_bit() {
     use fuzzy_core::{Defuzzifier, Inference, SNorm};
-    let mut rng = fuzzy_suite::XorShift(0x6772_6964);
+    let mut rng = testkit::XorShift(0x6772_6964);
     let specials = [
         f32::NAN,
         f32::INFINITY,
@@ -584,7 +584,7 @@ fn grid_kernel_equals_the_general_path_bit_for_bit() {
 #[test]
 fn sugeno_grid_layout_with_any_rules_gives_the_weighted_average() {
     use fuzzy_core::{Connective, RuleSpec};
-    let mut rng = fuzzy_suite::XorShift(0x5347_4c59);
+    let mut rng = testkit::XorShift(0x5347_4c59);
     for case in 0..40 {
         let mut spec = ControllerSpec::from_controller("pd_sugeno", &PD_SUGENO);
         // Second output: half constants, half linear in (e, de).

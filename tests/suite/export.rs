@@ -2,7 +2,7 @@
 //! controller bit for bit.
 
 use fuzzy_core::ControllerSpec;
-use fuzzy_suite::reference::{MIXED, PD_MAMDANI, pd_mamdani_spec};
+use testkit::reference::{MIXED, PD_MAMDANI, pd_mamdani_spec};
 
 #[rustfmt::skip]
 #[path = "../data/rust/mixed.rs"]
@@ -15,7 +15,7 @@ mod tuned_generated;
 const TUNED_JSON: &str = include_str!("../data/rust/tuned.json");
 
 fn root(path: &str) -> String {
-    format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/{path}", testkit::ROOT)
 }
 
 fn assert_up_to_date(spec: &ControllerSpec, path: &str, regenerate: &str) {
@@ -99,10 +99,10 @@ mod c99 {
     use fuzzy_core::FuzzyPidConfig;
     use fuzzy_core::{ControllerSpec, FuzzyPid, OwnedController, Shape};
     use fuzzy_files::export::c;
-    use fuzzy_suite::XorShift;
-    use fuzzy_suite::reference::{MIXED, PD_SUGENO, pd_mamdani_spec};
     use optimizer::encoding::Encoding;
     use optimizer::job::Job;
+    use testkit::XorShift;
+    use testkit::reference::{MIXED, PD_SUGENO, pd_mamdani_spec};
 
     use crate::util::{evaluate, tool_available};
 

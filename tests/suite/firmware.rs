@@ -15,7 +15,7 @@ pub mod pd_controller;
 pub mod demo;
 
 fn firmware_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/firmware-cortex-m4")
+    PathBuf::from(testkit::ROOT).join("examples/firmware-cortex-m4")
 }
 
 /// Builds the demo (release) and returns its path.

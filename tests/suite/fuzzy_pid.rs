@@ -4,8 +4,8 @@ use fuzzy_core::{
     AntiWindup, ConfigError, Controller, DerivativeOn, FuzzyPid, FuzzyPidConfig, FuzzyPidState, Parameter,
     Status, Structure,
 };
-use fuzzy_suite::reference::{MIXED, PD_MAMDANI, PD_SUGENO};
 use proptest::prelude::*;
+use testkit::reference::{MIXED, PD_MAMDANI, PD_SUGENO};
 
 use crate::util::{assert_close, evaluate};
 

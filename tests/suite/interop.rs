@@ -11,11 +11,11 @@ use fuzzy_core::{
     Connective, ControllerSpec, Defuzzifier, Inference, OutOfRange, SNorm, Sampling, Shape, Status, TNorm,
 };
 use fuzzy_files::{self as interop, Format};
-use fuzzy_suite::XorShift;
-use fuzzy_suite::random;
+use testkit::XorShift;
+use testkit::random;
 
 fn data(name: &str) -> String {
-    let path = format!("{}/tests/data/interop/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/tests/data/interop/{name}", testkit::ROOT);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -145,12 +145,8 @@ fn fll_reads_what_fuzzylite_writes() {
 /// Every conformance case's committed FLL file reads back to the case's controller.
 #[test]
 fn committed_fll_files_read_back_to_their_controllers() {
-    for case in fuzzy_suite::conformance::cases() {
-        let path = format!(
-            "{}/tests/data/fuzzylite/{}.fll",
-            env!("CARGO_MANIFEST_DIR"),
-            case.name
-        );
+    for case in testkit::conformance::cases() {
+        let path = format!("{}/tests/data/fuzzylite/{}.fll", testkit::ROOT, case.name);
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let mut read = interop::read(&text, Format::Fll).unwrap_or_else(|e| panic!("{path}: {e}"));
         let mut expected = case.spec.clone();
@@ -279,8 +275,8 @@ fn same_outputs(a: &ControllerSpec, b: &ControllerSpec, rows: &[Vec<f32>], what:
 
 #[test]
 fn every_format_round_trips_reference_and_random_controllers() {
-    let mut specs = vec![fuzzy_suite::reference::pd_mamdani_spec()];
-    specs.extend(fuzzy_suite::conformance::cases().into_iter().map(|c| c.spec));
+    let mut specs = vec![testkit::reference::pd_mamdani_spec()];
+    specs.extend(testkit::conformance::cases().into_iter().map(|c| c.spec));
     let mut rng = XorShift(0x1234_5678);
     specs.extend((0..300).map(|k| random::controller(&mut rng, &format!("random{k}"))));
     let mut written = [0usize; 4];
@@ -420,7 +416,7 @@ fn errors_name_line_column_and_what_is_allowed() {
 #[test]
 fn readers_survive_mutated_files() {
     let seeds = [data("tipper.fis"), data("tipper.fcl"), {
-        let mut pd = fuzzy_suite::reference::pd_mamdani_spec();
+        let mut pd = testkit::reference::pd_mamdani_spec();
         pd.outputs[0].sampling = Sampling::FUZZYLITE;
         interop::write(&pd, Format::Fll).expect("writes").text
     }];
@@ -475,7 +471,7 @@ mod fuzz_body;
 /// new coverage or a crash stays covered in CI without a fuzzer.
 #[test]
 fn fuzz_corpus_replays_without_panics() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let root = std::path::Path::new(testkit::ROOT).join("fuzz");
     let mut replayed = 0;
     for target in ["read_fis", "read_fcl", "read_fll", "read_json", "evaluate"] {
         for folder in ["corpus", "regressions"] {

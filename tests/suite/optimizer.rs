@@ -2,12 +2,12 @@
 
 use fuzzy_core::Shape;
 use fuzzy_files::TunedController;
-use fuzzy_suite::reference::PD_MAMDANI;
 use optimizer::encoding::Encoding;
 use optimizer::job::{Algorithm, Job};
 use optimizer::objective::{FuzzyProblem, combine, evaluate_fuzzy};
 use optimizer::run::{RunOptions, tune};
 use proptest::prelude::*;
+use testkit::reference::PD_MAMDANI;
 
 const MAIN_JOB: &str = include_str!("../../examples/jobs/second-order.toml");
 
@@ -265,7 +265,7 @@ fn the_output_folder_holds_every_file() {
 
 #[test]
 fn the_readme_shows_the_main_job_verbatim() {
-    let readme = std::fs::read_to_string(format!("{}/README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let readme = std::fs::read_to_string(format!("{}/README.md", testkit::ROOT)).unwrap();
     let section = &readme[readme
         .find("### Job file")
         .expect("README has a Job file section")..];
@@ -279,7 +279,7 @@ fn the_readme_shows_the_main_job_verbatim() {
 
 #[test]
 fn every_example_job_is_valid() {
-    let dir = format!("{}/examples/jobs", env!("CARGO_MANIFEST_DIR"));
+    let dir = format!("{}/examples/jobs", testkit::ROOT);
     let mut names = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
@@ -341,7 +341,7 @@ fn sugeno_rules_are_real_constants_one_per_rule() {
     }
     // Same controller as the reference Sugeno PD, rule for rule.
     let owned = initial.controller.compile().unwrap();
-    let reference = fuzzy_suite::reference::PD_SUGENO;
+    let reference = testkit::reference::PD_SUGENO;
     for e in [-0.9f32, -0.3, 0.0, 0.45, 1.0] {
         for de in [-1.0f32, -0.2, 0.3, 0.8] {
             let (ours, _) = crate::util::evaluate(&owned.controller(), &[e, de]);
@@ -388,7 +388,7 @@ fn job_with_engine(
 
 #[test]
 fn a_job_can_start_from_a_controller_file_in_any_format() {
-    let mut pd = fuzzy_suite::reference::pd_mamdani_spec();
+    let mut pd = testkit::reference::pd_mamdani_spec();
     pd.outputs[0].terms.reverse(); // not the template's table any more
     for (file, format) in [
         ("start.fis", fuzzy_files::Format::Fis),

@@ -58,10 +58,7 @@ fn underdamped_second_order_matches_the_analytic_step_response() {
 }
 
 fn reference(name: &str) -> (Vec<f64>, Vec<f64>) {
-    let path = format!(
-        "{}/tests/data/python-control/{name}.csv",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/data/python-control/{name}.csv", testkit::ROOT);
     let text = std::fs::read_to_string(&path).unwrap();
     text.lines()
         .skip(1)

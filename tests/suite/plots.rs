@@ -2,11 +2,11 @@
 
 use std::path::Path;
 
-use fuzzy_suite::reference::{PD_MAMDANI, PD_SUGENO, pd_mamdani_spec};
 use sim::closed_loop::{Scenario, simulate};
 use sim::control::{OpenLoop, Pid, PidConfig};
 use sim::plant::PlantSpec;
 use sim::plot::{Curve, Series, control_surface, membership_functions, step_response, time_series};
+use testkit::reference::{PD_MAMDANI, PD_SUGENO, pd_mamdani_spec};
 
 fn temporary_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("fuzzy-plots-{name}-{}", std::process::id()));

@@ -5,7 +5,7 @@ use fuzzy_core::{
     Connective, Controller, ControllerSpec, Defuzzifier, Error, Fallback, Inference, Sampling, Shape,
     Variable,
 };
-use fuzzy_suite::reference::{MIXED, PD_MAMDANI, PD_SUGENO};
+use testkit::reference::{MIXED, PD_MAMDANI, PD_SUGENO};
 
 fn pd() -> ControllerSpec {
     let mut spec = ControllerSpec::from_controller("pd", &PD_MAMDANI);

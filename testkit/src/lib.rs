@@ -35,3 +35,7 @@ pub fn grid_rows(axes: &[Vec<f32>]) -> Vec<Vec<f32>> {
             .collect()
     })
 }
+
+/// The repository's top directory (tests read `tests/data/`, `examples/jobs/` and the
+/// README from there).
+pub const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
