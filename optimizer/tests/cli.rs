@@ -154,6 +154,17 @@ fn tune_writes_the_folder_then_eval_and_export_read_it() {
     assert_eq!(stdout(&out).lines().count(), 3);
     assert!(stdout(&out).lines().nth(1).unwrap().starts_with("0.2,0.1,"));
 
+    // A byte-order mark, quoted names and blank lines (the `csv` crate reads them).
+    std::fs::write(
+        dir.join("excel.csv"),
+        "\u{feff}\"de\",\"e\"\r\n0.1,0.2\r\n\r\n-1,1\r\n",
+    )
+    .unwrap();
+    let out = fuzzyopt(&["eval", "run/controller.json", "--inputs", "excel.csv"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 3);
+    assert!(stdout(&out).lines().nth(1).unwrap().starts_with("0.2,0.1,"));
+
     std::fs::write(dir.join("bad.csv"), "e,de\n0.1,x\n").unwrap();
     let out = fuzzyopt(&["eval", "run/controller.json", "--inputs", "bad.csv"], &dir);
     assert_eq!(out.status.code(), Some(2));

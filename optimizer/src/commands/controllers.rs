@@ -1,0 +1,324 @@
+//! The commands that read a controller: `simulate`, `eval`, `bench` and `export`.
+
+use std::path::{Path, PathBuf};
+
+use fuzzy_core::ControllerSpec;
+use fuzzy_files::{Format, TunedController};
+use sim::control::{FuzzyController, OpenLoop, Pid, PidConfig};
+
+use super::{CommandError, create_dir, invalid, json_error, read_inputs, read_text, shown, write_file};
+use crate::job::Job;
+use crate::objective::{Run, run_all};
+use std::fmt::Write as _;
+
+/// The controller kinds `simulate` accepts.
+pub enum AnyController {
+    /// an engine, with the tuned wrapper when the file is a tuning run's `controller.json`
+    Fuzzy(Box<(ControllerSpec, Option<TunedController>)>),
+    /// a PID (`{"kp": …, "ki": …, "kd": …}`)
+    Pid(PidConfig),
+    /// an open-loop input (`{"open_loop": …}`)
+    OpenLoop(OpenLoop),
+}
+
+/// A `.fis`, `.fcl` or `.fll` controller file, read and checked; `None` for other
+/// extensions (JSON).
+fn load_interchange(path: &Path) -> Result<Option<ControllerSpec>, CommandError> {
+    match Format::of_path(path) {
+        Some(Format::Json) | None => Ok(None),
+        Some(format) => Ok(Some(fuzzy_files::load(path, Some(format))?)),
+    }
+}
+
+/// Reads any controller `simulate` runs: a fuzzy controller file of any format, a PID or an
+/// open-loop input (JSON; which one is told by its keys).
+pub fn load_any(path: &Path) -> Result<AnyController, CommandError> {
+    if let Some(spec) = load_interchange(path)? {
+        return Ok(AnyController::Fuzzy(Box::new((spec, None))));
+    }
+    let text = read_text(path)?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| json_error(path, &e))?;
+    // Errors from a parsed value have no position; they name the field.
+    let located = |e: serde_json::Error| invalid(path, e);
+    if value.get("open_loop").is_some() {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct OpenLoopFile {
+            open_loop: OpenLoop,
+        }
+        let file: OpenLoopFile = serde_json::from_value(value).map_err(located)?;
+        return Ok(AnyController::OpenLoop(file.open_loop));
+    }
+    if value.get("kp").is_some() {
+        return Ok(AnyController::Pid(
+            serde_json::from_value(value).map_err(located)?,
+        ));
+    }
+    if value.get("wrapper").is_some() {
+        let tuned: TunedController = serde_json::from_value(value).map_err(located)?;
+        return Ok(AnyController::Fuzzy(Box::new((
+            tuned.controller.clone(),
+            Some(tuned),
+        ))));
+    }
+    if value.get("inputs").is_some() {
+        let spec: ControllerSpec = serde_json::from_value(value).map_err(located)?;
+        return Ok(AnyController::Fuzzy(Box::new((spec, None))));
+    }
+    Err(invalid(
+        path,
+        "not a controller file: expected a tuned controller (\"controller\" and \"wrapper\"), an engine \
+         (\"inputs\", \"outputs\", \"rules\"), a PID (\"kp\", \"ki\", \"kd\") or an open-loop input (\"open_loop\")",
+    ))
+}
+
+/// Reads a fuzzy controller file: a tuning run's `controller.json`, a bare engine spec
+/// (JSON), or a `.fis`, `.fcl` or `.fll` file.
+pub fn load_controller(path: &Path) -> Result<(ControllerSpec, Option<TunedController>), CommandError> {
+    if let Some(spec) = load_interchange(path)? {
+        return Ok((spec, None));
+    }
+    let text = read_text(path)?;
+    if let Ok(tuned) = serde_json::from_str::<TunedController>(&text) {
+        return Ok((tuned.controller.clone(), Some(tuned)));
+    }
+    let spec: ControllerSpec = serde_json::from_str(&text).map_err(|e| json_error(path, &e))?;
+    Ok((spec, None))
+}
+
+/// A `simulate` run: the controller kind's label, the job and one run per scenario.
+pub struct Simulation {
+    /// "fuzzy", "PID" or "open loop"
+    pub label: &'static str,
+    /// the job
+    pub job: Job,
+    /// one run per scenario (and robustness variant)
+    pub runs: Vec<Run>,
+}
+
+/// `simulate CONTROLLER JOB`: runs the controller in the job's scenarios.
+pub fn simulate(path: &Path, job_path: &Path) -> Result<Simulation, CommandError> {
+    let job = Job::load(job_path)?;
+    let ts = job.simulation.sample_time_s;
+    let (label, runs) = match load_any(path)? {
+        AnyController::Fuzzy(fuzzy) => {
+            let (spec, tuned) = *fuzzy;
+            let owned = spec.compile().map_err(|e| invalid(path, e))?;
+            let wrapper = match tuned {
+                Some(t) => t.wrapper,
+                None => {
+                    let encoding = crate::encoding::Encoding::new(&job);
+                    encoding.decode(&encoding.initial()).wrapper
+                }
+            };
+            let mut controller =
+                FuzzyController::new(owned.controller(), wrapper).map_err(|e| invalid(path, e))?;
+            ("fuzzy", run_all(&job, &mut controller)?)
+        }
+        AnyController::Pid(config) => {
+            let mut pid = Pid::new(config, ts);
+            ("PID", run_all(&job, &mut pid)?)
+        }
+        AnyController::OpenLoop(mut open) => ("open loop", run_all(&job, &mut open)?),
+    };
+    Ok(Simulation { label, job, runs })
+}
+
+/// The simulation's metrics as a table, one row per scenario.
+pub fn simulation_table(simulation: &Simulation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<28} {:>12} {:>10} {:>10} {:>10} {:>10} {:>9}",
+        "scenario", "cost", "ITAE", "IAE", "overshoot%", "settling", "diverged"
+    );
+    for r in &simulation.runs {
+        let m = &r.metrics;
+        let _ = writeln!(
+            out,
+            "{:<28} {:>12.6} {:>10.5} {:>10.5} {:>10} {:>10} {:>9}",
+            r.label,
+            r.cost,
+            m.itae,
+            m.iae,
+            m.overshoot_percent.map_or("-".to_string(), |v| format!("{v:.2}")),
+            m.settling_time_s.map_or("-".to_string(), |v| format!("{v:.3}")),
+            if m.diverged { "yes" } else { "no" }
+        );
+    }
+    out
+}
+
+/// The simulation's metrics as pretty JSON, one record per scenario.
+pub fn simulation_json(simulation: &Simulation) -> String {
+    #[derive(serde::Serialize)]
+    struct Record<'a> {
+        scenario: &'a str,
+        cost: f64,
+        metrics: &'a sim::metrics::Metrics,
+    }
+    let records: Vec<Record<'_>> = simulation
+        .runs
+        .iter()
+        .map(|r| Record {
+            scenario: &r.label,
+            cost: r.cost,
+            metrics: &r.metrics,
+        })
+        .collect();
+    // Plain numbers, strings and options: serialising cannot fail.
+    serde_json::to_string_pretty(&records).unwrap_or_default()
+}
+
+/// Plots each scenario's response (`step-N.svg`/`.png`) into `dir`; returns the files.
+pub fn simulation_plots(simulation: &Simulation, dir: &Path) -> Result<Vec<PathBuf>, CommandError> {
+    create_dir(dir)?;
+    let mut written = Vec::new();
+    for (i, run) in simulation.runs.iter().enumerate() {
+        written.extend(sim::plot::step_response(
+            &dir.join(format!("step-{}", i + 1)),
+            &format!("{} — {}", simulation.job.name, run.label),
+            &[sim::plot::Series {
+                label: simulation.label,
+                trajectory: &run.trajectory,
+            }],
+            "plant output y",
+            "control u",
+        )?);
+    }
+    Ok(written)
+}
+
+/// `eval CONTROLLER`: the controller's outputs for each row (`values`, one per input, or the
+/// rows of the `inputs` table), as CSV with a header of input and output names.
+pub fn eval(path: &Path, values: &[f32], inputs: Option<&Path>) -> Result<String, CommandError> {
+    let (spec, _) = load_controller(path)?;
+    let owned = spec.compile().map_err(|e| invalid(path, e))?;
+    let names: Vec<&str> = spec.inputs.iter().map(|v| v.name.as_str()).collect();
+    let rows: Vec<Vec<f32>> = match inputs {
+        Some(table) => read_inputs(table, &names)?,
+        None => {
+            if values.len() != names.len() {
+                return Err(CommandError::Usage(format!(
+                    "{} has {} inputs ({}); got {} values",
+                    path.display(),
+                    names.len(),
+                    names.join(", "),
+                    values.len()
+                )));
+            }
+            vec![values.to_vec()]
+        }
+    };
+    let header: Vec<&str> = names
+        .iter()
+        .copied()
+        .chain(spec.outputs.iter().map(|v| v.name.as_str()))
+        .collect();
+    let mut out = header.join(",") + "\n";
+    for row in rows {
+        let (outputs, _) = owned.evaluate(&row);
+        let cells: Vec<String> = row.iter().chain(&outputs).map(|v| format!("{v:?}")).collect();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// `bench CONTROLLER`: times `evaluations` evaluations over the input rows (the `inputs`
+/// table, or [`crate::bench::input_points`]) seven times.
+pub fn bench(
+    path: &Path,
+    evaluations: u32,
+    inputs: Option<&Path>,
+) -> Result<crate::bench::Timing, CommandError> {
+    let (spec, _) = load_controller(path)?;
+    let owned = spec.compile().map_err(|e| invalid(path, e))?;
+    let engine = owned.controller();
+    let names: Vec<&str> = spec.inputs.iter().map(|v| v.name.as_str()).collect();
+    let points: Vec<Vec<f32>> = match inputs {
+        Some(file) => read_inputs(file, &names)?,
+        None => crate::bench::input_points(&engine),
+    };
+    if points.is_empty() {
+        return Err(CommandError::Table {
+            path: shown(inputs.unwrap_or(path)),
+            line: 2,
+            column: None,
+            message: "no input rows".into(),
+        });
+    }
+    Ok(crate::bench::time_evaluations(&engine, &points, evaluations))
+}
+
+/// The formats `export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// the controller file (engine and wrapper), pretty JSON
+    Json,
+    /// Rust source for fuzzy-core (`no_std` statics)
+    Rust,
+    /// a C99 header and source
+    C,
+}
+
+/// What `export` produced: text for one file (or stdout), or a C pair.
+pub enum Exported {
+    /// one text
+    Text(String),
+    /// a C header and source, with their file stem
+    C(fuzzy_files::export::c::CSource),
+}
+
+/// `export CONTROLLER --format F`: the controller as JSON, Rust or C.
+pub fn export(path: &Path, format: ExportFormat) -> Result<Exported, CommandError> {
+    let (spec, tuned) = load_controller(path)?;
+    let owned = spec.compile().map_err(|e| invalid(path, e))?;
+    let wrapper = tuned.as_ref().map(|t| &t.wrapper);
+    Ok(match format {
+        // Plain data: serialising cannot fail.
+        ExportFormat::Json => Exported::Text(match &tuned {
+            Some(tuned) => serde_json::to_string_pretty(tuned).unwrap_or_default(),
+            None => serde_json::to_string_pretty(&spec).unwrap_or_default(),
+        }),
+        ExportFormat::Rust => Exported::Text(match wrapper {
+            Some(wrapper) => fuzzy_files::export::rust::write_tuned(&owned, wrapper),
+            None => fuzzy_files::export::rust::write(&owned),
+        }),
+        ExportFormat::C => {
+            Exported::C(fuzzy_files::export::c::write(&owned, wrapper).map_err(|e| invalid(path, e))?)
+        }
+    })
+}
+
+/// Writes an export: a text into `output`; a C pair into the folder `output` (as
+/// `<stem>.h` and `<stem>.c`). Returns the files written.
+pub fn write_export(exported: &Exported, output: &Path) -> Result<Vec<PathBuf>, CommandError> {
+    match exported {
+        Exported::Text(text) => {
+            write_file(output, text.as_bytes())?;
+            Ok(vec![output.to_path_buf()])
+        }
+        Exported::C(pair) => {
+            create_dir(output)?;
+            let header = output.join(format!("{}.h", pair.stem));
+            let source = output.join(format!("{}.c", pair.stem));
+            write_file(&header, pair.header.as_bytes())?;
+            write_file(&source, pair.source.as_bytes())?;
+            Ok(vec![header, source])
+        }
+    }
+}
+
+/// An export as one text for stdout (a C pair with a comment line before each file).
+pub fn export_text(exported: &Exported) -> String {
+    match exported {
+        Exported::Text(text) => text.clone(),
+        Exported::C(pair) => format!(
+            "/* ---- {stem}.h ---- */\n{}\n/* ---- {stem}.c ---- */\n{}",
+            pair.header,
+            pair.source,
+            stem = pair.stem
+        ),
+    }
+}
