@@ -76,6 +76,13 @@ fn default_substeps() -> u32 {
 }
 
 /// `[[scenario]]`: one closed-loop experiment.
+///
+/// Why a type of its own rather than `sim::Scenario`: the job file splits what a
+/// `sim::Scenario` holds into the shared `[simulation]` (sample time, horizon, actuator) and
+/// the per-experiment `[[scenario]]` tables (this type, plus a name and the plant variations
+/// of robust tuning), and serde cannot merge the two with `flatten` while refusing unknown
+/// fields and keeping TOML's line numbers in errors. [`ScenarioSpec::scenario`] is the one
+/// place that joins them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioSpec {
