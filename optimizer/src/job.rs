@@ -359,13 +359,21 @@ pub enum Algorithm {
     Ga,
     /// particle swarm (argmin)
     Pso,
+    /// CMA-ES with IPOP restarts, starting from the best seed (see [`crate::cmaes`])
+    #[serde(rename = "cmaes")]
+    CmaEs,
 }
+
+/// The default share of the budget given to the final polish: measured on the benchmark
+/// plants (README, "Benchmark"), the GA's exploration finds the rule tables and a local CMA-ES
+/// then refines the gains and constants together.
+pub const DEFAULT_POLISH: f64 = 0.25;
 
 /// `[optimizer]`
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OptimizerSettings {
-    /// `ga` or `pso`
+    /// `ga`, `pso` or `cmaes`
     pub algorithm: Algorithm,
     /// individuals or particles
     pub population: usize,
@@ -375,6 +383,10 @@ pub struct OptimizerSettings {
     pub threads: usize,
     /// also tune a PID with the same algorithm and budget (the fair baseline)
     pub tune_pid: bool,
+    /// Fraction of the iterations spent on a final local polish of the best genome by
+    /// CMA-ES (see [`crate::cmaes::CmaEs::local`]); the algorithm gets the rest. 0 = none.
+    /// Not applied when the algorithm is CMA-ES itself.
+    pub polish: f64,
 }
 
 impl Default for OptimizerSettings {
@@ -385,6 +397,7 @@ impl Default for OptimizerSettings {
             iterations: 50,
             threads: 0,
             tune_pid: true,
+            polish: DEFAULT_POLISH,
         }
     }
 }
@@ -595,6 +608,12 @@ impl Job {
             file,
             "[optimizer] iterations",
             "1 to 100000",
+        )?;
+        check(
+            (0.0..=0.9).contains(&p.polish),
+            file,
+            "[optimizer] polish",
+            "a fraction of the iterations from 0 (no polish) to 0.9",
         )?;
         check(
             p.threads <= 1024,

@@ -14,6 +14,7 @@
 //! `fuzzy-files` crate's.
 
 pub mod bench;
+pub mod cmaes;
 pub mod commands;
 pub mod encoding;
 pub mod ga;

@@ -211,6 +211,7 @@ pub trait GenomeCost: Sync {
 
 /// argmin's view of a [`GenomeCost`]: a population's costs in parallel, in order, one rayon
 /// task per genome (see `one_task_per_genome`).
+#[derive(Clone)]
 pub struct ParallelCost<C>(pub C);
 
 impl<C: GenomeCost> CostFunction for ParallelCost<C> {
@@ -230,6 +231,7 @@ impl<C: GenomeCost> CostFunction for ParallelCost<C> {
 }
 
 /// The fuzzy controller's tuning problem: genome → controller → cost.
+#[derive(Clone)]
 pub struct FuzzyProblem {
     /// the job
     pub job: Job,
@@ -271,6 +273,7 @@ pub fn decode_pid(genome: &[f64], job: &Job) -> PidConfig {
 }
 
 /// The PID baseline's tuning problem: same job, same objective.
+#[derive(Clone)]
 pub struct PidProblem {
     /// the job
     pub job: Job,

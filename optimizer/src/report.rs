@@ -269,6 +269,7 @@ pub fn summary(outcome: &Outcome) -> String {
         match outcome.job.optimizer.algorithm {
             crate::job::Algorithm::Ga => "genetic algorithm",
             crate::job::Algorithm::Pso => "particle swarm",
+            crate::job::Algorithm::CmaEs => "CMA-ES with IPOP restarts",
         },
         outcome.job.optimizer.population,
         outcome.job.optimizer.iterations,

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use sim::baseline::{process_models, simc};
 use sim::control::{Pid, PidConfig};
 
+use crate::cmaes::CmaEs;
 use crate::encoding::Encoding;
 use crate::ga::{GeneticAlgorithm, Individual};
 use crate::job::{Algorithm, Job};
@@ -134,6 +135,8 @@ struct Recorder {
     evaluations_before: Arc<AtomicU64>,
     bar: Option<ProgressBar>,
     start: Instant,
+    /// iterations of an earlier phase of the same search (the polish continues the count)
+    iteration_offset: u64,
 }
 
 impl<P: Clone> Observe<PopulationState<P, f64>> for Recorder {
@@ -156,7 +159,7 @@ impl Recorder {
         // Seconds since this process started the search (a resumed run starts again at 0).
         let elapsed_s = self.start.elapsed().as_secs_f64();
         let point = Progress {
-            iteration: state.get_iter() + offset,
+            iteration: state.get_iter() + offset + self.iteration_offset,
             best_cost: state.get_best_cost().min(state.get_cost()),
             evaluations,
             elapsed_s,
@@ -192,10 +195,16 @@ fn progress_bar(quiet: bool, iterations: u64, what: &str) -> Option<ProgressBar>
 /// Minimises `problem` over the box with the job's algorithm and budget; returns the best
 /// genome and the convergence history.
 /// The box a search runs in.
+/// Step size of the final polish, as a fraction of each gene's range.
+const POLISH_SIGMA: f64 = 0.02;
+/// Mixed into the job's seed for the polish's random stream (a stream of its own).
+const POLISH_SEED: u64 = 0x706f_6c69_7368;
+
 struct SearchSpace {
     bounds: (Vec<f64>, Vec<f64>),
     integer: Vec<bool>,
-    /// genomes put into the first generation (GA)
+    /// genomes put into the first generation (GA) or evaluated first (CMA-ES: it starts at
+    /// the best of them)
     seeds: Vec<Vec<f64>>,
 }
 
@@ -208,7 +217,7 @@ fn search<O>(
     what: &str,
 ) -> Result<(Vec<f64>, Vec<Progress>), Error>
 where
-    O: CostFunction<Param = Vec<f64>, Output = f64> + Send + Sync + 'static,
+    O: CostFunction<Param = Vec<f64>, Output = f64> + Clone + Send + Sync + 'static,
 {
     let SearchSpace {
         bounds,
@@ -224,6 +233,7 @@ where
         evaluations_before: Arc::clone(&evaluations_before),
         bar: bar.clone(),
         start: Instant::now(),
+        iteration_offset: 0,
     };
     let checkpoint = match &options.checkpoint {
         Some(c) => {
@@ -241,22 +251,83 @@ where
         }
         None => None,
     };
+    // The polish's share of the iterations (none for CMA-ES itself, and at least one
+    // iteration left to the algorithm).
+    let polish = match settings.algorithm {
+        Algorithm::CmaEs => 0,
+        _ => ((settings.iterations as f64 * settings.polish).round() as u64).min(settings.iterations - 1),
+    };
+    let main_iterations = settings.iterations - polish;
+    let polish_phase = (polish > 0).then(|| {
+        (
+            problem.clone(),
+            bounds.clone(),
+            Recorder {
+                history: Arc::clone(&history),
+                evaluations_before: Arc::new(AtomicU64::new(0)),
+                bar: bar.clone(),
+                start: Instant::now(),
+                iteration_offset: main_iterations,
+            },
+            checkpoint.as_ref().map(|c| FileCheckpoint {
+                path: c.path.with_extension("polish.cbor"),
+                every: c.every,
+                history: Arc::clone(&history),
+                evaluations_before: Arc::new(AtomicU64::new(0)),
+            }),
+        )
+    });
     let best = match settings.algorithm {
         Algorithm::Ga => {
             let solver = GeneticAlgorithm::new(bounds.0, bounds.1, integer, settings.population, seed)
                 .map_err(|e| Error::msg(e.to_string()))?
                 .with_seeds(seeds);
-            execute(problem, solver, settings.iterations, recorder, checkpoint)?
+            execute(problem, solver, main_iterations, recorder, checkpoint)?
+                .map(|best: Individual| best.genes)
+                .unwrap_or_default()
+        }
+        Algorithm::CmaEs => {
+            let solver = CmaEs::new(bounds.0, bounds.1, settings.population, seed)
+                .map_err(|e| Error::msg(e.to_string()))?
+                .with_seeds(seeds);
+            execute(problem, solver, main_iterations, recorder, checkpoint)?
                 .map(|best: Individual| best.genes)
                 .unwrap_or_default()
         }
         Algorithm::Pso => {
             let solver = ParticleSwarm::new(bounds, settings.population)
                 .with_rng_generator(Xoshiro256PlusPlus::seed_from_u64(seed));
-            execute(problem, solver, settings.iterations, recorder, checkpoint)?
+            execute(problem, solver, main_iterations, recorder, checkpoint)?
                 .map(|best| best.position)
                 .unwrap_or_default()
         }
+    };
+    // The polish: a local CMA-ES from the best genome, continuing the history and the
+    // evaluation count.
+    let best = match polish_phase {
+        Some((problem, bounds, recorder, checkpoint)) if !best.is_empty() => {
+            let spent = history
+                .lock()
+                .ok()
+                .and_then(|h| h.last().map(|p| p.evaluations))
+                .unwrap_or(0);
+            recorder.evaluations_before.store(spent, Ordering::Relaxed);
+            if let Some(c) = &checkpoint {
+                c.evaluations_before.store(spent, Ordering::Relaxed);
+                if !options.checkpoint.as_ref().is_some_and(|o| o.resume) && c.path.exists() {
+                    std::fs::remove_file(&c.path)
+                        .map_err(|e| Error::msg(format!("{}: {e}", c.path.display())))?;
+                }
+            }
+            let solver = CmaEs::new(bounds.0, bounds.1, settings.population, seed ^ POLISH_SEED)
+                .map_err(|e| Error::msg(e.to_string()))?
+                .local(POLISH_SIGMA)
+                .with_seeds(vec![best.clone()]);
+            execute(problem, solver, polish, recorder, checkpoint)?
+                .map(|b: Individual| b.genes)
+                .unwrap_or(best)
+        }
+        _ => best,
     };
     if let Some(bar) = bar {
         bar.finish();

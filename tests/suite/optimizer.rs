@@ -56,6 +56,19 @@ fn job_errors_name_the_line_or_the_field() {
         "{error}"
     );
 
+    let polish = MAIN_JOB.replace("polish = 0.25", "polish = 1.5");
+    let error = Job::parse(&polish, "job.toml").unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "job.toml: [optimizer] polish must be a fraction of the iterations from 0 (no polish) to 0.9"
+    );
+    let algorithm = MAIN_JOB.replace("algorithm = \"ga\"", "algorithm = \"cma\"");
+    let error = Job::parse(&algorithm, "job.toml").unwrap_err().to_string();
+    assert!(
+        error.contains("unknown variant `cma`") && error.contains("`cmaes`"),
+        "{error}"
+    );
+
     let plant = MAIN_JOB.replace("natural_frequency = 2.0", "natural_frequency = -2.0");
     let error = Job::parse(&plant, "job.toml").unwrap_err().to_string();
     assert!(
@@ -144,7 +157,7 @@ proptest! {
 
 #[test]
 fn tuning_is_identical_with_one_thread_or_two() {
-    for algorithm in [Algorithm::Ga, Algorithm::Pso] {
+    for algorithm in [Algorithm::Ga, Algorithm::Pso, Algorithm::CmaEs] {
         let job = small_job(algorithm);
         let quiet = |threads| RunOptions {
             quiet: true,
@@ -304,6 +317,34 @@ fn every_example_job_is_valid() {
             "water-tank-level.toml"
         ]
     );
+}
+
+#[test]
+fn every_benchmark_job_is_valid_and_the_optimal_pids_are_listed() {
+    let dir = format!("{}/examples/benchmarks", testkit::ROOT);
+    let csv = std::fs::read_to_string(format!("{dir}/itae-optimal-pid.csv")).unwrap();
+    let mut linear = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let job = Job::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        let initial = Encoding::new(&job).decode(&Encoding::new(&job).initial());
+        initial.controller.compile().unwrap();
+        assert_eq!(job.objective.itae, 1.0, "{}", job.name);
+        assert!(job.optimizer.tune_pid, "{}", job.name);
+        if job.plant.type_name() == "transfer_function" {
+            linear += 1;
+            // Every linear plant has its independent ITAE-optimal PID (scripts/itae-optimal-pid.py).
+            assert!(
+                csv.lines().any(|l| l.starts_with(&format!("{},", job.name))),
+                "{} is missing from itae-optimal-pid.csv",
+                job.name
+            );
+        }
+    }
+    assert!(linear >= 8, "{linear} linear benchmark plants");
 }
 
 #[test]

@@ -259,7 +259,7 @@ fn the_mamdani_start_fits_the_surface_slopes() {
 
 #[test]
 fn the_tuned_controller_never_costs_more_than_its_starts() {
-    for algorithm in [Algorithm::Ga, Algorithm::Pso] {
+    for algorithm in [Algorithm::Ga, Algorithm::Pso, Algorithm::CmaEs] {
         let (mut job, _) = pid_case();
         job.optimizer.population = 8;
         job.optimizer.iterations = 3;
