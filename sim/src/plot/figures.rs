@@ -2,11 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use fuzzy_core::{Controller, Inference, Membership, OwnedController};
+use fuzzy_core::Controller;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
 
+use super::ticks::{log_ticks, tick_label};
 use super::{DrawResult, Figure, PlotError, color, padded_range, save, text};
 use crate::closed_loop::Trajectory;
 
@@ -30,6 +31,13 @@ struct StepResponse<'a> {
 
 fn legend_line(c: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
     move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))
+}
+
+/// Whether overlay series `i` is drawn dashed: every second one, so that two controllers
+/// whose responses coincide (the PID-equivalent fuzzy controller and its PID) stay visible
+/// as a dashed line over a solid one.
+fn dashed(i: usize) -> bool {
+    i % 2 == 1
 }
 
 impl Figure for StepResponse<'_> {
@@ -60,6 +68,8 @@ impl Figure for StepResponse<'_> {
         chart
             .configure_mesh()
             .y_desc(self.output_label)
+            .x_label_formatter(&|v| tick_label(*v))
+            .y_label_formatter(&|v| tick_label(*v))
             .label_style((FONT, 14))
             .axis_desc_style((FONT, 15))
             .light_line_style(RGBColor(235, 235, 235))
@@ -87,14 +97,25 @@ impl Figure for StepResponse<'_> {
                 ),
                 None => s.label.to_string(),
             };
-            chart
-                .draw_series(LineSeries::new(
-                    t.time.iter().copied().zip(t.output.iter().copied()),
-                    c.stroke_width(2),
-                ))
-                .map_err(text)?
-                .label(label)
-                .legend(legend_line(c));
+            let points = t.time.iter().copied().zip(t.output.iter().copied());
+            if dashed(i) {
+                chart
+                    .draw_series(DashedLineSeries::new(points, 9, 6, c.stroke_width(2)))
+                    .map_err(text)?
+                    .label(label)
+                    // Two dashes where `legend_line` draws one line.
+                    .legend(move |(x, y)| {
+                        EmptyElement::at((x, y))
+                            + PathElement::new(vec![(0, 0), (8, 0)], c.stroke_width(2))
+                            + PathElement::new(vec![(12, 0), (20, 0)], c.stroke_width(2))
+                    });
+            } else {
+                chart
+                    .draw_series(LineSeries::new(points, c.stroke_width(2)))
+                    .map_err(text)?
+                    .label(label)
+                    .legend(legend_line(c));
+            }
         }
         chart
             .configure_series_labels()
@@ -120,6 +141,8 @@ impl Figure for StepResponse<'_> {
             .configure_mesh()
             .x_desc("time (s)")
             .y_desc(self.control_label)
+            .x_label_formatter(&|v| tick_label(*v))
+            .y_label_formatter(&|v| tick_label(*v))
             .label_style((FONT, 14))
             .axis_desc_style((FONT, 15))
             .light_line_style(RGBColor(235, 235, 235))
@@ -127,12 +150,16 @@ impl Figure for StepResponse<'_> {
             .map_err(text)?;
         for (i, s) in self.series.iter().enumerate() {
             let t = s.trajectory;
-            chart
-                .draw_series(LineSeries::new(
-                    t.time.iter().copied().zip(t.control.iter().copied()),
-                    color(i).stroke_width(1),
-                ))
-                .map_err(text)?;
+            let points = t.time.iter().copied().zip(t.control.iter().copied());
+            if dashed(i) {
+                chart
+                    .draw_series(DashedLineSeries::new(points, 9, 6, color(i).stroke_width(1)))
+                    .map_err(text)?;
+            } else {
+                chart
+                    .draw_series(LineSeries::new(points, color(i).stroke_width(1)))
+                    .map_err(text)?;
+            }
         }
         Ok(())
     }
@@ -204,6 +231,7 @@ impl TimeSeries<'_> {
             .configure_mesh()
             .x_desc(self.x_label)
             .y_desc(self.y_label)
+            .x_label_formatter(&|v| tick_label(*v))
             .y_label_formatter(y_format)
             .label_style((FONT, 14))
             .axis_desc_style((FONT, 15))
@@ -255,34 +283,8 @@ impl Figure for TimeSeries<'_> {
             )
         } else {
             let (lo, hi) = padded_range(ys());
-            self.draw_on(area, lo..hi, &|v| format!("{v}"))
+            self.draw_on(area, lo..hi, &|v| tick_label(*v))
         }
-    }
-}
-
-/// Ticks of a logarithmic axis over `[lo, hi]`: the powers of ten, and 2× and 5× them
-/// when the axis spans fewer than three decades (so that a narrow range still has labels).
-fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let first = lo.log10().floor() as i32;
-    let last = hi.log10().ceil() as i32;
-    let multiples: &[f64] = if last - first < 3 {
-        &[1.0, 2.0, 5.0]
-    } else {
-        &[1.0]
-    };
-    (first..=last)
-        .flat_map(|e| multiples.iter().map(move |m| m * 10f64.powi(e)))
-        .filter(|v| *v >= lo && *v <= hi)
-        .collect()
-}
-
-/// A tick label: plain for 0.001 to 10 000, scientific otherwise.
-fn tick_label(v: f64) -> String {
-    if (1e-3..1e4).contains(&v.abs()) {
-        let text = format!("{v:.6}");
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        format!("{v:e}")
     }
 }
 
@@ -436,6 +438,8 @@ impl Figure for ControlSurface<'_> {
             .disable_mesh()
             .x_desc(self.names[0])
             .y_desc(self.names[1])
+            .x_label_formatter(&|v| tick_label(*v))
+            .y_label_formatter(&|v| tick_label(*v))
             .label_style((FONT, 14))
             .axis_desc_style((FONT, 15))
             .draw()
@@ -483,6 +487,7 @@ impl Figure for ControlSurface<'_> {
         bar.configure_mesh()
             .disable_mesh()
             .disable_x_axis()
+            .y_label_formatter(&|v| tick_label(*v))
             .label_style((FONT, 12))
             .draw()
             .map_err(text)?;
@@ -507,6 +512,9 @@ impl Figure for ControlSurface<'_> {
         });
         chart
             .configure_axes()
+            .x_formatter(&|v| tick_label(*v))
+            .y_formatter(&|v| tick_label(*v))
+            .z_formatter(&|v| tick_label(*v))
             .label_style((FONT, 12))
             .light_grid_style(RGBColor(225, 225, 225))
             .max_light_lines(4)
@@ -525,11 +533,12 @@ impl Figure for ControlSurface<'_> {
         chart
             .draw_series(SurfaceSeries::xoz(xs.into_iter(), ys.into_iter(), height).style_func(&style))
             .map_err(text)?;
-        // Axis names at the ends of the axes.
+        // Axis names along the axes, short of their ends so that they stay inside the
+        // drawing (a name at the far end of the x axis was cut off).
         let names = [
-            (self.names[0], (x_hi, z_lo, y_lo)),
+            (self.names[0], (x_lo + 0.55 * (x_hi - x_lo), z_lo, y_lo)),
             (self.names[2], (x_lo, z_hi, y_lo)),
-            (self.names[1], (x_lo, z_lo, y_hi)),
+            (self.names[1], (x_lo, z_lo, y_lo + 0.75 * (y_hi - y_lo))),
         ];
         chart
             .draw_series(
@@ -570,132 +579,4 @@ pub fn control_surface(
         },
         stem,
     )
-}
-
-struct MembershipFunctions<'a> {
-    title: &'a str,
-    controller: &'a OwnedController,
-}
-
-/// Membership degree of every term of variable `terms` at `points` sample positions.
-fn term_curves(
-    engine: &Controller<'_>,
-    range: (f32, f32),
-    terms: std::ops::Range<usize>,
-) -> Vec<Vec<(f64, f64)>> {
-    let def = engine.def();
-    let points = 400;
-    terms
-        .map(|t| {
-            (0..=points)
-                .map(|k| {
-                    let x = range.0 + (range.1 - range.0) * k as f32 / points as f32;
-                    (f64::from(x), f64::from(def.terms[t].membership(x, def.params)))
-                })
-                .collect()
-        })
-        .collect()
-}
-
-impl Figure for MembershipFunctions<'_> {
-    fn size(&self) -> (u32, u32) {
-        let spec = self.controller.spec();
-        let panels = spec.inputs.len() + spec.outputs.len();
-        (1000, 60 + 260 * panels as u32)
-    }
-
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult {
-        let area = area.titled(self.title, (FONT, 22)).map_err(text)?;
-        let spec = self.controller.spec();
-        let engine = self.controller.controller();
-        let def = engine.def();
-        let panels = area.split_evenly((spec.inputs.len() + spec.outputs.len(), 1));
-        let sugeno = matches!(def.inference, Inference::Sugeno);
-        let variables = spec
-            .inputs
-            .iter()
-            .zip(def.inputs)
-            .map(|(s, v)| {
-                (
-                    format!("input {}", s.name),
-                    &s.terms,
-                    v.min,
-                    v.max,
-                    v.terms,
-                    false,
-                )
-            })
-            .chain(spec.outputs.iter().zip(def.outputs).map(|(s, v)| {
-                (
-                    format!("output {}", s.name),
-                    &s.terms,
-                    v.min,
-                    v.max,
-                    v.terms,
-                    sugeno,
-                )
-            }));
-        for (panel, (name, term_specs, min, max, range, is_sugeno)) in panels.iter().zip(variables) {
-            let (panel, legend) = panel.split_horizontally(860);
-            // The legend beside the plot, where it cannot hide a term.
-            for (i, term) in term_specs.iter().enumerate() {
-                let y = 40 + 18 * i as i32;
-                legend
-                    .draw(&PathElement::new(vec![(8, y), (30, y)], color(i).stroke_width(3)))
-                    .map_err(text)?;
-                legend
-                    .draw(&Text::new(term.name.clone(), (36, y - 7), (FONT, 13)))
-                    .map_err(text)?;
-            }
-            let mut chart = ChartBuilder::on(&panel)
-                .caption(&name, (FONT, 16))
-                .margin(8)
-                .x_label_area_size(30)
-                .y_label_area_size(50)
-                .build_cartesian_2d(f64::from(min)..f64::from(max), 0.0..1.08)
-                .map_err(text)?;
-            chart
-                .configure_mesh()
-                .label_style((FONT, 12))
-                .light_line_style(RGBColor(235, 235, 235))
-                .y_desc("degree")
-                .axis_desc_style((FONT, 13))
-                .draw()
-                .map_err(text)?;
-            let terms = range.start as usize..range.end();
-            if is_sugeno {
-                // Sugeno outputs are functions, not sets: constants as stems at their value.
-                for (i, t) in terms.enumerate() {
-                    if let Membership::Constant { value } = def.terms[t].description() {
-                        let c = color(i);
-                        let v = f64::from(value);
-                        chart
-                            .draw_series(std::iter::once(PathElement::new(
-                                vec![(v, 0.0), (v, 1.0)],
-                                c.stroke_width(2),
-                            )))
-                            .map_err(text)?;
-                    }
-                }
-            } else {
-                for (i, curve) in term_curves(&engine, (min, max), terms).into_iter().enumerate() {
-                    chart
-                        .draw_series(LineSeries::new(curve, color(i).stroke_width(2)))
-                        .map_err(text)?;
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The membership functions of every input and Mamdani output (Sugeno constant outputs as
-/// stems at their values), one panel per variable, terms labelled by name. Writes
-/// `stem.svg` and `stem.png`.
-pub fn membership_functions(
-    stem: &Path,
-    title: &str,
-    controller: &OwnedController,
-) -> Result<Vec<PathBuf>, PlotError> {
-    save(&MembershipFunctions { title, controller }, stem)
 }

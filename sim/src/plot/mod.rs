@@ -7,7 +7,9 @@
 //! Files are written atomically ([`crate::files::write_atomically`]).
 
 mod figures;
+mod membership;
 mod raster;
+mod ticks;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -15,7 +17,8 @@ use std::sync::OnceLock;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-pub use figures::{Curve, Series, control_surface, membership_functions, step_response, time_series};
+pub use figures::{Curve, Series, control_surface, step_response, time_series};
+pub use membership::membership_functions;
 
 /// Why a plot could not be written.
 #[derive(Debug, thiserror::Error)]
