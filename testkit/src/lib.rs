@@ -2,6 +2,14 @@
 //! and instruction-count harness. They are written by hand as `static`s, exactly as a
 //! firmware engineer (or the optimizer's Rust exporter) would write them, and validated at
 //! compile time.
+//!
+//! - [`reference`](mod@reference): the hand-written reference controllers;
+//! - [`conformance`]: the conformance cases checked against fuzzylite's outputs;
+//! - [`random`]: the random controller generator of the property and differential tests.
+//!
+//! The package also declares the workspace's integration tests (`tests/suite/`), criterion
+//! benchmarks (`benches/`) and examples (`examples/`), which live at the top of the
+//! repository.
 
 pub mod conformance;
 pub mod random;
