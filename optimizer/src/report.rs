@@ -10,6 +10,7 @@
 //! | `convergence.csv` | best cost per iteration of the fuzzy and PID searches |
 //! | `step-N.svg/png` | step responses of all controllers for scenario N, control below |
 //! | `surface.svg/png` | control surface of the tuned controller |
+//! | `rules.svg/png` | the tuned rule table as a coloured grid (2-input controllers) |
 //! | `membership-initial.svg/png`, `membership-tuned.svg/png` | terms before and after |
 //! | `convergence.svg/png` | best cost per iteration (log scale) |
 //! | `run.json` | name and summary of the run (for `fuzzyopt report`) |
@@ -23,7 +24,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sim::files::write_atomically;
 use sim::metrics::Metrics;
-use sim::plot::{Curve, Series, control_surface, membership_functions, step_response, time_series};
+use sim::plot::{
+    Curve, Series, control_surface, membership_functions, rule_table, step_response, time_series,
+};
 
 use crate::run::{Contender, Outcome, Progress};
 
@@ -314,6 +317,7 @@ pub fn report_page(name: &str, summary: &str, steps: &[String], metrics_md: &str
     out.push_str(&markdown_to_html(metrics_md));
     out.push_str(
         "<h2>Tuned controller</h2>\n<img src=\"surface.svg\" alt=\"control surface\">\n\
+         <img src=\"rules.svg\" alt=\"tuned rule table\">\n\
          <h2>Membership functions</h2>\n<h3>Before</h3>\n<img src=\"membership-initial.svg\" alt=\"initial terms\">\n\
          <h3>After</h3>\n<img src=\"membership-tuned.svg\" alt=\"tuned terms\">\n\
          <h2>Convergence</h2>\n<img src=\"convergence.svg\" alt=\"convergence\">\n</body>\n</html>\n",
@@ -441,6 +445,13 @@ pub fn write_folder(outcome: &Outcome, dir: &Path) -> Result<Vec<PathBuf>, Repor
         ["e (normalised)", "de (normalised)", "u"],
         101,
     )?);
+    if let Some(grid) = crate::surface::rule_grid(outcome.tuned_compiled.spec()) {
+        written.extend(rule_table(
+            &dir.join("rules"),
+            &format!("{}: tuned rule table", outcome.job.name),
+            &grid,
+        )?);
+    }
     written.extend(membership_functions(
         &dir.join("membership-initial"),
         "Initial membership functions",

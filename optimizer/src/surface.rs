@@ -12,6 +12,7 @@
 use std::fmt::Write as _;
 
 use fuzzy_core::{ControllerSpec, OwnedController, Shape};
+use sim::plot::RuleGrid;
 
 /// Grid points per input.
 const POINTS: usize = 41;
@@ -72,14 +73,14 @@ pub fn quality(controller: &OwnedController) -> Option<SurfaceQuality> {
 }
 
 /// The rule table of a 2-input, 1-output controller whose rules are AND rules on one term
-/// of each input, as a Markdown grid: `e` terms down, `de` terms across, each cell the
-/// concluded term's name (Mamdani) or its constant (Sugeno constants); empty where no rule
-/// covers the pair. `None` for other controllers.
-pub fn rule_table_markdown(spec: &ControllerSpec) -> Option<String> {
+/// of each input: `e` terms down, `de` terms across, each cell the concluded term's name
+/// (Mamdani; coloured by the term's position) or its constant (Sugeno constants; coloured by
+/// the value); empty where no rule covers the pair. `None` for other controllers.
+pub fn rule_grid(spec: &ControllerSpec) -> Option<RuleGrid> {
     let ([x, y], [output]) = (spec.inputs.as_slice(), spec.outputs.as_slice()) else {
         return None;
     };
-    let mut cells = vec![String::new(); x.terms.len() * y.terms.len()];
+    let mut cells = vec![None; x.terms.len() * y.terms.len()];
     for rule in &spec.rules {
         let (&[i, j], &[k]) = (rule.antecedent.as_slice(), rule.consequent.as_slice()) else {
             return None;
@@ -88,12 +89,30 @@ pub fn rule_table_markdown(spec: &ControllerSpec) -> Option<String> {
             return None;
         }
         let term = output.terms.get(k as usize - 1)?;
-        let text = match term.shape {
-            Shape::Constant(v) => format!("{v:.3}"),
-            _ => term.name.clone(),
+        let cell = match term.shape {
+            Shape::Constant(v) => (format!("{v:.3}"), f64::from(v)),
+            _ => (term.name.clone(), f64::from(k)),
         };
-        *cells.get_mut((i as usize - 1) * y.terms.len() + j as usize - 1)? = text;
+        *cells.get_mut((i as usize - 1) * y.terms.len() + j as usize - 1)? = Some(cell);
     }
+    Some(RuleGrid {
+        row_variable: x.name.clone(),
+        col_variable: y.name.clone(),
+        rows: x.terms.iter().map(|t| t.name.clone()).collect(),
+        cols: y.terms.iter().map(|t| t.name.clone()).collect(),
+        cells,
+    })
+}
+
+/// [`rule_grid`] as a Markdown table.
+pub fn rule_table_markdown(spec: &ControllerSpec) -> Option<String> {
+    let grid = rule_grid(spec)?;
+    let (x, y) = (&spec.inputs[0], &spec.inputs[1]);
+    let cells: Vec<String> = grid
+        .cells
+        .iter()
+        .map(|c| c.as_ref().map_or(String::new(), |(text, _)| text.clone()))
+        .collect();
     let mut out = format!("| {} \\ {} |", x.name, y.name);
     for term in &y.terms {
         let _ = write!(out, " {} |", term.name);

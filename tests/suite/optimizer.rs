@@ -230,6 +230,8 @@ fn the_output_folder_holds_every_file() {
         "metrics.json",
         "metrics.md",
         "report.html",
+        "rules.png",
+        "rules.svg",
         "run.json",
         "second_order.c",
         "second_order.h",
@@ -254,6 +256,7 @@ fn the_output_folder_holds_every_file() {
         "step-1.svg",
         "surface.svg",
         "membership-tuned.svg",
+        "rules.svg",
         "convergence.svg",
         "<table>",
     ] {

@@ -5,7 +5,9 @@ use std::path::Path;
 use sim::closed_loop::{Scenario, simulate};
 use sim::control::{OpenLoop, Pid, PidConfig};
 use sim::plant::PlantSpec;
-use sim::plot::{Curve, Series, control_surface, membership_functions, step_response, time_series};
+use sim::plot::{
+    Curve, RuleGrid, Series, control_surface, membership_functions, rule_table, step_response, time_series,
+};
 use testkit::reference::{PD_MAMDANI, PD_SUGENO, pd_mamdani_spec};
 
 fn temporary_dir(name: &str) -> std::path::PathBuf {
@@ -106,7 +108,27 @@ fn control_surface_and_membership_functions_are_written() {
         .compile()
         .unwrap();
     let paths = membership_functions(&dir.join("sugeno"), "sugeno", &sugeno).unwrap();
-    check_pair(&paths, (1000, 60 + 260 * 3), &["output out1"]);
+    check_pair(&paths, (1000, 60 + 260 * 3), &["output out1", "constants"]);
+}
+
+#[test]
+fn the_rule_table_is_drawn_as_a_grid_of_term_names() {
+    let dir = temporary_dir("rules");
+    let grid = optimizer::surface::rule_grid(&pd_mamdani_spec()).unwrap();
+    assert_eq!((grid.rows.len(), grid.cols.len(), grid.cells.len()), (7, 7, 49));
+    // The classic diagonal table: NB where both inputs are NB, PB where both are PB.
+    assert_eq!(grid.cells[0].as_ref().unwrap().0, "NB");
+    assert_eq!(grid.cells[48].as_ref().unwrap().0, "PB");
+    let paths = rule_table(&dir.join("rules"), "7×7 PD rules", &grid).unwrap();
+    check_pair(&paths, (762, 410), &["7×7 PD rules", "NB", "ZE", "PB"]);
+    let broken = RuleGrid {
+        cells: vec![None; 3],
+        ..grid
+    };
+    let error = rule_table(&dir.join("broken"), "x", &broken)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("rows × cols"), "{error}");
 }
 
 #[test]

@@ -81,9 +81,9 @@ impl Figure for MembershipFunctions<'_> {
             if is_sugeno {
                 for (k, line) in [
                     format!("{} constants", term_specs.len()),
-                    "(one per rule;".into(),
-                    "table in".into(),
-                    "metrics.md)".into(),
+                    "(the rule table".into(),
+                    "shows which rule".into(),
+                    "concludes which)".into(),
                 ]
                 .iter()
                 .enumerate()

@@ -9,6 +9,7 @@
 mod figures;
 mod membership;
 mod raster;
+mod rules;
 mod ticks;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use plotters::prelude::*;
 
 pub use figures::{Curve, Series, control_surface, step_response, time_series};
 pub use membership::membership_functions;
+pub use rules::{RuleGrid, rule_table};
 
 /// Why a plot could not be written.
 #[derive(Debug, thiserror::Error)]
