@@ -32,7 +32,7 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
-use crate::ga::Individual;
+use crate::ga::{Individual, evaluate};
 
 /// Step size of the first run, as a fraction of the box.
 const FIRST_SIGMA: f64 = 0.1;
@@ -215,21 +215,6 @@ impl CmaEs {
         (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
     }
 
-    fn evaluate<O>(problem: &mut Problem<O>, genomes: Vec<Vec<f64>>) -> Result<Vec<Individual>, Error>
-    where
-        O: CostFunction<Param = Vec<f64>, Output = f64> + SyncAlias,
-    {
-        let costs = problem.bulk_cost(&genomes)?;
-        Ok(genomes
-            .into_iter()
-            .zip(costs)
-            .map(|(genes, cost)| Individual {
-                genes,
-                cost: if cost.is_nan() { f64::INFINITY } else { cost },
-            })
-            .collect())
-    }
-
     fn note_best(&mut self, candidates: &[Individual]) {
         for c in candidates {
             if self.best.as_ref().is_none_or(|b| c.cost < b.cost) {
@@ -289,7 +274,7 @@ impl CmaEs {
             xs.push(x);
         }
         let genomes: Vec<Vec<f64>> = xs.iter().map(|x| self.to_genes(x)).collect();
-        let evaluated = Self::evaluate(problem, genomes)?;
+        let evaluated = evaluate(problem, genomes)?;
         let mut order: Vec<usize> = (0..run.lambda).collect();
         order.sort_by(|a, b| evaluated[*a].cost.total_cmp(&evaluated[*b].cost));
 
@@ -389,7 +374,7 @@ where
             let start = if seeds.is_empty() {
                 vec![0.5; self.dim()]
             } else {
-                let evaluated = Self::evaluate(problem, seeds)?;
+                let evaluated = evaluate(problem, seeds)?;
                 self.note_best(&evaluated);
                 let best = evaluated
                     .iter()

@@ -194,7 +194,9 @@ fn sort(population: &mut [Individual]) {
     population.sort_by(|a, b| a.cost.total_cmp(&b.cost));
 }
 
-fn evaluate<O>(problem: &mut Problem<O>, genomes: Vec<Vec<f64>>) -> Result<Vec<Individual>, Error>
+/// The genomes with their costs, evaluated together (in parallel, in order); a NaN cost
+/// counts as infinite. Shared with CMA-ES.
+pub(crate) fn evaluate<O>(problem: &mut Problem<O>, genomes: Vec<Vec<f64>>) -> Result<Vec<Individual>, Error>
 where
     O: CostFunction<Param = Vec<f64>, Output = f64> + SyncAlias,
 {
