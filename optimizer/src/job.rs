@@ -323,6 +323,15 @@ pub struct Objective {
     pub control_energy: f64,
     /// weight of the control signal's total variation Σ|Δu| (penalises chattering)
     pub total_variation: f64,
+    /// weight of the plant output's peak-to-peak over the last fifth of each run (penalises
+    /// an oscillation that does not die out)
+    pub late_oscillation: f64,
+    /// weight of the fuzzy controller's surface roughness (mean absolute second difference
+    /// on a 41 × 41 grid, fraction of the output range; once per controller, not per run)
+    pub roughness: f64,
+    /// weight of the fuzzy controller's largest decrease between neighbouring grid points
+    /// of its surface (fraction of the output range; 0 for a monotone surface)
+    pub monotonicity: f64,
     /// overshoot allowed before the penalty, %
     pub overshoot_limit_percent: f64,
     /// fraction of the run allowed at the actuator limits before the penalty
@@ -343,6 +352,9 @@ impl Default for Objective {
             settling_time: 0.0,
             control_energy: 0.0,
             total_variation: 0.0,
+            late_oscillation: 0.0,
+            roughness: 0.0,
+            monotonicity: 0.0,
             overshoot_limit_percent: f64::INFINITY,
             saturation_limit: 1.0,
             penalty: 10.0,
@@ -575,6 +587,9 @@ impl Job {
             ("settling_time", o.settling_time),
             ("control_energy", o.control_energy),
             ("total_variation", o.total_variation),
+            ("late_oscillation", o.late_oscillation),
+            ("roughness", o.roughness),
+            ("monotonicity", o.monotonicity),
             ("penalty", o.penalty),
         ] {
             check(

@@ -5,9 +5,15 @@
 //! ```text
 //! cost = itae·ITAE + iae·IAE + ise·ISE + overshoot·OS% + settling_time·Ts(2 %)
 //!      + control_energy·Σu²Ts + total_variation·Σ|Δu|
+//!      + late_oscillation·(peak-to-peak of y over the last fifth of the run)
 //!      + penalty·max(0, OS% − overshoot_limit_percent)
 //!      + penalty·100·max(0, saturated fraction − saturation_limit)
 //! ```
+//!
+//! A fuzzy controller's combined cost also has its surface's shape added once
+//! ([`surface_penalty`]): `roughness·(mean |second difference|) + monotonicity·(largest
+//! decrease)`, both on a 41 × 41 grid as fractions of the output range
+//! ([`crate::surface::quality`]).
 //!
 //! (a run that never settles counts the horizon as its settling time). A run whose plant
 //! diverged costs `1e6·(2 − t_div/horizon)`: large, finite, and smaller the later it diverged,
@@ -98,6 +104,7 @@ pub fn run_cost(
         + objective.settling_time * settling
         + objective.control_energy * metrics.control_energy
         + objective.total_variation * metrics.total_variation
+        + objective.late_oscillation * metrics.late_peak_to_peak
         + objective.penalty * (overshoot - objective.overshoot_limit_percent).max(0.0)
         + objective.penalty * 100.0 * (metrics.saturated_fraction - objective.saturation_limit).max(0.0);
     if cost.is_finite() { cost } else { INVALID_COST }
@@ -243,9 +250,27 @@ impl GenomeCost for FuzzyProblem {
     fn genome_cost(&self, genome: &[f64]) -> f64 {
         let tuned = self.encoding.decode(genome);
         match evaluate_fuzzy(&self.job, &tuned) {
-            Some((_, runs)) => combine(&runs, self.job.objective.robust),
+            Some((owned, runs)) => fuzzy_cost(&self.job, &owned, &runs),
             None => INVALID_COST,
         }
+    }
+}
+
+/// The combined cost of a fuzzy controller's runs plus its [`surface_penalty`].
+pub fn fuzzy_cost(job: &Job, controller: &OwnedController, runs: &[Run]) -> f64 {
+    combine(runs, job.objective.robust) + surface_penalty(&job.objective, controller)
+}
+
+/// `roughness·roughness + monotonicity·largest decrease` of the controller's surface (see
+/// the [module docs](self)); 0 when both weights are 0 (the surface is then not sampled) or
+/// the controller has no 2-input surface.
+pub fn surface_penalty(objective: &Objective, controller: &OwnedController) -> f64 {
+    if objective.roughness == 0.0 && objective.monotonicity == 0.0 {
+        return 0.0;
+    }
+    match crate::surface::quality(controller) {
+        Some(q) => objective.roughness * q.roughness + objective.monotonicity * q.max_decrease,
+        None => 0.0,
     }
 }
 

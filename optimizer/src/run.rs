@@ -24,7 +24,8 @@ use crate::encoding::Encoding;
 use crate::ga::{GeneticAlgorithm, Individual};
 use crate::job::{Algorithm, Job};
 use crate::objective::{
-    FuzzyProblem, GenomeCost, ParallelCost, PidProblem, Run, combine, decode_pid, evaluate_fuzzy, run_all,
+    FuzzyProblem, GenomeCost, ParallelCost, PidProblem, Run, combine, decode_pid, evaluate_fuzzy, fuzzy_cost,
+    run_all,
 };
 use fuzzy_files::TunedController;
 
@@ -419,7 +420,7 @@ fn fuzzy_contender(
     let (owned, runs) = evaluate_fuzzy(job, tuned).ok_or_else(|| {
         RunError::Controller(format!("the {label} controller cannot be built or simulated"))
     })?;
-    let cost = combine(&runs, job.objective.robust);
+    let cost = fuzzy_cost(job, &owned, &runs);
     Ok((
         owned,
         Contender {

@@ -373,3 +373,64 @@ fn a_sustained_oscillation_shows_in_the_late_peak_to_peak() {
         m.settling_time_s
     );
 }
+
+#[test]
+fn objective_weights_penalise_surface_shape_and_late_oscillation() {
+    use optimizer::objective::{FuzzyProblem, GenomeCost, combine, surface_penalty};
+    let mut base = job(InferenceName::Sugeno, RuleTuning::Free, 7);
+    base.simulation.horizon_s = 3.0;
+    base.scenarios[1].disturbances[0].at = 1.5;
+    let encoding = Encoding::new(&base);
+    // A free table drawn at random: rough and not monotone.
+    let mut rng = 12345u64;
+    let genome: Vec<f64> = encoding
+        .bounds()
+        .0
+        .iter()
+        .zip(&encoding.bounds().1)
+        .map(|(lo, hi)| {
+            rng = rng
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            lo + (hi - lo) * ((rng >> 11) as f64 / (1u64 << 53) as f64)
+        })
+        .collect();
+    let tuned = encoding.decode(&genome);
+    let (owned, runs) = evaluate_fuzzy(&base, &tuned).unwrap();
+    let q = quality(&owned).unwrap();
+    assert!(q.roughness > 0.0 && q.max_decrease > 0.0, "{q:?}");
+    let cost = |f: &dyn Fn(&mut Job)| {
+        let mut j = base.clone();
+        f(&mut j);
+        FuzzyProblem {
+            job: j,
+            encoding: encoding.clone(),
+        }
+        .genome_cost(&genome)
+    };
+    let plain = cost(&|_| {});
+    assert_eq!(plain, combine(&runs, base.objective.robust));
+    let rough = cost(&|j| j.objective.roughness = 3.0);
+    assert!((rough - plain - 3.0 * q.roughness).abs() < 1e-12 * rough.abs().max(1.0));
+    let reversed = cost(&|j| j.objective.monotonicity = 2.0);
+    assert!((reversed - plain - 2.0 * q.max_decrease).abs() < 1e-12 * reversed.abs().max(1.0));
+    assert_eq!(surface_penalty(&base.objective, &owned), 0.0);
+    // Late oscillation: per run, the weight times the output's late peak-to-peak.
+    let late = cost(&|j| j.objective.late_oscillation = 5.0);
+    let expected = runs
+        .iter()
+        .map(|r| 5.0 * r.metrics.late_peak_to_peak)
+        .sum::<f64>()
+        / runs.len() as f64;
+    assert!(
+        (late - plain - expected).abs() < 1e-9 * late.abs().max(1.0),
+        "{late} {plain} {expected}"
+    );
+
+    let negative = MAIN_JOB.replace("robust = \"mean\"", "robust = \"mean\"\nlate_oscillation = -1.0");
+    let error = Job::parse(&negative, "job.toml").unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "job.toml: [objective] late_oscillation must be a number >= 0"
+    );
+}
