@@ -487,6 +487,9 @@ impl Job {
             "[simulation] horizon_s",
             "at least 10 sample times",
         )?;
+        self.plant
+            .check_delay(s.sample_time_s)
+            .map_err(|e| err(format!("[plant] {e}")))?;
         check(
             (1..=1000).contains(&s.substeps),
             file,

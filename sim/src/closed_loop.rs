@@ -65,8 +65,53 @@ impl SetpointProfile {
                 .take_while(|(time, _)| t + EPS >= *time)
                 .last()
                 .map_or(0.0, |(_, v)| *v),
-            SetpointProfile::Ramp { slope, start, until } => slope * (t.clamp(*start, *until) - start),
+            // max/min rather than clamp: no panic even for a ramp that `validate` refuses.
+            SetpointProfile::Ramp { slope, start, until } => slope * (t.max(*start).min(*until) - start),
         }
+    }
+
+    /// Checks the profile's numbers (names the field): finite values and times, a
+    /// non-empty list of steps in time order, a ramp that ends after it starts. Values
+    /// beyond ±1e12 are refused too: they overflow the metrics' sums.
+    pub fn validate(&self) -> Result<(), PlantError> {
+        let bad = |field: &str, message: &str| Err(PlantError::new("scenario", field, message));
+        let ok = |v: f64| v.is_finite() && v.abs() <= 1e12;
+        match self {
+            SetpointProfile::Step { value, at } => {
+                if !ok(*value) {
+                    return bad("setpoint.value", "must be a finite number within ±1e12");
+                }
+                if !ok(*at) {
+                    return bad("setpoint.at", "must be a finite time");
+                }
+            }
+            SetpointProfile::Steps { points } => {
+                if points.is_empty() {
+                    return bad("setpoint.points", "needs at least one [time, value] pair");
+                }
+                if points.iter().any(|(t, v)| !ok(*t) || !ok(*v)) {
+                    return bad(
+                        "setpoint.points",
+                        "must be finite [time, value] pairs within ±1e12",
+                    );
+                }
+                if points.windows(2).any(|w| w[1].0 < w[0].0) {
+                    return bad("setpoint.points", "must be in time order");
+                }
+            }
+            SetpointProfile::Ramp { slope, start, until } => {
+                if !ok(*slope) {
+                    return bad("setpoint.slope", "must be a finite number within ±1e12");
+                }
+                if !ok(*start) || !ok(*until) {
+                    return bad("setpoint.start", "and until must be finite times");
+                }
+                if until < start {
+                    return bad("setpoint.until", "must not be before start");
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The times at which the setpoint jumps (for step metrics).
@@ -174,8 +219,17 @@ impl Scenario {
         if !(self.horizon_s.is_finite() && self.horizon_s >= self.sample_time_s) {
             return bad("horizon_s", "must be finite and at least one sample time");
         }
-        if self.samples() > 100_000_000 {
+        // In floating point: the sample count of a huge horizon does not fit a usize.
+        if self.horizon_s / self.sample_time_s > 1e8 {
             return bad("horizon_s", "gives more than 1e8 samples");
+        }
+        self.setpoint.validate()?;
+        if self
+            .disturbances
+            .iter()
+            .any(|d| !(d.at.is_finite() && d.value.is_finite() && d.value.abs() <= 1e12))
+        {
+            return bad("disturbances", "need finite times and values within ±1e12");
         }
         if self.actuator.min.is_nan() || self.actuator.max.is_nan() || self.actuator.min >= self.actuator.max
         {
@@ -303,9 +357,13 @@ pub fn simulate(
         } else {
             requested
         };
+        // Rate limit: only a finite limit around a finite previous output (an unlimited rate
+        // or an infinite previous output would make the bounds NaN, `inf - inf`).
         let limited = match previous_u {
-            Some(p) => requested.clamp(p - max_change, p + max_change),
-            None => requested,
+            Some(p) if max_change.is_finite() && p.is_finite() => {
+                requested.clamp(p - max_change, p + max_change)
+            }
+            _ => requested,
         };
         let u = limited.clamp(actuator.min, actuator.max);
         let d: f64 = scenario

@@ -283,3 +283,86 @@ fn invalid_scenarios_name_the_field() {
         "plant scenario: horizon_s must be finite and at least one sample time"
     );
 }
+
+/// Inputs that used to panic or abort (a backwards ramp in `f64::clamp`, a horizon whose
+/// sample count overflowed, a dead-time buffer of 800 GB, `inf - inf` rate-limit bounds) are
+/// errors that name the field, or run.
+#[test]
+fn inputs_that_crashed_are_errors_or_run() {
+    let mut plant = first_order(1.0, 1.0).build(0.1, 4).unwrap();
+    let run = |plant: &mut dyn sim::plant::Plant, scenario: &Scenario| {
+        simulate(plant, &mut OpenLoop::Constant(0.0), scenario).map(|_| ())
+    };
+    let backwards = Scenario {
+        setpoint: SetpointProfile::Ramp {
+            slope: 1.0,
+            start: 5.0,
+            until: 1.0,
+        },
+        ..Scenario::step(0.1, 1.0)
+    };
+    assert_eq!(
+        run(plant.as_mut(), &backwards).unwrap_err().to_string(),
+        "plant scenario: setpoint.until must not be before start"
+    );
+    // The profile itself does not panic either.
+    assert_eq!(backwards.setpoint.at(3.0), -4.0);
+    let huge = Scenario::step(0.01, 1e20);
+    assert_eq!(
+        run(plant.as_mut(), &huge).unwrap_err().to_string(),
+        "plant scenario: horizon_s gives more than 1e8 samples"
+    );
+    let nan = Scenario {
+        setpoint: SetpointProfile::Step {
+            value: f64::NAN,
+            at: 0.0,
+        },
+        ..Scenario::step(0.1, 1.0)
+    };
+    assert!(
+        run(plant.as_mut(), &nan)
+            .unwrap_err()
+            .to_string()
+            .contains("setpoint.value")
+    );
+    let empty = Scenario {
+        setpoint: SetpointProfile::Steps { points: Vec::new() },
+        ..Scenario::step(0.1, 1.0)
+    };
+    assert!(
+        run(plant.as_mut(), &empty)
+            .unwrap_err()
+            .to_string()
+            .contains("setpoint.points")
+    );
+    let late_nan = Scenario {
+        disturbances: vec![LoadDisturbance {
+            at: f64::NAN,
+            value: 1.0,
+        }],
+        ..Scenario::step(0.1, 1.0)
+    };
+    assert!(
+        run(plant.as_mut(), &late_nan)
+            .unwrap_err()
+            .to_string()
+            .contains("disturbances")
+    );
+
+    let far = PlantSpec::FirstOrder(FirstOrder {
+        gain: 1.0,
+        time_constant: 1.0,
+        delay: 1e9,
+    });
+    let error = far.build(0.01, 4).err().unwrap().to_string();
+    assert!(error.contains("delay is more than 10 000 000 samples"), "{error}");
+
+    // An unlimited actuator with an infinite control signal: no NaN bounds, no panic.
+    let t = simulate(
+        plant.as_mut(),
+        &mut OpenLoop::Constant(f64::INFINITY),
+        &Scenario::step(0.1, 1.0),
+    )
+    .unwrap();
+    assert!(t.control.iter().all(|u| *u == f64::INFINITY));
+}

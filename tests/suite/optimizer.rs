@@ -69,6 +69,23 @@ fn job_errors_name_the_line_or_the_field() {
         "{error}"
     );
 
+    let far = MAIN_JOB.replace("delay = 0.1", "delay = 1e9");
+    let error = Job::parse(&far, "job.toml").unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "job.toml: [plant] plant second_order: delay is more than 10 000 000 samples at this sample time"
+    );
+    let ramp = MAIN_JOB.replacen(
+        "setpoint = { type = \"step\", value = 1.0, at = 0.0 }",
+        "setpoint = { type = \"ramp\", slope = 1.0, start = 5.0, until = 1.0 }",
+        1,
+    );
+    let error = Job::parse(&ramp, "job.toml").unwrap_err().to_string();
+    assert!(
+        error.contains("setpoint.until must not be before start"),
+        "{error}"
+    );
+
     let plant = MAIN_JOB.replace("natural_frequency = 2.0", "natural_frequency = -2.0");
     let error = Job::parse(&plant, "job.toml").unwrap_err().to_string();
     assert!(

@@ -254,6 +254,9 @@ pub(crate) fn multiply(p: &[f64], q: &[f64]) -> Vec<f64> {
     out
 }
 
+/// Longest dead time a plant may have, in samples (its buffer holds one `f64` per sample).
+pub const MAX_DELAY_SAMPLES: usize = 10_000_000;
+
 impl PlantSpec {
     /// The type name used in job files.
     pub fn type_name(&self) -> &'static str {
@@ -290,6 +293,24 @@ impl PlantSpec {
             "thermal" => PlantSpec::Thermal(Thermal::default()),
             _ => return None,
         })
+    }
+
+    /// Checks that the plant's dead time fits a buffer at this sample time: at most
+    /// [`MAX_DELAY_SAMPLES`] samples (80 MB of `f64`s); names the field.
+    pub fn check_delay(&self, sample_time_s: f64) -> Result<(), PlantError> {
+        let delay = match self {
+            PlantSpec::StateSpace(p) => p.delay,
+            PlantSpec::Thermal(p) => p.delay,
+            _ => self.transfer_function().map_or(0.0, |(_, _, delay)| delay),
+        };
+        if delay / sample_time_s > MAX_DELAY_SAMPLES as f64 {
+            return Err(PlantError::new(
+                self.type_name(),
+                "delay",
+                "is more than 10 000 000 samples at this sample time",
+            ));
+        }
+        Ok(())
     }
 
     /// The transfer function `(numerator, denominator, delay)` of a linear plant given as one
@@ -440,6 +461,7 @@ impl PlantSpec {
     pub fn build(&self, sample_time_s: f64, substeps: u32) -> Result<Box<dyn Plant>, PlantError> {
         positive(self.type_name(), "sample_time", sample_time_s)?;
         self.validate()?;
+        self.check_delay(sample_time_s)?;
         if let Some(model) = self.state_space_model()? {
             let delay = match self {
                 PlantSpec::StateSpace(p) => p.delay,
