@@ -112,6 +112,16 @@ fn user_mistakes_exit_with_code_2_and_one_message() {
     let missing = fuzzyopt(&["tune", "missing.toml"], &dir);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("missing.toml: cannot read"));
+    // The command line's overrides obey the job file's limits.
+    std::fs::write(dir.join("good.toml"), MAIN_JOB).unwrap();
+    for (option, message) in [
+        ("--iterations=1000000", "--iterations must be 1 to 100000"),
+        ("--threads=5000", "--threads must be 0 (all cores) to 1024"),
+    ] {
+        let out = fuzzyopt(&["tune", "good.toml", option, "--quiet"], &dir);
+        assert_eq!(out.status.code(), Some(2), "{option}");
+        assert_eq!(stderr(&out).trim(), format!("fuzzyopt: error: {message}"));
+    }
 }
 
 #[test]
@@ -196,6 +206,22 @@ fn tune_writes_the_folder_then_eval_and_export_read_it() {
         std::fs::read_to_string(dir.join("copy.json")).unwrap(),
         std::fs::read_to_string(dir.join("run/controller.json")).unwrap()
     );
+    // `-o NAME.c` writes the pair as NAME.c and NAME.h (not a folder named NAME.c).
+    let out = fuzzyopt(
+        &[
+            "export",
+            "run/controller.json",
+            "--format",
+            "c",
+            "-o",
+            "src/motor.c",
+        ],
+        &dir,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.join("src/motor.h").is_file() && dir.join("src/motor.c").is_file());
+    let source = std::fs::read_to_string(dir.join("src/motor.c")).unwrap();
+    assert!(source.contains("#include \"motor.h\""));
 }
 
 #[test]

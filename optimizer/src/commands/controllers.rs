@@ -292,7 +292,9 @@ pub fn export(path: &Path, format: ExportFormat) -> Result<Exported, CommandErro
 }
 
 /// Writes an export: a text into `output`; a C pair into the folder `output` (as
-/// `<stem>.h` and `<stem>.c`). Returns the files written.
+/// `<stem>.h` and `<stem>.c`), or, when `output` names a `.c` or `.h` file, as that file and
+/// its partner next to it (`-o src/motor.c` writes `src/motor.c` and `src/motor.h`, and the
+/// source includes `motor.h`). Returns the files written.
 pub fn write_export(exported: &Exported, output: &Path) -> Result<Vec<PathBuf>, CommandError> {
     match exported {
         Exported::Text(text) => {
@@ -300,11 +302,30 @@ pub fn write_export(exported: &Exported, output: &Path) -> Result<Vec<PathBuf>, 
             Ok(vec![output.to_path_buf()])
         }
         Exported::C(pair) => {
-            create_dir(output)?;
-            let header = output.join(format!("{}.h", pair.stem));
-            let source = output.join(format!("{}.c", pair.stem));
+            let named = output
+                .extension()
+                .is_some_and(|e| e == "c" || e == "h")
+                .then(|| output.file_stem().map(|s| s.to_string_lossy().into_owned()))
+                .flatten();
+            let (dir, stem, source_text) = match named {
+                Some(stem) => {
+                    let dir = output
+                        .parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                    let include = format!("#include \"{}.h\"", pair.stem);
+                    let text = pair
+                        .source
+                        .replacen(&include, &format!("#include \"{stem}.h\""), 1);
+                    (dir, stem, text)
+                }
+                None => (output.to_path_buf(), pair.stem.clone(), pair.source.clone()),
+            };
+            create_dir(&dir)?;
+            let header = dir.join(format!("{stem}.h"));
+            let source = dir.join(format!("{stem}.c"));
             write_file(&header, pair.header.as_bytes())?;
-            write_file(&source, pair.source.as_bytes())?;
+            write_file(&source, source_text.as_bytes())?;
             Ok(vec![header, source])
         }
     }

@@ -314,11 +314,19 @@ pub fn tune_job(path: &Path, request: &TuneRequest) -> Result<Tuned, CommandErro
     if let Some(seed) = request.seed {
         job.seed = seed;
     }
+    // The command line's overrides obey the job file's limits ([optimizer] in job.rs).
     if let Some(iterations) = request.iterations {
-        if iterations == 0 {
-            return Err(CommandError::Usage("--iterations must be at least 1".into()));
+        if !(1..=100_000).contains(&iterations) {
+            return Err(CommandError::Usage("--iterations must be 1 to 100000".into()));
         }
         job.optimizer.iterations = iterations;
+    }
+    if let Some(threads) = request.threads
+        && threads > 1024
+    {
+        return Err(CommandError::Usage(
+            "--threads must be 0 (all cores) to 1024".into(),
+        ));
     }
     let dir = request.output.clone().unwrap_or_else(|| {
         let stem = path
