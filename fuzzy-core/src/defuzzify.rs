@@ -74,6 +74,17 @@ pub enum Sampling {
     },
 }
 
+impl core::fmt::Display for Sampling {
+    /// In words, for messages: "101 points with both ends" or "the midpoints of 100
+    /// intervals".
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Sampling::Endpoints { points } => write!(f, "{points} points with both ends"),
+            Sampling::Midpoints { intervals } => write!(f, "the midpoints of {intervals} intervals"),
+        }
+    }
+}
+
 impl Sampling {
     /// MATLAB's default: 101 points, both ends included.
     pub const MATLAB: Sampling = Sampling::Endpoints { points: 101 };

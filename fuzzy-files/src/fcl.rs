@@ -707,7 +707,7 @@ pub fn write(spec: &ControllerSpec) -> Result<(String, Vec<String>), String> {
         }
         if !sugeno && v.sampling != Sampling::MATLAB {
             return Err(format!(
-                "output '{}': FCL files read here sample 101 points with both ends; this output uses {:?}",
+                "output '{}': FCL files read here sample 101 points with both ends; this output uses {}",
                 v.name, v.sampling
             ));
         }

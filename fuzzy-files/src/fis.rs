@@ -708,7 +708,7 @@ pub fn write(spec: &ControllerSpec) -> Result<(String, Vec<String>), String> {
     for (o, output) in spec.outputs.iter().enumerate() {
         if !sugeno && output.sampling != Sampling::MATLAB {
             return Err(format!(
-                "output '{}': MATLAB samples 101 points with both ends; this output uses {:?}",
+                "output '{}': MATLAB samples 101 points with both ends; this output uses {}",
                 output.name, output.sampling
             ));
         }

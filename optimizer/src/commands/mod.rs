@@ -225,7 +225,7 @@ pub fn convert(
         let sampling = fuzzy_files::native_sampling(target);
         for o in spec.outputs.iter_mut().filter(|o| o.sampling != sampling) {
             notes.push(format!(
-                "output '{}': resampled from {:?} to {:?}; Mamdani outputs change by up to a sample spacing",
+                "output '{}': resampled from {} to {}; Mamdani outputs change by up to a sample spacing",
                 o.name, o.sampling, sampling
             ));
             o.sampling = sampling;
