@@ -362,3 +362,28 @@ fn convert_moves_a_controller_between_formats_and_every_command_reads_them() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_run_where_every_controller_diverges_says_so() {
+    let dir = temporary_dir("diverged");
+    let unstable = MAIN_JOB
+        .replace(
+            "type = \"second_order\"\ngain = 1.0\ndamping = 0.6\nnatural_frequency = 2.0\ndelay = 0.1",
+            "type = \"transfer_function\"\nnumerator = [1.0]\ndenominator = [1.0, -5.0]",
+        )
+        .replace(
+            "actuator = { min = -5.0, max = 5.0 }",
+            "actuator = { min = -0.01, max = 0.01 }",
+        )
+        .replace("population = 60", "population = 6")
+        .replace("iterations = 200 ", "iterations = 2 ");
+    assert!(unstable.contains("denominator = [1.0, -5.0]") && unstable.contains("max = 0.01"));
+    std::fs::write(dir.join("unstable.toml"), unstable).unwrap();
+    let out = fuzzyopt(&["tune", "unstable.toml", "--quiet", "-o", "run"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("warning: every controller diverged in at least one scenario"),
+        "{}",
+        stdout(&out)
+    );
+}
