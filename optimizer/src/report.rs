@@ -13,7 +13,7 @@
 //! | `rules.svg/png` | the tuned rule table as a coloured grid (2-input controllers) |
 //! | `membership-initial.svg/png`, `membership-tuned.svg/png` | terms before and after |
 //! | `convergence.svg/png` | best cost per iteration (log scale) |
-//! | `run.json` | name and summary of the run (for `fuzzyopt report`) |
+//! | `run.json` | name, summary and file list of the run (for `fuzzyopt report`; written last, so a folder with it is complete; the next run into the folder removes the listed files it does not write again) |
 //! | `report.html` | one page with all of the above |
 //!
 //! Every file is written atomically (temporary file, then rename).
@@ -330,6 +330,19 @@ pub fn report_page(name: &str, summary: &str, steps: &[String], metrics_md: &str
 struct RunSummary {
     name: String,
     summary: String,
+    /// the files the run wrote (names in the folder), so that the next run into the same
+    /// folder can remove the ones it does not write again (absent in older folders)
+    #[serde(default)]
+    files: Vec<String>,
+}
+
+/// The files an earlier run recorded in `dir/run.json` (none when there is no readable one).
+fn previous_files(dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(dir.join("run.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<RunSummary>(&text).ok())
+        .map(|run| run.files)
+        .unwrap_or_default()
 }
 
 /// Rebuilds `DIR/report.html` from the files of a tuning run's folder (`run.json`,
@@ -474,16 +487,43 @@ pub fn write_folder(outcome: &Outcome, dir: &Path) -> Result<Vec<PathBuf>, Repor
         &curves,
         true,
     )?);
+    let html = report_page(
+        &outcome.job.name,
+        &summary(outcome),
+        &steps,
+        &metrics_markdown(outcome),
+    );
+    let path = dir.join("report.html");
+    write_atomically(&path, html.as_bytes())?;
+    written.push(path);
+    let path = dir.join("run.json");
+    let mut files: Vec<String> = written
+        .iter()
+        .chain(std::iter::once(&path))
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    files.sort();
+    // Files an earlier run into this folder wrote and this one does not (another job's C
+    // pair, a third scenario's plots): removed, so the folder holds one run. Only names
+    // recorded in the earlier run.json are touched, never other files.
+    let plain_name = |f: &String| Path::new(f).file_name().is_some_and(|n| n == f.as_str());
+    for stale in previous_files(dir)
+        .iter()
+        .filter(|f| plain_name(f) && !files.contains(f))
+    {
+        let stale = dir.join(stale);
+        if stale.is_file() {
+            std::fs::remove_file(&stale)
+                .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", stale.display())))?;
+        }
+    }
     let run = RunSummary {
         name: outcome.job.name.clone(),
         summary: summary(outcome),
+        files,
     };
-    let path = dir.join("run.json");
+    // Written last: a folder whose run.json lists the files is complete.
     write_atomically(&path, serde_json::to_string_pretty(&run)?.as_bytes())?;
-    written.push(path);
-    let html = report_page(&run.name, &run.summary, &steps, &metrics_markdown(outcome));
-    let path = dir.join("report.html");
-    write_atomically(&path, html.as_bytes())?;
     written.push(path);
     Ok(written)
 }

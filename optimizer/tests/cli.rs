@@ -387,3 +387,25 @@ fn a_run_where_every_controller_diverges_says_so() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_second_run_into_the_same_folder_removes_the_first_runs_files_only() {
+    let dir = temporary_dir("reuse");
+    let first = small_job(&dir);
+    let out = fuzzyopt(&["tune", first.to_str().unwrap(), "--quiet", "-o", "run"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.join("run/second_order.c").is_file());
+    std::fs::write(dir.join("run/notes.txt"), "mine").unwrap();
+    let other = std::fs::read_to_string(&first)
+        .unwrap()
+        .replace("name = \"second-order\"", "name = \"other-plant\"");
+    std::fs::write(dir.join("other.toml"), other).unwrap();
+    let out = fuzzyopt(&["tune", "other.toml", "--quiet", "-o", "run"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.join("run/other_plant.c").is_file());
+    assert!(!dir.join("run/second_order.c").exists() && !dir.join("run/second_order.h").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("run/notes.txt")).unwrap(),
+        "mine"
+    );
+}
