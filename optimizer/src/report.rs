@@ -376,6 +376,14 @@ pub fn rebuild_report(dir: &Path) -> Result<PathBuf, ReportError> {
 pub fn write_folder(outcome: &Outcome, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
     std::fs::create_dir_all(dir)
         .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
+    // An earlier run's file list; its run.json goes first, so that a run interrupted while
+    // writing leaves a folder without run.json (incomplete) rather than one that looks whole.
+    let previous = previous_files(dir);
+    let old = dir.join("run.json");
+    if old.is_file() {
+        std::fs::remove_file(&old)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", old.display())))?;
+    }
     let mut written = Vec::new();
     let mut write = |name: &str, bytes: &[u8]| -> Result<(), ReportError> {
         let path = dir.join(name);
@@ -507,10 +515,7 @@ pub fn write_folder(outcome: &Outcome, dir: &Path) -> Result<Vec<PathBuf>, Repor
     // pair, a third scenario's plots): removed, so the folder holds one run. Only names
     // recorded in the earlier run.json are touched, never other files.
     let plain_name = |f: &String| Path::new(f).file_name().is_some_and(|n| n == f.as_str());
-    for stale in previous_files(dir)
-        .iter()
-        .filter(|f| plain_name(f) && !files.contains(f))
-    {
+    for stale in previous.iter().filter(|f| plain_name(f) && !files.contains(f)) {
         let stale = dir.join(stale);
         if stale.is_file() {
             std::fs::remove_file(&stale)
