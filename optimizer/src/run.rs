@@ -240,8 +240,13 @@ where
         Some(c) => {
             std::fs::create_dir_all(&c.dir).map_err(|e| Error::msg(format!("{}: {e}", c.dir.display())))?;
             let path = c.dir.join(format!("{}.cbor", what.to_lowercase()));
-            if !c.resume && path.exists() {
-                std::fs::remove_file(&path).map_err(|e| Error::msg(format!("{}: {e}", path.display())))?;
+            // A fresh run starts without the earlier run's snapshots (the search's and the
+            // polish's, see below).
+            for stale in [&path, &path.with_extension("polish.cbor")] {
+                if !c.resume && stale.exists() {
+                    std::fs::remove_file(stale)
+                        .map_err(|e| Error::msg(format!("{}: {e}", stale.display())))?;
+                }
             }
             Some(FileCheckpoint {
                 path,
@@ -260,12 +265,16 @@ where
     };
     let main_iterations = settings.iterations - polish;
     let polish_phase = (polish > 0).then(|| {
+        // One counter for the recorder and the checkpoint, as in the main phase: a resumed
+        // polish restores it from its snapshot and the recorder counts on from there.
+        let evaluations_before = Arc::new(AtomicU64::new(0));
         (
             problem.clone(),
             bounds.clone(),
+            Arc::clone(&evaluations_before),
             Recorder {
                 history: Arc::clone(&history),
-                evaluations_before: Arc::new(AtomicU64::new(0)),
+                evaluations_before: Arc::clone(&evaluations_before),
                 bar: bar.clone(),
                 start: Instant::now(),
                 iteration_offset: main_iterations,
@@ -274,7 +283,7 @@ where
                 path: c.path.with_extension("polish.cbor"),
                 every: c.every,
                 history: Arc::clone(&history),
-                evaluations_before: Arc::new(AtomicU64::new(0)),
+                evaluations_before,
             }),
         )
     });
@@ -306,20 +315,13 @@ where
     // The polish: a local CMA-ES from the best genome, continuing the history and the
     // evaluation count.
     let best = match polish_phase {
-        Some((problem, bounds, recorder, checkpoint)) if !best.is_empty() => {
+        Some((problem, bounds, evaluations_before, recorder, checkpoint)) if !best.is_empty() => {
             let spent = history
                 .lock()
                 .ok()
                 .and_then(|h| h.last().map(|p| p.evaluations))
                 .unwrap_or(0);
-            recorder.evaluations_before.store(spent, Ordering::Relaxed);
-            if let Some(c) = &checkpoint {
-                c.evaluations_before.store(spent, Ordering::Relaxed);
-                if !options.checkpoint.as_ref().is_some_and(|o| o.resume) && c.path.exists() {
-                    std::fs::remove_file(&c.path)
-                        .map_err(|e| Error::msg(format!("{}: {e}", c.path.display())))?;
-                }
-            }
+            evaluations_before.store(spent, Ordering::Relaxed);
             let solver = CmaEs::new(bounds.0, bounds.1, settings.population, seed ^ POLISH_SEED)
                 .map_err(|e| Error::msg(e.to_string()))?
                 .local(POLISH_SIGMA)
