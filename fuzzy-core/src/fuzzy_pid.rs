@@ -1,14 +1,20 @@
-//! The controller firmware calls every tick: fuzzy PD, fuzzy PI and fuzzy PD + I around a
-//! two-input inference engine.
+//! The controller firmware calls every tick: fuzzy PD, fuzzy PI, fuzzy PD + I and MATLAB's
+//! fuzzy PID around a two-input inference engine.
 //!
 //! The engine sees two scaled inputs, the error `Ke·e` and its rate `Kd·ė`, and produces one
-//! value `F` (its single output). The three structures turn `F` into the control signal `u`:
+//! value `F` (its single output). The four structures turn `F` into the control signal `u`:
 //!
 //! | [`Structure`] | control law (before limits) | integrator state `I` |
 //! |---|---|---|
 //! | `Pd` | `u = Ku·F + I` | a constant bias, set by [`FuzzyPid::reset`] |
 //! | `Pi` (incremental) | `u = I + Ku·F·Ts` | the previous `u`: `F` is a *rate of change* of `u` |
 //! | `PdPlusI` | `u = Ku·F + I + Ki·e·Ts` | `Σ Ki·e·Ts` |
+//! | `Pid` | `u = Ku·F + I + Ki·F·Ts` | `Σ Ki·F·Ts` |
+//!
+//! `Pid` is the structure of MATLAB's *Fuzzy PID Controller* block: one engine on
+//! `(Ce·e, Cd·ė)` whose output feeds a PD branch (`C1 = Ku`) and a PI branch integrated
+//! (`C0 = Ki`). With a linear surface `F = a·x + b·y` it is the PID
+//! `Kp = Ku·a·Ke + Ki·b·Kd`, `Ki_pid = Ki·a·Ke`, `Kd_pid = Ku·b·Kd` (a PID with real zeros).
 //!
 //! Then, in this order: NaN guard, output saturation to `[output_min, output_max]`, rate limit
 //! to `±rate_limit·Ts` around the previous output, anti-windup on `I` ([`AntiWindup`]).
@@ -108,6 +114,17 @@ pub enum Structure {
     Pi,
     /// Fuzzy PD plus a separate integral term: `u = Ku·F + Ki·∫e dt`.
     PdPlusI,
+    /// Fuzzy PID (MATLAB's Fuzzy PID Controller block): `u = Ku·F + Ki·∫F dt`, the engine's
+    /// output feeding a PD branch and an integrated PI branch.
+    Pid,
+}
+
+impl Structure {
+    /// Whether [`FuzzyPidConfig::integral_gain`] takes part in the control law
+    /// ([`Structure::PdPlusI`] and [`Structure::Pid`]).
+    pub const fn uses_integral_gain(self) -> bool {
+        matches!(self, Structure::PdPlusI | Structure::Pid)
+    }
 }
 
 /// Which signal the rate input is the derivative of.
@@ -163,7 +180,8 @@ pub struct FuzzyPidConfig {
     pub rate_gain: f32,
     /// `Ku`: engine output to control signal (per second for [`Structure::Pi`]).
     pub output_gain: f32,
-    /// `Ki`: integral gain of [`Structure::PdPlusI`] (per second); unused otherwise.
+    /// `Ki`: integral gain (per second) of [`Structure::PdPlusI`] (on `e`) and of
+    /// [`Structure::Pid`] (on `F`); unused otherwise.
     pub integral_gain: f32,
     /// Signal differentiated for the rate input.
     pub derivative_on: DerivativeOn,
@@ -410,7 +428,7 @@ impl<S> FuzzyPidState<S> {
     }
 }
 
-/// A fuzzy PD, PI or PD + I controller: a validated [`FuzzyPidConfig`] around a two-input
+/// A fuzzy PD, PI, PD + I or PID controller: a validated [`FuzzyPidConfig`] around a two-input
 /// [`Controller`]. Immutable; the state lives in a [`FuzzyPidState`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FuzzyPid<'a> {
@@ -421,7 +439,7 @@ pub struct FuzzyPid<'a> {
     filter_take: f32,
     /// `Ku·Ts` for [`Structure::Pi`].
     output_gain_ts: f32,
-    /// `Ki·Ts` for [`Structure::PdPlusI`].
+    /// `Ki·Ts` for [`Structure::PdPlusI`] and [`Structure::Pid`].
     integral_gain_ts: f32,
     /// `rate_limit·Ts`.
     max_change: f32,
@@ -534,7 +552,7 @@ impl<'a> FuzzyPid<'a> {
             engine_output: [0.0],
             integral: match self.config.structure {
                 Structure::Pi => output,
-                Structure::Pd | Structure::PdPlusI => 0.0,
+                Structure::Pd | Structure::PdPlusI | Structure::Pid => 0.0,
             },
             rate: 0.0,
             previous_error: 0.0,
@@ -546,7 +564,8 @@ impl<'a> FuzzyPid<'a> {
 
     /// Bumpless start or transfer: sets the state so that the next step, with this setpoint
     /// and measurement and no change since, outputs `output` (clamped into the limits; for
-    /// [`Structure::PdPlusI`] plus one integral increment `Ki·e·Ts`). Clears the rate filter
+    /// [`Structure::PdPlusI`] plus one integral increment `Ki·e·Ts`, for [`Structure::Pid`]
+    /// plus `Ki·F·Ts`). Clears the rate filter
     /// and forgets the previous sample. A non-finite setpoint or measurement counts as zero
     /// error.
     pub fn reset<S: AsMut<[f32]>>(
@@ -568,7 +587,7 @@ impl<'a> FuzzyPid<'a> {
         let fuzzy = state.engine_output[0];
         state.integral = match c.structure {
             Structure::Pi => output,
-            Structure::Pd | Structure::PdPlusI => output - c.output_gain * fuzzy,
+            Structure::Pd | Structure::PdPlusI | Structure::Pid => output - c.output_gain * fuzzy,
         };
         state.rate = 0.0;
         state.previous_error = error;
@@ -620,6 +639,7 @@ impl<'a> FuzzyPid<'a> {
             Structure::Pd => (c.output_gain * fuzzy, 0.0),
             Structure::Pi => (0.0, self.output_gain_ts * fuzzy),
             Structure::PdPlusI => (c.output_gain * fuzzy, self.integral_gain_ts * error),
+            Structure::Pid => (c.output_gain * fuzzy, self.integral_gain_ts * fuzzy),
         };
         let previous_output = state.previous_output;
         let unsaturated = proportional + integral + increment;

@@ -32,7 +32,7 @@
 
 use fuzzy_core::{
     AntiWindup, Connective, ControllerSpec, Defuzzifier, Fallback, FuzzyPidConfig, Inference, InputSpec,
-    OutOfRange, OutputSpec, RuleSpec, SNorm, Sampling, Shape, Structure, TNorm, TermSpec,
+    OutOfRange, OutputSpec, RuleSpec, SNorm, Sampling, Shape, TNorm, TermSpec,
 };
 use fuzzy_files::TunedController;
 use serde::{Deserialize, Serialize};
@@ -118,7 +118,7 @@ impl Encoding {
             (4, "Tf", t.derivative_filter_s),
         ] {
             let Some(bounds) = bounds else { continue };
-            if index == 3 && job.controller.structure != Structure::PdPlusI {
+            if index == 3 && !job.controller.structure.uses_integral_gain() {
                 continue;
             }
             gains.push((index, bounds));

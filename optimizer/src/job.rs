@@ -137,7 +137,7 @@ pub enum InferenceName {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Template {
-    /// `pd`, `pi` or `pd_plus_i`
+    /// `pd`, `pi`, `pd_plus_i` or `pid` (MATLAB's fuzzy PID: `u = Ku·F + Ki·∫F`)
     pub structure: fuzzy_core::Structure,
     /// `mamdani` or `sugeno`
     #[serde(default = "default_inference")]
@@ -151,7 +151,7 @@ pub struct Template {
     pub rate_gain: f64,
     /// Initial `Ku`.
     pub output_gain: f64,
-    /// Initial `Ki` (PD + I only).
+    /// Initial `Ki` (`pd_plus_i`: on the error; `pid`: on the engine output).
     #[serde(default)]
     pub integral_gain: f64,
     /// Rate filter time constant, s.

@@ -7,7 +7,14 @@
 //! engine clamps them there). Rate filter, derivative on error or measurement, output limits
 //! and conditional integration are the same in both laws; the fuzzy controller runs in `f32`.
 //! The other structures: fuzzy PD drops `Ki`; incremental fuzzy PI integrates `Ku·F`, so
-//! `Ki = Ku·Ke·a` and `Kp = Ku·Kd·b` (the PID's `Kd` has no counterpart).
+//! `Ki = Ku·Ke·a` and `Kp = Ku·Kd·b` (the PID's `Kd` has no counterpart). The fuzzy PID
+//! (MATLAB's structure, `u = C1·F + C0·∫F`) is the PID `Kp = C1·a·Ke + C0·b·Kd`,
+//! `Ki = C0·a·Ke`, `Kd = C1·b·Kd` (Ku = C1, Ki gene = C0): exact for a PID with real zeros
+//! (`Kp² ≥ 4·Ki·Kd`, see [`zero_ratio`]) in its gains. In the loop its integral branch also
+//! carries `C0·Kd·b·∫ė`, which is the proportional part `C0·b·Kd·e` only for derivative on
+//! error without rate filter, with zero error before the first sample (the first step has no
+//! rate) and while the output is not limited (anti-windup then holds part of the P action):
+//! elsewhere the start approximates the PID, and the report shows both costs.
 //!
 //! **Surfaces.** A Sugeno template with one tuned constant per rule gets the table
 //! `c_ij = (x_i + y_j)/2` at the input peaks: with evenly spaced triangles and product AND the
@@ -77,28 +84,52 @@ pub fn pid_equivalent(encoding: &mut Encoding, job: &Job, pid: &PidConfig) -> Op
         None => job.controller.derivative_filter_s,
     };
     let (error_max, rate_max) = input_extremes(job, pid, filter_s)?;
-    let (proportional, derivative, integral) = match job.controller.structure {
-        Structure::PdPlusI | Structure::Pd => (pid.kp, pid.kd, pid.ki),
-        Structure::Pi => (pid.ki, pid.kp, 0.0),
-    };
-    // Ku·Ke and Ku·Kd.
-    let (error_product, rate_product) = (proportional / slopes.0, derivative / slopes.1);
-    let reach = (error_product * error_max).max(rate_product * rate_max) / (HEADROOM * half_width);
-    let output_gain = if reach.is_finite() && reach > 0.0 {
-        reach
-    } else {
-        1.0
-    };
-    let gains = [
-        error_product / output_gain,
-        rate_product / output_gain,
-        output_gain,
-        integral,
-        filter_s,
-    ];
     let mut notes = Vec::new();
+    // Ku·Ke and Ku·Kd for the structures whose F carries P and D, Ke and Kd for the fuzzy
+    // PID; then `Ku` (the fuzzy PID: the scale of Ke and Kd) from the inputs' reach.
+    let reach = |ke: f64, kd: f64| {
+        let reach = (ke * error_max).max(kd * rate_max) / (HEADROOM * half_width);
+        if reach.is_finite() && reach > 0.0 {
+            reach
+        } else {
+            1.0
+        }
+    };
+    let gains = match job.controller.structure {
+        Structure::Pid => {
+            let (ratio, note) = zero_ratio(pid.kp, pid.ki, pid.kd);
+            notes.extend(note);
+            // `p = a·Ke = 1/s`, `q = b·Kd = ratio/s`; `Ki_pid = C0·p`, `Kd_pid = C1·q`,
+            // `Kp = C1·p + C0·q`.
+            let scale = reach(1.0 / slopes.0, ratio / slopes.1);
+            let (p, q) = (1.0 / scale, ratio / scale);
+            let integral = pid.ki / p;
+            [
+                p / slopes.0,
+                q / slopes.1,
+                (pid.kp - integral * q) / p,
+                integral,
+                filter_s,
+            ]
+        }
+        structure => {
+            let (proportional, derivative, integral) = match structure {
+                Structure::Pi => (pid.ki, pid.kp, 0.0),
+                _ => (pid.kp, pid.kd, pid.ki),
+            };
+            let (error_product, rate_product) = (proportional / slopes.0, derivative / slopes.1);
+            let output_gain = reach(error_product, rate_product);
+            [
+                error_product / output_gain,
+                rate_product / output_gain,
+                output_gain,
+                integral,
+                filter_s,
+            ]
+        }
+    };
     for (index, name) in [(0, "Ke"), (1, "Kd"), (2, "Ku"), (3, "Ki"), (4, "Tf")] {
-        let needed = index < 3 || (index == 3 && job.controller.structure == Structure::PdPlusI);
+        let needed = index < 3 || (index == 3 && job.controller.structure.uses_integral_gain());
         if needed && encoding.gain_gene(index).is_none() {
             notes.push(format!(
                 "{name} is not tuned ([tune] has no bounds for it): the PID-equivalent start keeps the \
@@ -113,6 +144,30 @@ pub fn pid_equivalent(encoding: &mut Encoding, job: &Job, pid: &PidConfig) -> Op
         slopes,
         notes,
     })
+}
+
+/// The fuzzy PID's ratio `r = q/p` of its scaled rate and error gains (see [`pid_equivalent`]):
+/// `Kp = Kd/r + Ki·r` has the root `r = 2·Kd / (Kp + √(Kp² − 4·Ki·Kd))` when the PID's zeros
+/// are real (the root that tends to the PD's `Kd/Kp` as `Ki → 0`). Complex zeros have no
+/// fuzzy-PID equivalent: `r = Kp / (2·Ki)` keeps `Kp` and `Ki` and lowers `Kd` to
+/// `Kp²/(4·Ki)` (a note says so).
+fn zero_ratio(kp: f64, ki: f64, kd: f64) -> (f64, Option<String>) {
+    let discriminant = kp * kp - 4.0 * ki * kd;
+    if discriminant >= 0.0 {
+        let denominator = kp + discriminant.sqrt();
+        let ratio = if denominator > 0.0 {
+            2.0 * kd / denominator
+        } else {
+            0.0
+        };
+        return (ratio, None);
+    }
+    let note = format!(
+        "the PID (Kp {kp:.6}, Ki {ki:.6}, Kd {kd:.6}) has complex zeros, which the fuzzy PID \
+         structure cannot represent: the start keeps Kp and Ki and lowers Kd to {:.6}",
+        kp * kp / (4.0 * ki)
+    );
+    (kp / (2.0 * ki), Some(note))
 }
 
 /// Least-squares slopes `(a, b)` of `F(x, y) ≈ a·x + b·y` over `[-h, h]²` (41 × 41 points).

@@ -349,41 +349,43 @@ int main(void) {
             return;
         }
         let owned = pd_mamdani_spec().compile().unwrap();
-        let wrapper: FuzzyPidConfig = serde_json::from_str(
-            r#"{"structure": "pd_plus_i", "sample_time_s": 0.01, "error_gain": 1.5, "rate_gain": 0.2,
-                "output_gain": 3.0, "integral_gain": 2.0, "derivative_on": "measurement",
-                "derivative_filter_s": 0.03, "output_min": -2.0, "output_max": 2.5, "rate_limit": 40.0}"#,
-        )
-        .unwrap();
-        let dir = temporary_dir("pid");
-        let source = c::write(&owned, Some(&wrapper)).unwrap();
-        let program = build(&source, PID_DRIVER, &dir);
-        let pid = FuzzyPid::new(owned.controller(), wrapper).unwrap();
-        let mut state = pid
-            .state_with(vec![0.0f32; owned.controller().scratch_len()])
+        for structure in ["pd", "pi", "pd_plus_i", "pid"] {
+            let wrapper: FuzzyPidConfig = serde_json::from_str(&format!(
+                r#"{{"structure": "{structure}", "sample_time_s": 0.01, "error_gain": 1.5, "rate_gain": 0.2,
+                    "output_gain": 3.0, "integral_gain": 2.0, "derivative_on": "measurement",
+                    "derivative_filter_s": 0.03, "output_min": -2.0, "output_max": 2.5, "rate_limit": 40.0}}"#
+            ))
             .unwrap();
-        let mut samples = Vec::new();
-        let mut y = 0.0f32;
-        let mut rng = XorShift(99);
-        for k in 0..1000 {
-            let setpoint = if k < 500 { 1.0 } else { -0.5 };
-            let measurement = if k % 97 == 13 { f32::NAN } else { y };
-            samples.push((setpoint, measurement));
-            y += 0.02 * (setpoint - y) + 0.01 * (rng.unit() - 0.5);
-        }
-        let input: String = samples.iter().map(|(s, m)| format!("{s:e} {m:e}\n")).collect();
-        let results = run(&program, &input);
-        assert_eq!(results.len(), samples.len());
-        for ((setpoint, measurement), c_row) in samples.iter().zip(&results) {
-            let step = pid.step(&mut state, *setpoint, *measurement);
-            assert_eq!(
-                (c_row[0] as f32).to_bits(),
-                step.output.to_bits(),
-                "C {} vs Rust {} at ({setpoint}, {measurement})",
-                c_row[0],
-                step.output
-            );
-            assert_eq!(c_row[1] as u8, step.status.bits() & 0x4f);
+            let dir = temporary_dir(&format!("pid-{structure}"));
+            let source = c::write(&owned, Some(&wrapper)).unwrap();
+            let program = build(&source, PID_DRIVER, &dir);
+            let pid = FuzzyPid::new(owned.controller(), wrapper).unwrap();
+            let mut state = pid
+                .state_with(vec![0.0f32; owned.controller().scratch_len()])
+                .unwrap();
+            let mut samples = Vec::new();
+            let mut y = 0.0f32;
+            let mut rng = XorShift(99);
+            for k in 0..1000 {
+                let setpoint = if k < 500 { 1.0 } else { -0.5 };
+                let measurement = if k % 97 == 13 { f32::NAN } else { y };
+                samples.push((setpoint, measurement));
+                y += 0.02 * (setpoint - y) + 0.01 * (rng.unit() - 0.5);
+            }
+            let input: String = samples.iter().map(|(s, m)| format!("{s:e} {m:e}\n")).collect();
+            let results = run(&program, &input);
+            assert_eq!(results.len(), samples.len());
+            for ((setpoint, measurement), c_row) in samples.iter().zip(&results) {
+                let step = pid.step(&mut state, *setpoint, *measurement);
+                assert_eq!(
+                    (c_row[0] as f32).to_bits(),
+                    step.output.to_bits(),
+                    "{structure}: C {} vs Rust {} at ({setpoint}, {measurement})",
+                    c_row[0],
+                    step.output
+                );
+                assert_eq!(c_row[1] as u8, step.status.bits() & 0x4f);
+            }
         }
     }
 }

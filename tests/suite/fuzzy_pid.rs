@@ -193,6 +193,33 @@ fn pd_plus_i_integrates_the_error() {
 }
 
 #[test]
+fn pid_structure_feeds_the_fuzzy_output_to_both_branches() {
+    // MATLAB's fuzzy PID: u = C1·F + C0·∫F dt with C1 = Ku = 2, C0 = Ki = 3.
+    let config = FuzzyPidConfig {
+        output_gain: 2.0,
+        integral_gain: 3.0,
+        output_min: -100.0,
+        output_max: 100.0,
+        ..FuzzyPidConfig::new(Structure::Pid, 0.1)
+    };
+    let (pid, mut state) = controller(PD_SUGENO, config);
+    let mut out = pid.step(&mut state, 0.5, 0.0);
+    let fuzzy = f64::from(out.fuzzy);
+    assert!(fuzzy > 0.0);
+    // First step: 2·F + 3·F·0.1.
+    assert_close(out.output, 2.3 * fuzzy, 1e-6);
+    for _ in 1..10 {
+        out = pid.step(&mut state, 0.5, 0.0);
+    }
+    // Constant error, no rate: F is the same every step; Σ C0·F·Ts over 10 steps = 3·F.
+    assert_eq!(f64::from(out.fuzzy), fuzzy);
+    assert_close(out.integral, 3.0 * fuzzy, 1e-5);
+    assert_close(out.proportional, 2.0 * fuzzy, 1e-6);
+    assert_close(out.output, 5.0 * fuzzy, 1e-5);
+    assert!(Structure::Pid.uses_integral_gain() && !Structure::Pi.uses_integral_gain());
+}
+
+#[test]
 fn rate_limit_bounds_each_change() {
     let config = FuzzyPidConfig {
         output_gain: 5.0,
@@ -215,7 +242,7 @@ fn rate_limit_bounds_each_change() {
 
 #[test]
 fn reset_gives_a_bumpless_start() {
-    for structure in [Structure::Pd, Structure::Pi, Structure::PdPlusI] {
+    for structure in [Structure::Pd, Structure::Pi, Structure::PdPlusI, Structure::Pid] {
         let config = FuzzyPidConfig {
             output_gain: 3.0,
             integral_gain: 1.0,
@@ -238,6 +265,8 @@ fn reset_gives_a_bumpless_start() {
             // The incremental PI adds Ku·Ts·F(0.3, 0).
             Structure::Pi => 4.0 + 0.03 * f64::from(out.fuzzy),
             Structure::Pd => 4.0,
+            // The fuzzy PID adds one increment Ki·Ts·F(0.3, 0).
+            Structure::Pid => 4.0 + 0.01 * f64::from(out.fuzzy),
         };
         assert_close(out.output, expected, 2e-6);
         assert_eq!(
@@ -386,7 +415,12 @@ fn any_sample() -> impl Strategy<Value = f32> {
 }
 
 fn any_structure() -> impl Strategy<Value = Structure> {
-    prop_oneof![Just(Structure::Pd), Just(Structure::Pi), Just(Structure::PdPlusI)]
+    prop_oneof![
+        Just(Structure::Pd),
+        Just(Structure::Pi),
+        Just(Structure::PdPlusI),
+        Just(Structure::Pid)
+    ]
 }
 
 fn any_anti_windup() -> impl Strategy<Value = AntiWindup> {

@@ -204,9 +204,14 @@ fn the_sugeno_pid_equivalent_start_is_the_pid() {
             assert!((out[0] - (x + y) / 2.0).abs() < 1e-6, "F({x}, {y}) = {}", out[0]);
         }
     }
-    // In the loop: the fuzzy controller's runs are the PID's (f32 against f64).
-    let (_, fuzzy_runs) = evaluate_fuzzy(&job, &tuned).unwrap();
-    let pid_runs = run_all(&job, &mut Pid::new(pid, job.simulation.sample_time_s)).unwrap();
+    assert_runs_are_the_pids(&job, &tuned, pid);
+}
+
+/// In the loop: the fuzzy controller's runs are the PID's (f32 against f64).
+fn assert_runs_are_the_pids(job: &Job, tuned: &TunedController, pid: PidConfig) {
+    let (_, fuzzy_runs) = evaluate_fuzzy(job, tuned).unwrap();
+    let pid_runs = run_all(job, &mut Pid::new(pid, job.simulation.sample_time_s)).unwrap();
+    assert_eq!(fuzzy_runs.len(), pid_runs.len());
     for (f, p) in fuzzy_runs.iter().zip(&pid_runs) {
         let worst = f
             .trajectory
@@ -222,6 +227,76 @@ fn the_sugeno_pid_equivalent_start_is_the_pid() {
             f.label
         );
     }
+}
+
+#[test]
+fn the_sugeno_fuzzy_pid_start_is_the_pid() {
+    // MATLAB's structure u = C1·F + C0·∫F with F = (x + y)/2: Kp = (C1·Ke + C0·Kd)/2,
+    // Ki = C0·Ke/2, Kd = C1·Kd/2. The case's PID (3, 2.5, 0.4) has real zeros. The loops
+    // agree where the structure is a PID (see optimizer::start): derivative on error, no rate
+    // filter, no saturation, and no error before the first step.
+    let (mut job, pid) = pid_case();
+    job.controller.structure = fuzzy_core::Structure::Pid;
+    job.controller.derivative_on = sim::control::DerivativeOn::Error;
+    job.controller.derivative_filter_s = 0.0;
+    job.tune.derivative_filter_s = None;
+    job.tune.integral_gain = Some([0.1, 100.0]);
+    job.simulation.actuator.min = -1000.0;
+    job.simulation.actuator.max = 1000.0;
+    for scenario in &mut job.scenarios {
+        scenario.setpoint = sim::closed_loop::SetpointProfile::Step { value: 1.0, at: 0.5 };
+    }
+    let pid = PidConfig {
+        derivative_filter_s: 0.0,
+        derivative_on: sim::control::DerivativeOn::Error,
+        output_min: -1000.0,
+        output_max: 1000.0,
+        ..pid
+    };
+    let mut encoding = Encoding::new(&job);
+    let start = pid_equivalent(&mut encoding, &job, &pid).expect("a start");
+    // (Derivative on error: the setpoint step's rate kick needs small gains, so bounds widen.)
+    assert!(
+        !start.notes.iter().any(|n| n.contains("complex zeros") || n.contains("not tuned")),
+        "{:?}",
+        start.notes
+    );
+    let tuned = encoding.decode(&start.genome);
+    let w = tuned.wrapper;
+    let (ke, kd, c1, c0) = (
+        f64::from(w.error_gain),
+        f64::from(w.rate_gain),
+        f64::from(w.output_gain),
+        f64::from(w.integral_gain),
+    );
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * b.abs();
+    assert!(close((c1 * ke + c0 * kd) / 2.0, pid.kp), "{w:?}");
+    assert!(close(c0 * ke / 2.0, pid.ki), "{w:?}");
+    assert!(close(c1 * kd / 2.0, pid.kd), "{w:?}");
+    assert_runs_are_the_pids(&job, &tuned, pid);
+
+    // Complex zeros (Kp² < 4·Ki·Kd): Kp and Ki kept, Kd lowered to Kp²/(4·Ki), with a note.
+    let complex = PidConfig { kd: 2.0, ..pid };
+    let mut encoding = Encoding::new(&job);
+    let start = pid_equivalent(&mut encoding, &job, &complex).expect("a start");
+    assert!(
+        start
+            .notes
+            .iter()
+            .any(|n| n.contains("complex zeros") && n.contains("0.900000")),
+        "{:?}",
+        start.notes
+    );
+    let w = encoding.decode(&start.genome).wrapper;
+    let (ke, kd, c1, c0) = (
+        f64::from(w.error_gain),
+        f64::from(w.rate_gain),
+        f64::from(w.output_gain),
+        f64::from(w.integral_gain),
+    );
+    assert!(close((c1 * ke + c0 * kd) / 2.0, complex.kp), "{w:?}");
+    assert!(close(c0 * ke / 2.0, complex.ki), "{w:?}");
+    assert!(close(c1 * kd / 2.0, 0.9), "{w:?}");
 }
 
 #[test]

@@ -500,6 +500,10 @@ pub fn write(
                 format!("{} * fuzzy", float(cfg.output_gain)),
                 format!("{} * error", float(cfg.integral_gain * ts)),
             ),
+            fuzzy_core::Structure::Pid => (
+                format!("{} * fuzzy", float(cfg.output_gain)),
+                format!("{} * fuzzy", float(cfg.integral_gain * ts)),
+            ),
         };
         let new_integral = match (cfg.structure, cfg.anti_windup) {
             (fuzzy_core::Structure::Pd, _) => "integral".to_string(),

@@ -279,6 +279,7 @@ pub fn write_tuned(controller: &OwnedController, wrapper: &fuzzy_core::FuzzyPidC
         fuzzy_core::Structure::Pd => "Pd",
         fuzzy_core::Structure::Pi => "Pi",
         fuzzy_core::Structure::PdPlusI => "PdPlusI",
+        fuzzy_core::Structure::Pid => "Pid",
     };
     let derivative_on = match c.derivative_on {
         fuzzy_core::DerivativeOn::Error => "Error",
