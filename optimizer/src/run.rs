@@ -64,9 +64,11 @@ pub struct Checkpointing {
     pub resume: bool,
 }
 
-/// A saved search: solver, state and the history so far (CBOR, written atomically).
+/// A saved search: what it searches ([`fingerprint`]), solver, state and the history so far
+/// (CBOR, written atomically).
 #[derive(Serialize)]
 struct SnapshotRef<'a, S, I> {
+    search: &'a serde_json::Value,
     solver: &'a S,
     state: &'a I,
     history: &'a [Progress],
@@ -74,6 +76,7 @@ struct SnapshotRef<'a, S, I> {
 
 #[derive(Deserialize)]
 struct Snapshot<S, I> {
+    search: serde_json::Value,
     solver: S,
     state: I,
     history: Vec<Progress>,
@@ -86,6 +89,69 @@ struct FileCheckpoint {
     history: Arc<Mutex<Vec<Progress>>>,
     /// evaluations made before a resume (the resumed problem counts from 0 again)
     evaluations_before: Arc<AtomicU64>,
+    /// what this run searches; a snapshot of another search is refused
+    search: serde_json::Value,
+}
+
+/// What decides a search's course: the job with the command line's overrides (seed,
+/// iterations), its engine file's contents and which search (fuzzy, PID, polish). The thread
+/// count is left out: it does not change the result.
+fn fingerprint(job: &Job, what: &str) -> serde_json::Value {
+    let mut job_value = serde_json::to_value(job).unwrap_or(serde_json::Value::Null);
+    if let Some(optimizer) = job_value.get_mut("optimizer").and_then(|o| o.as_object_mut()) {
+        optimizer.remove("threads");
+    }
+    let engine = job
+        .controller
+        .engine_spec
+        .as_ref()
+        .and_then(|spec| serde_json::to_value(spec).ok());
+    serde_json::json!({ "search": what, "job": job_value, "engine": engine })
+}
+
+/// The first place where two fingerprints differ, as `path: saved → now`.
+fn first_difference(saved: &serde_json::Value, now: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match (saved, now) {
+        (Value::Object(a), Value::Object(b)) => {
+            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            keys.into_iter().find_map(|key| {
+                let here = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                first_difference(
+                    a.get(key).unwrap_or(&Value::Null),
+                    b.get(key).unwrap_or(&Value::Null),
+                    &here,
+                )
+            })
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find_map(|(i, (x, y))| first_difference(x, y, &format!("{path}[{i}]"))),
+        _ if saved == now => None,
+        _ => {
+            let short = |v: &Value| {
+                let text = v.to_string();
+                if text.chars().count() > 60 {
+                    format!("{}…", text.chars().take(60).collect::<String>())
+                } else {
+                    text
+                }
+            };
+            Some(format!(
+                "{path}: {} in the checkpoint, {} now",
+                short(saved),
+                short(now)
+            ))
+        }
+    }
 }
 
 impl<S: Serialize + DeserializeOwned, I: Serialize + DeserializeOwned> Checkpoint<S, I> for FileCheckpoint {
@@ -94,6 +160,7 @@ impl<S: Serialize + DeserializeOwned, I: Serialize + DeserializeOwned> Checkpoin
         let mut bytes = Vec::new();
         ciborium::into_writer(
             &SnapshotRef {
+                search: &self.search,
                 solver,
                 state,
                 history: &history,
@@ -112,11 +179,18 @@ impl<S: Serialize + DeserializeOwned, I: Serialize + DeserializeOwned> Checkpoin
         let bytes =
             std::fs::read(&self.path).map_err(|e| Error::msg(format!("{}: {e}", self.path.display())))?;
         let snapshot: Snapshot<S, I> = ciborium::from_reader(bytes.as_slice()).map_err(|e| {
-            Error::msg(format!(
+            Error::new(CheckpointError(format!(
                 "{}: not a checkpoint of this job's search ({e}); delete it or run without --resume",
                 self.path.display()
-            ))
+            )))
         })?;
+        if let Some(difference) = first_difference(&snapshot.search, &self.search, "") {
+            return Err(Error::new(CheckpointError(format!(
+                "{}: the checkpoint is of another search than this run's ({difference}); resume \
+                 with the same job file and options, or run without --resume to start afresh",
+                self.path.display()
+            ))));
+        }
         let before = snapshot.history.last().map_or(0, |p| p.evaluations);
         self.evaluations_before.store(before, Ordering::Relaxed);
         if let Ok(mut history) = self.history.lock() {
@@ -253,6 +327,7 @@ where
                 every: c.every,
                 history: Arc::clone(&history),
                 evaluations_before: Arc::clone(&evaluations_before),
+                search: fingerprint(job, what),
             })
         }
         None => None,
@@ -284,6 +359,7 @@ where
                 every: c.every,
                 history: Arc::clone(&history),
                 evaluations_before,
+                search: fingerprint(job, &format!("{what} polish")),
             }),
         )
     });
@@ -409,9 +485,26 @@ pub enum RunError {
     /// The optimizer failed.
     #[error("optimizer: {0}")]
     Optimizer(String),
+    /// `--resume` found a checkpoint it cannot continue (unreadable, or of another search).
+    #[error("{0}")]
+    Checkpoint(String),
     /// The initial or tuned controller could not be built or simulated.
     #[error("{0}")]
     Controller(String),
+}
+
+/// A checkpoint that cannot be resumed (a user's mistake, not the optimizer's).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct CheckpointError(String);
+
+impl From<Error> for RunError {
+    fn from(error: Error) -> RunError {
+        match error.downcast_ref::<CheckpointError>() {
+            Some(CheckpointError(message)) => RunError::Checkpoint(message.clone()),
+            None => RunError::Optimizer(error.to_string()),
+        }
+    }
 }
 
 fn fuzzy_contender(
@@ -519,8 +612,7 @@ fn tune_in_pool(job: &Job, options: &RunOptions, start: Instant) -> Result<Outco
         job.seed,
         options,
         "fuzzy",
-    )
-    .map_err(|e| RunError::Optimizer(e.to_string()))?;
+    )?;
     // The best of the search and its starts: the GA keeps its seeds by elitism, PSO does not
     // take them into its swarm, so the starts are compared here for every algorithm.
     let mut best = (fuzzy_problem.genome_cost(&best), best);
@@ -615,7 +707,6 @@ fn tune_pid(
         job.seed.wrapping_add(1),
         options,
         "PID",
-    )
-    .map_err(|e| RunError::Optimizer(e.to_string()))?;
+    )?;
     Ok((decode_pid(&best, job), history))
 }

@@ -303,6 +303,76 @@ fn a_killed_run_resumes_to_the_same_result() {
     assert!(stderr(&missing).contains("--resume: no checkpoint in nowhere/checkpoint"));
 }
 
+#[test]
+fn resume_refuses_another_search_and_clears_stale_temporaries() {
+    let dir = temporary_dir("resume-other");
+    let mut text = MAIN_JOB.to_string();
+    for (from, to) in [
+        ("population = 60", "population = 6"),
+        ("iterations = 200", "iterations = 4"),
+        ("horizon_s = 8.0", "horizon_s = 1.0"),
+        ("at = 4.0", "at = 0.5"),
+    ] {
+        text = text.replace(from, to);
+    }
+    std::fs::write(dir.join("job.toml"), &text).unwrap();
+    std::fs::write(dir.join("job5.toml"), text.replace("terms = 7", "terms = 5")).unwrap();
+    let base = ["-o", "out", "--quiet", "--checkpoint-every", "1"];
+    let run = |job: &str, extra: &[&str]| {
+        let mut args = vec!["tune", job];
+        args.extend(base);
+        args.extend(extra);
+        fuzzyopt(&args, &dir)
+    };
+    let first = run("job.toml", &[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+
+    // What a kill -9 during an atomic write leaves, and files of other names that stay.
+    let stale = [
+        dir.join("out/.controller.json.999999.tmp"),
+        dir.join("out/checkpoint/.fuzzy.cbor.4242.tmp"),
+    ];
+    let kept = [dir.join("out/.keep.tmp"), dir.join("out/notes.4.tmp")];
+    for file in stale.iter().chain(&kept) {
+        std::fs::write(file, "x").unwrap();
+    }
+
+    for (job, extra, difference) in [
+        (
+            "job.toml",
+            &["--resume", "--iterations", "5"][..],
+            "job.optimizer.iterations: 4 in the checkpoint, 5 now",
+        ),
+        (
+            "job.toml",
+            &["--resume", "--seed", "9"][..],
+            "job.seed: 1 in the checkpoint, 9 now",
+        ),
+        (
+            "job5.toml",
+            &["--resume"][..],
+            "job.controller.terms: 7 in the checkpoint, 5 now",
+        ),
+    ] {
+        let refused = run(job, extra);
+        assert_eq!(refused.status.code(), Some(2), "{extra:?}: {}", stderr(&refused));
+        let message = stderr(&refused);
+        assert!(
+            message.contains("checkpoint is of another search") && message.contains(difference),
+            "{message}"
+        );
+    }
+    for file in &stale {
+        assert!(!file.exists(), "{} was not removed", file.display());
+    }
+    // The same job with another thread count is the same search.
+    let resumed = run("job.toml", &["--resume", "--threads", "2"]);
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    for file in &kept {
+        assert!(file.exists(), "{} was removed", file.display());
+    }
+}
+
 const TIPPER_FIS: &str = include_str!("../../tests/data/interop/tipper.fis");
 
 #[test]

@@ -257,7 +257,10 @@ fn the_sugeno_fuzzy_pid_start_is_the_pid() {
     let start = pid_equivalent(&mut encoding, &job, &pid).expect("a start");
     // (Derivative on error: the setpoint step's rate kick needs small gains, so bounds widen.)
     assert!(
-        !start.notes.iter().any(|n| n.contains("complex zeros") || n.contains("not tuned")),
+        !start
+            .notes
+            .iter()
+            .any(|n| n.contains("complex zeros") || n.contains("not tuned")),
         "{:?}",
         start.notes
     );

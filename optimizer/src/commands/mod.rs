@@ -132,7 +132,7 @@ impl CommandError {
             | CommandError::Table { .. }
             | CommandError::Usage(_)
             | CommandError::Plant(_)
-            | CommandError::Run(RunError::Controller(_)) => false,
+            | CommandError::Run(RunError::Controller(_) | RunError::Checkpoint(_)) => false,
         }
     }
 
@@ -346,6 +346,13 @@ pub fn tune_job(path: &Path, request: &TuneRequest) -> Result<Tuned, CommandErro
             "--resume needs checkpoints (--checkpoint-every must be at least 1)".into(),
         ));
     }
+    // Temporary files of an earlier run that was killed mid-write (never complete files).
+    for folder in [&dir, &checkpoint_dir] {
+        sim::files::remove_stale_temporaries(folder).map_err(|source| CommandError::Write {
+            path: shown(folder),
+            source,
+        })?;
+    }
     let options = RunOptions {
         quiet: request.quiet,
         threads: request.threads,
@@ -459,6 +466,7 @@ mod tests {
             2
         );
         assert_eq!(CommandError::Run(RunError::Controller("x".into())).exit_code(), 2);
+        assert_eq!(CommandError::Run(RunError::Checkpoint("x".into())).exit_code(), 2);
         assert_eq!(write_error(ErrorKind::NotFound).exit_code(), 2);
         assert_eq!(write_error(ErrorKind::PermissionDenied).exit_code(), 2);
         assert_eq!(CommandError::Run(RunError::Optimizer("x".into())).exit_code(), 1);
