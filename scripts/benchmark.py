@@ -13,9 +13,11 @@ time constants (s -> a s) scaled by 0.8 and 1.2; the table shows the worst of th
 Writes out/benchmark/benchmark.md (the README's table) and benchmark.json, and prints the
 table. Needs only Python 3.11 (tomllib) and the Rust toolchain.
 
-Usage: scripts/benchmark.py [--algorithm ga|pso|cmaes] [--polish F] [PLANT ...]
+Usage: scripts/benchmark.py [--algorithm ga|pso|cmaes] [--polish F] [--structure S] [PLANT ...]
 (default: every job in examples/benchmarks/ as written; the options override the jobs'
-[optimizer] settings, and the results then go to out/benchmark-<algorithm>-polish<F>/)
+[optimizer] settings or [controller] structure, and the results then go to
+out/benchmark-<algorithm>-polish<F>/ or out/benchmark-<structure>/; `--structure
+gain_scheduled` also frees the base derivative gain, bounds [1e-4, 100])
 """
 
 import csv
@@ -95,8 +97,13 @@ def itae_optimal():
         return {row["name"]: row for row in csv.DictReader(f)}
 
 
-def overrides(text, algorithm, polish):
-    """The job text with the command line's [optimizer] settings."""
+def overrides(text, algorithm, polish, structure=None):
+    """The job text with the command line's [optimizer] settings and structure."""
+    if structure is not None:
+        text = re.sub(r'(?m)^structure = "[a-z_]+"', f'structure = "{structure}"', text)
+        if structure == "gain_scheduled":
+            text = text.replace("[controller]\n", "[controller]\nderivative_gain = 0.1\n", 1)
+            text = text.replace("[tune]\n", "[tune]\nderivative_gain = [0.0001, 100.0]\n", 1)
     if algorithm is not None:
         text = re.sub(r'(?m)^algorithm = "[a-z]+"', f'algorithm = "{algorithm}"', text)
     if polish is not None:
@@ -108,24 +115,28 @@ def overrides(text, algorithm, polish):
 def main():
     global OUT
     args = sys.argv[1:]
-    algorithm = polish = None
+    algorithm = polish = structure = None
     while args and args[0].startswith("--"):
         option, value, args = args[0], args[1], args[2:]
         if option == "--algorithm":
             algorithm = value
         elif option == "--polish":
             polish = float(value)
+        elif option == "--structure":
+            structure = value
         else:
             sys.exit(f"unknown option {option}")
     if algorithm is not None or polish is not None:
         OUT = f"{OUT}-{algorithm or 'job'}-polish{polish if polish is not None else 'job'}"
+    if structure is not None:
+        OUT = f"{OUT}-{structure}"
     names = args or sorted(f[:-5] for f in os.listdir(BENCH) if f.endswith(".toml"))
     subprocess.run(["cargo", "build", "--quiet", "--release", "-p", "optimizer", "--bin", "fuzzyopt"], cwd=ROOT, check=True)
     optimal = itae_optimal()
     rows = []
     for name in names:
         with open(os.path.join(BENCH, name + ".toml")) as f:
-            text = overrides(f.read(), algorithm, polish)
+            text = overrides(f.read(), algorithm, polish, structure)
         os.makedirs(OUT, exist_ok=True)
         job_path = os.path.join(OUT, name + ".toml")
         with open(job_path, "w") as f:

@@ -1,8 +1,9 @@
-//! The controller firmware calls every tick: fuzzy PD, fuzzy PI, fuzzy PD + I and MATLAB's
-//! fuzzy PID around a two-input inference engine.
+//! The controller firmware calls every tick: fuzzy PD, fuzzy PI, fuzzy PD + I, MATLAB's fuzzy
+//! PID and the gain-scheduled (self-tuning) fuzzy PID around a two-input inference engine.
 //!
 //! The engine sees two scaled inputs, the error `Ke·e` and its rate `Kd·ė`, and produces one
-//! value `F` (its single output). The four structures turn `F` into the control signal `u`:
+//! value `F` (its single output; three for `GainScheduled`). The structures turn `F` into the
+//! control signal `u`:
 //!
 //! | [`Structure`] | control law (before limits) | integrator state `I` |
 //! |---|---|---|
@@ -10,11 +11,19 @@
 //! | `Pi` (incremental) | `u = I + Ku·F·Ts` | the previous `u`: `F` is a *rate of change* of `u` |
 //! | `PdPlusI` | `u = Ku·F + I + Ki·e·Ts` | `Σ Ki·e·Ts` |
 //! | `Pid` | `u = Ku·F + I + Ki·F·Ts` | `Σ Ki·F·Ts` |
+//! | `GainScheduled` | `u = Kp·e + Kdp·ė + I + Kip·e·Ts` | `Σ Kip·e·Ts` |
 //!
 //! `Pid` is the structure of MATLAB's *Fuzzy PID Controller* block: one engine on
 //! `(Ce·e, Cd·ė)` whose output feeds a PD branch (`C1 = Ku`) and a PI branch integrated
 //! (`C0 = Ki`). With a linear surface `F = a·x + b·y` it is the PID
 //! `Kp = Ku·a·Ke + Ki·b·Kd`, `Ki_pid = Ki·a·Ke`, `Kd_pid = Ku·b·Kd` (a PID with real zeros).
+//!
+//! `GainScheduled` is the classic self-tuning fuzzy PID: an engine with three outputs
+//! `(Fp, Fi, Fd)` on `(Ke·e, Kd·ė)` schedules the gains of a PID around base values,
+//! `Kp = Ku·(1 + Fp)`, `Kip = Ki·(1 + Fi)`, `Kdp = Kd_pid·(1 + Fd)` (`Kd_pid` is
+//! [`FuzzyPidConfig::derivative_gain`]; an output range of `[-0.5, 0.5]` lets each gain move by
+//! ±50 %). With every output 0 it is exactly the PID `(Ku, Ki, Kd_pid)`; `ė` is the same
+//! filtered rate the engine sees.
 //!
 //! Then, in this order: NaN guard, output saturation to `[output_min, output_max]`, rate limit
 //! to `±rate_limit·Ts` around the previous output, anti-windup on `I` ([`AntiWindup`]).
@@ -117,13 +126,28 @@ pub enum Structure {
     /// Fuzzy PID (MATLAB's Fuzzy PID Controller block): `u = Ku·F + Ki·∫F dt`, the engine's
     /// output feeding a PD branch and an integrated PI branch.
     Pid,
+    /// Gain-scheduled (self-tuning) fuzzy PID: a 3-output engine scales the PID gains,
+    /// `u = Ku·(1 + Fp)·e + Ki·(1 + Fi)·∫e dt + Kd_pid·(1 + Fd)·ė`.
+    GainScheduled,
 }
 
 impl Structure {
     /// Whether [`FuzzyPidConfig::integral_gain`] takes part in the control law
     /// ([`Structure::PdPlusI`] and [`Structure::Pid`]).
     pub const fn uses_integral_gain(self) -> bool {
-        matches!(self, Structure::PdPlusI | Structure::Pid)
+        matches!(
+            self,
+            Structure::PdPlusI | Structure::Pid | Structure::GainScheduled
+        )
+    }
+
+    /// Outputs the engine must have: 3 (`Fp`, `Fi`, `Fd`) for [`Structure::GainScheduled`],
+    /// 1 for the others.
+    pub const fn engine_outputs(self) -> usize {
+        match self {
+            Structure::GainScheduled => 3,
+            _ => 1,
+        }
     }
 }
 
@@ -180,9 +204,14 @@ pub struct FuzzyPidConfig {
     pub rate_gain: f32,
     /// `Ku`: engine output to control signal (per second for [`Structure::Pi`]).
     pub output_gain: f32,
-    /// `Ki`: integral gain (per second) of [`Structure::PdPlusI`] (on `e`) and of
-    /// [`Structure::Pid`] (on `F`); unused otherwise.
+    /// `Ki`: integral gain (per second) of [`Structure::PdPlusI`] (on `e`), of
+    /// [`Structure::Pid`] (on `F`) and the base integral gain of [`Structure::GainScheduled`];
+    /// unused otherwise.
     pub integral_gain: f32,
+    /// `Kd_pid`: base derivative gain (seconds) of [`Structure::GainScheduled`]; unused
+    /// otherwise. Absent from files when 0.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_zero"))]
+    pub derivative_gain: f32,
     /// Signal differentiated for the rate input.
     pub derivative_on: DerivativeOn,
     /// Time constant `Tf` of the rate filter, seconds (0 = unfiltered).
@@ -204,6 +233,11 @@ pub struct FuzzyPidConfig {
     /// Integrator behaviour at the limits.
     #[cfg_attr(feature = "serde", serde(default))]
     pub anti_windup: AntiWindup,
+}
+
+#[cfg(feature = "serde")]
+fn is_zero(value: &f32) -> bool {
+    *value == 0.0
 }
 
 #[cfg(feature = "serde")]
@@ -241,6 +275,7 @@ impl FuzzyPidConfig {
             rate_gain: 1.0,
             output_gain: 1.0,
             integral_gain: 0.0,
+            derivative_gain: 0.0,
             derivative_on: DerivativeOn::Measurement,
             derivative_filter_s: 0.0,
             output_min: -1.0,
@@ -264,6 +299,8 @@ pub enum Parameter {
     OutputGain,
     /// [`FuzzyPidConfig::integral_gain`]
     IntegralGain,
+    /// [`FuzzyPidConfig::derivative_gain`]
+    DerivativeGain,
     /// [`FuzzyPidConfig::derivative_filter_s`]
     DerivativeFilter,
     /// [`FuzzyPidConfig::output_min`] / [`FuzzyPidConfig::output_max`]
@@ -282,6 +319,7 @@ impl Parameter {
             Parameter::RateGain => "rate_gain",
             Parameter::OutputGain => "output_gain",
             Parameter::IntegralGain => "integral_gain",
+            Parameter::DerivativeGain => "derivative_gain",
             Parameter::DerivativeFilter => "derivative_filter_s",
             Parameter::OutputLimits => "output_min/output_max",
             Parameter::RateLimit => "rate_limit",
@@ -292,9 +330,11 @@ impl Parameter {
     const fn allowed(self) -> &'static str {
         match self {
             Parameter::SampleTime | Parameter::TrackingTime => "finite and > 0",
-            Parameter::ErrorGain | Parameter::RateGain | Parameter::OutputGain | Parameter::IntegralGain => {
-                "finite"
-            }
+            Parameter::ErrorGain
+            | Parameter::RateGain
+            | Parameter::OutputGain
+            | Parameter::IntegralGain
+            | Parameter::DerivativeGain => "finite",
             Parameter::DerivativeFilter => "finite and >= 0",
             Parameter::OutputLimits => "finite with output_min < output_max",
             Parameter::RateLimit => "> 0 (infinity for no limit)",
@@ -307,12 +347,15 @@ impl Parameter {
 pub enum ConfigError {
     /// A parameter is out of its allowed range.
     Invalid(Parameter),
-    /// The engine must have exactly 2 inputs (error, rate) and 1 output.
+    /// The engine must have exactly 2 inputs (error, rate) and the structure's outputs
+    /// ([`Structure::engine_outputs`]: 1, or 3 for the gain-scheduled PID).
     EngineShape {
         /// inputs of the engine given
         inputs: u8,
         /// outputs of the engine given
         outputs: u8,
+        /// outputs the structure needs
+        needed_outputs: u8,
     },
     /// The state's scratch array is shorter than the engine needs.
     ScratchTooSmall {
@@ -325,10 +368,24 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             ConfigError::Invalid(p) => write!(f, "{} must be {}", p.name(), p.allowed()),
-            ConfigError::EngineShape { inputs, outputs } => write!(
+            ConfigError::EngineShape {
+                inputs,
+                outputs,
+                needed_outputs,
+            } => write!(
                 f,
-                "the fuzzy PD/PI/PID needs an engine with 2 inputs (error, error rate) and 1 output, \
-                 this one has {inputs} inputs and {outputs} outputs"
+                "the {} needs an engine with 2 inputs (error, error rate) and {needed_outputs} {}, \
+                 this one has {inputs} inputs and {outputs} outputs",
+                if needed_outputs == 3 {
+                    "gain-scheduled PID"
+                } else {
+                    "fuzzy PD/PI/PID"
+                },
+                if needed_outputs == 3 {
+                    "outputs (Kp, Ki and Kd factors)"
+                } else {
+                    "output"
+                },
             ),
             ConfigError::ScratchTooSmall { needed } => {
                 write!(f, "the state's scratch array needs at least {needed} values")
@@ -350,9 +407,10 @@ pub struct ControlOutput {
     pub error_input: f32,
     /// Scaled filtered rate fed to the engine, `Kd·ė`.
     pub rate_input: f32,
-    /// The engine's output `F`.
+    /// The engine's output `F` (the gain-scheduled PID: `Fp`, its first output).
     pub fuzzy: f32,
-    /// The proportional-derivative part `Ku·F` (0 for [`Structure::Pi`]).
+    /// The proportional-derivative part `Ku·F` (0 for [`Structure::Pi`]; the gain-scheduled
+    /// PID: `Kp·e + Kdp·ė`).
     pub proportional: f32,
     /// The integrator state after this step (the bias for [`Structure::Pd`]).
     pub integral: f32,
@@ -368,6 +426,9 @@ pub struct ControlOutput {
     pub status: Status,
 }
 
+/// Room for the engine's outputs in a [`FuzzyPidState`]: the most any structure needs.
+const ENGINE_OUTPUTS: usize = 3;
+
 /// Run-time state of a [`FuzzyPid`]: integrator, filter, previous samples and the engine's
 /// scratch `S`, at least [`Controller::scratch_len`] values: a `[f32; N]` in firmware
 /// ([`FuzzyPid::state`]), any buffer such as a `Vec<f32>` on a host
@@ -376,7 +437,8 @@ pub struct ControlOutput {
 #[derive(Clone)]
 pub struct FuzzyPidState<S> {
     scratch: S,
-    engine_output: [f32; 1],
+    /// The engine's outputs (the first [`Structure::engine_outputs`] are used).
+    engine_output: [f32; ENGINE_OUTPUTS],
     integral: f32,
     rate: f32,
     previous_error: f32,
@@ -400,7 +462,7 @@ impl<S> PartialEq for FuzzyPidState<S> {
 impl<S> fmt::Debug for FuzzyPidState<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FuzzyPidState")
-            .field("engine_output", &self.engine_output[0])
+            .field("engine_output", &self.engine_output)
             .field("integral", &self.integral)
             .field("rate", &self.rate)
             .field("previous_error", &self.previous_error)
@@ -428,7 +490,7 @@ impl<S> FuzzyPidState<S> {
     }
 }
 
-/// A fuzzy PD, PI, PD + I or PID controller: a validated [`FuzzyPidConfig`] around a two-input
+/// A fuzzy PD, PI, PD + I, PID or gain-scheduled PID controller: a validated [`FuzzyPidConfig`] around a two-input
 /// [`Controller`]. Immutable; the state lives in a [`FuzzyPidState`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FuzzyPid<'a> {
@@ -459,10 +521,12 @@ impl<'a> FuzzyPid<'a> {
     /// Checks the configuration and the engine's shape (2 inputs, 1 output) once; a `const
     /// fn`, so a `static` controller is checked at compile time.
     pub const fn new(engine: Controller<'a>, config: FuzzyPidConfig) -> Result<FuzzyPid<'a>, ConfigError> {
-        if engine.input_count() != 2 || engine.output_count() != 1 {
+        let needed_outputs = config.structure.engine_outputs();
+        if engine.input_count() != 2 || engine.output_count() != needed_outputs {
             return Err(ConfigError::EngineShape {
                 inputs: engine.input_count() as u8,
                 outputs: engine.output_count() as u8,
+                needed_outputs: needed_outputs as u8,
             });
         }
         let c = &config;
@@ -476,6 +540,8 @@ impl<'a> FuzzyPid<'a> {
             Some(Parameter::OutputGain)
         } else if !finite(c.integral_gain) {
             Some(Parameter::IntegralGain)
+        } else if !finite(c.derivative_gain) {
+            Some(Parameter::DerivativeGain)
         } else if !(finite(c.derivative_filter_s) && c.derivative_filter_s >= 0.0) {
             Some(Parameter::DerivativeFilter)
         } else if !(finite(c.output_min) && finite(c.output_max) && c.output_min < c.output_max) {
@@ -549,10 +615,10 @@ impl<'a> FuzzyPid<'a> {
         let output = crate::math::ct::clamp(0.0, self.config.output_min, self.config.output_max);
         FuzzyPidState {
             scratch,
-            engine_output: [0.0],
+            engine_output: [0.0; ENGINE_OUTPUTS],
             integral: match self.config.structure {
                 Structure::Pi => output,
-                Structure::Pd | Structure::PdPlusI | Structure::Pid => 0.0,
+                Structure::Pd | Structure::PdPlusI | Structure::Pid | Structure::GainScheduled => 0.0,
             },
             rate: 0.0,
             previous_error: 0.0,
@@ -565,7 +631,8 @@ impl<'a> FuzzyPid<'a> {
     /// Bumpless start or transfer: sets the state so that the next step, with this setpoint
     /// and measurement and no change since, outputs `output` (clamped into the limits; for
     /// [`Structure::PdPlusI`] plus one integral increment `Ki·e·Ts`, for [`Structure::Pid`]
-    /// plus `Ki·F·Ts`). Clears the rate filter
+    /// plus `Ki·F·Ts`, for [`Structure::GainScheduled`] plus `Ki·(1 + Fi)·e·Ts`). Clears the
+    /// rate filter
     /// and forgets the previous sample. A non-finite setpoint or measurement counts as zero
     /// error.
     pub fn reset<S: AsMut<[f32]>>(
@@ -588,6 +655,8 @@ impl<'a> FuzzyPid<'a> {
         state.integral = match c.structure {
             Structure::Pi => output,
             Structure::Pd | Structure::PdPlusI | Structure::Pid => output - c.output_gain * fuzzy,
+            // The rate is 0 after a reset: only the scheduled proportional part.
+            Structure::GainScheduled => output - c.output_gain * (1.0 + fuzzy) * error,
         };
         state.rate = 0.0;
         state.previous_error = error;
@@ -626,7 +695,7 @@ impl<'a> FuzzyPid<'a> {
 
         let error_input = c.error_gain * error;
         let rate_input = c.rate_gain * rate;
-        let previous_fuzzy = state.engine_output[0];
+        let previous_outputs = state.engine_output;
         let status = self.engine.evaluate(
             &[error_input, rate_input],
             state.scratch.as_mut(),
@@ -640,6 +709,14 @@ impl<'a> FuzzyPid<'a> {
             Structure::Pi => (0.0, self.output_gain_ts * fuzzy),
             Structure::PdPlusI => (c.output_gain * fuzzy, self.integral_gain_ts * error),
             Structure::Pid => (c.output_gain * fuzzy, self.integral_gain_ts * fuzzy),
+            Structure::GainScheduled => {
+                let [proportional, integral, derivative] = state.engine_output;
+                (
+                    c.output_gain * (1.0 + proportional) * error
+                        + c.derivative_gain * (1.0 + derivative) * rate,
+                    self.integral_gain_ts * (1.0 + integral) * error,
+                )
+            }
         };
         let previous_output = state.previous_output;
         let unsaturated = proportional + integral + increment;
@@ -671,7 +748,11 @@ impl<'a> FuzzyPid<'a> {
         state.previous_error = error;
         state.previous_measurement = measurement;
         state.previous_output = select(valid, output, previous_output);
-        state.engine_output[0] = select(valid, fuzzy, previous_fuzzy);
+        // (Only the outputs the structure's engine has: one for all but the gain-scheduled PID.)
+        let used = c.structure.engine_outputs();
+        for (output, previous) in state.engine_output.iter_mut().zip(previous_outputs).take(used) {
+            *output = select(valid, *output, previous);
+        }
         state.primed |= valid;
 
         ControlOutput {

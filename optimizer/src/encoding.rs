@@ -32,7 +32,7 @@
 
 use fuzzy_core::{
     AntiWindup, Connective, ControllerSpec, Defuzzifier, Fallback, FuzzyPidConfig, Inference, InputSpec,
-    OutOfRange, OutputSpec, RuleSpec, SNorm, Sampling, Shape, TNorm, TermSpec,
+    OutOfRange, OutputSpec, RuleSpec, SNorm, Sampling, Shape, Structure, TNorm, TermSpec,
 };
 use fuzzy_files::TunedController;
 use serde::{Deserialize, Serialize};
@@ -94,6 +94,9 @@ fn larger_neighbour(table: &[f64], cell: usize, n: usize) -> f64 {
     up.max(left)
 }
 
+/// Output names of the gain-scheduled template: the factors of `Kp`, `Ki` and `Kd`.
+pub const GAIN_OUTPUTS: [&str; 3] = ["kp", "ki", "kd"];
+
 /// Smallest relative gap between neighbouring peaks.
 const MIN_GAP: f64 = 0.2;
 /// Monotone Mamdani tables: a cell concludes at most this many terms (exclusive, after
@@ -116,9 +119,13 @@ impl Encoding {
             (2, "Ku", t.output_gain),
             (3, "Ki", t.integral_gain),
             (4, "Tf", t.derivative_filter_s),
+            (5, "Kdp", t.derivative_gain),
         ] {
             let Some(bounds) = bounds else { continue };
-            if index == 3 && !job.controller.structure.uses_integral_gain() {
+            let structure = job.controller.structure;
+            if (index == 3 && !structure.uses_integral_gain())
+                || (index == 5 && structure != Structure::GainScheduled)
+            {
                 continue;
             }
             gains.push((index, bounds));
@@ -135,7 +142,9 @@ impl Encoding {
         let n = job.controller.terms as usize;
         let sugeno = job.controller.inference == InferenceName::Sugeno;
         let per_rule_constants = sugeno && t.rules.tuned();
-        let monotone = t.rules == RuleTuning::Monotone;
+        let outputs = job.controller.structure.engine_outputs();
+        // Gain schedules are not control surfaces: their tables are free.
+        let monotone = t.rules == RuleTuning::Monotone && outputs == 1;
         let variables: &[&str] = if per_rule_constants {
             &["e", "de"]
         } else {
@@ -157,16 +166,22 @@ impl Encoding {
         });
         let rules = t.rules.tuned().then(|| {
             let start = genes.len();
-            for i in 0..n {
-                for j in 0..n {
+            for output in GAIN_OUTPUTS.iter().take(outputs) {
+                for cell in 0..n * n {
+                    let (i, j) = (cell / n, cell % n);
                     let (low, high) = match (per_rule_constants, monotone && (i, j) != (0, 0)) {
                         (true, false) => (-1.0, 1.0),
                         (true, true) => (0.0, MONOTONE_STEP_MAX / (n - 1) as f64),
                         (false, false) => (0.0, n as f64),
                         (false, true) => (0.0, MONOTONE_TERM_STEPS),
                     };
+                    let prefix = if outputs == 1 {
+                        String::new()
+                    } else {
+                        format!("{output}.")
+                    };
                     genes.push(Gene {
-                        name: format!("rule({},{})", i + 1, j + 1),
+                        name: format!("{prefix}rule({},{})", i + 1, j + 1),
                         low,
                         high,
                         integer: !per_rule_constants,
@@ -267,6 +282,28 @@ impl Encoding {
         spec
     }
 
+    /// Engine outputs of the template: 3 gain factors for the gain-scheduled PID, else 1.
+    fn outputs(&self) -> usize {
+        self.job.controller.structure.engine_outputs()
+    }
+
+    /// Monotone rule tables (the job asks for them and the template has a control surface).
+    fn monotone(&self) -> bool {
+        self.job.tune.rules == RuleTuning::Monotone && self.outputs() == 1
+    }
+
+    /// The table whose cells conclude zero: the gain-scheduled template's start (every gain
+    /// factor 0, i.e. the plain PID), in `rule_table`'s units.
+    pub fn zero_table(&self) -> Vec<f64> {
+        let n = self.job.controller.terms as usize;
+        let zero = if self.per_rule_constants() {
+            0.0
+        } else {
+            ((n - 1) / 2) as f64
+        };
+        vec![zero; n * n]
+    }
+
     /// Sugeno template with tuned rules: one real constant per rule.
     fn per_rule_constants(&self) -> bool {
         self.job.controller.engine_spec.is_none()
@@ -306,6 +343,7 @@ impl Encoding {
             c.output_gain,
             c.integral_gain,
             c.derivative_filter_s,
+            c.derivative_gain,
         ];
         let mut genome: Vec<f64> = self
             .gains
@@ -341,7 +379,9 @@ impl Encoding {
                 variables * Self::gaps(n, self.job.tune.symmetric),
             ));
         }
-        if self.rules.is_some() {
+        if self.rules.is_some() && self.outputs() > 1 {
+            genome.extend(self.rule_genes(&self.zero_table()));
+        } else if self.rules.is_some() {
             let table: Vec<f64> = (0..n * n)
                 .map(|cell| {
                     let k = Self::diagonal(cell / n, cell % n, n);
@@ -372,7 +412,7 @@ impl Encoding {
         let value = |g: f64| if integer { g.floor() } else { g };
         let mut table = vec![0.0; n * n];
         for cell in 0..n * n {
-            table[cell] = if self.job.tune.rules != RuleTuning::Monotone || cell == 0 {
+            table[cell] = if !self.monotone() || cell == 0 {
                 value(gene(cell)).min(top)
             } else {
                 (larger_neighbour(&table, cell, n) + value(gene(cell))).min(top)
@@ -381,20 +421,21 @@ impl Encoding {
         table
     }
 
-    /// The rule genes that decode to `table` (the inverse of `rule_table` for tables it can
-    /// produce; integer genes sit mid-interval, `k + 0.5`).
+    /// The rule genes that decode to `table` for every output (the inverse of `rule_table`
+    /// for tables it can produce; integer genes sit mid-interval, `k + 0.5`).
     fn rule_genes(&self, table: &[f64]) -> Vec<f64> {
         let n = self.job.controller.terms as usize;
         let integer = !self.per_rule_constants();
-        let monotone = self.job.tune.rules == RuleTuning::Monotone;
-        (0..n * n)
-            .map(|cell| {
+        let monotone = self.monotone();
+        (0..self.outputs() * n * n)
+            .map(|gene_index| {
+                let cell = gene_index % (n * n);
                 let raw = if monotone && cell != 0 {
                     (table[cell] - larger_neighbour(table, cell, n)).max(0.0)
                 } else {
                     table[cell]
                 };
-                let gene = &self.genes[self.rules.unwrap_or(0) + cell];
+                let gene = &self.genes[self.rules.unwrap_or(0) + gene_index];
                 if integer {
                     (raw + 0.5).clamp(gene.low, gene.high - 0.5)
                 } else {
@@ -404,8 +445,8 @@ impl Encoding {
             .collect()
     }
 
-    /// Where gain `index` (0 `Ke`, 1 `Kd`, 2 `Ku`, 3 `Ki`, 4 `Tf`) sits in the genome, if it
-    /// is tuned.
+    /// Where gain `index` (0 `Ke`, 1 `Kd`, 2 `Ku`, 3 `Ki`, 4 `Tf`, 5 the gain-scheduled PID's
+    /// `Kd`) sits in the genome, if it is tuned.
     pub fn gain_gene(&self, index: usize) -> Option<usize> {
         self.gains.iter().position(|(i, _)| *i == index)
     }
@@ -414,7 +455,7 @@ impl Encoding {
     /// only the tuned ones are used), evenly spaced terms, and `table` as its rule table (in
     /// `rule_table`'s units: term indices or constants), unit weights. Gains outside their bounds widen the
     /// bounds (the returned notes say which), so the genome decodes to exactly these values.
-    pub fn template_genome(&mut self, gains: [f64; 5], table: &[f64]) -> (Vec<f64>, Vec<String>) {
+    pub fn template_genome(&mut self, gains: [f64; 6], table: &[f64]) -> (Vec<f64>, Vec<String>) {
         let mut notes = Vec::new();
         let mut genome = self.initial();
         for (k, (index, bounds)) in self.gains.iter_mut().enumerate() {
@@ -546,6 +587,7 @@ impl Encoding {
             c.output_gain,
             c.integral_gain,
             c.derivative_filter_s,
+            c.derivative_gain,
         ];
         for (k, (index, _)) in self.gains.iter().enumerate() {
             gains[*index] = 10f64.powf(gene(k));
@@ -556,17 +598,20 @@ impl Encoding {
         };
         let actuator = &self.job.simulation.actuator;
         let limit = |v: f64, default: f64| if v.is_finite() { v } else { default };
+        // Reverse action negates the whole law: every gain that multiplies into `u`.
+        let sign = match c.action {
+            crate::job::Action::Direct => 1.0,
+            crate::job::Action::Reverse => -1.0,
+        };
         // The wrapper runs in f32, as firmware does: the gains are rounded once, here.
         let wrapper = FuzzyPidConfig {
             structure: c.structure,
             sample_time_s: self.job.simulation.sample_time_s as f32,
             error_gain: gains[0] as f32,
             rate_gain: gains[1] as f32,
-            output_gain: match c.action {
-                crate::job::Action::Direct => gains[2],
-                crate::job::Action::Reverse => -gains[2],
-            } as f32,
-            integral_gain: gains[3] as f32,
+            output_gain: (sign * gains[2]) as f32,
+            integral_gain: (sign * gains[3]) as f32,
+            derivative_gain: (sign * gains[5]) as f32,
             derivative_on: c.derivative_on,
             derivative_filter_s: gains[4] as f32,
             output_min: limit(actuator.min, -1e6) as f32,
@@ -581,12 +626,14 @@ impl Encoding {
         TunedController { controller, wrapper }
     }
 
-    /// The template's controller for `genome` (triangles, diagonal or tuned table).
+    /// The template's controller for `genome` (triangles, diagonal or tuned table; the
+    /// gain-scheduled template: one table per gain factor, all zero when not tuned).
     fn decode_template(&self, genome: &[f64], gene: impl Fn(usize) -> f64) -> ControllerSpec {
         let c = &self.job.controller;
         let n = c.terms as usize;
         let names = Self::term_names(n);
         let sugeno = c.inference == InferenceName::Sugeno;
+        let outputs = self.outputs();
         let input = |v: usize, name: &str| InputSpec {
             name: name.to_string(),
             min: -1.0,
@@ -595,47 +642,78 @@ impl Encoding {
             terms: Self::triangles(&self.peaks(genome, v), &names),
         };
         let output_peaks = self.peaks(genome, 2);
-        let table = self
-            .rules
-            .map(|start| self.rule_table(n, |cell| gene(start + cell)));
-        let output_terms = if self.per_rule_constants() {
-            table
-                .iter()
-                .flatten()
-                .enumerate()
-                .map(|(cell, value)| TermSpec {
-                    name: format!("r{}_{}", cell / n + 1, cell % n + 1),
-                    shape: Shape::Constant(*value as f32),
-                })
-                .collect()
-        } else if sugeno {
-            output_peaks
-                .iter()
-                .zip(&names)
-                .map(|(p, name)| TermSpec {
-                    name: name.clone(),
-                    shape: Shape::Constant(*p as f32),
-                })
-                .collect()
-        } else {
-            Self::triangles(&output_peaks, &names)
+        // One table per output, in `rule_table`'s units.
+        let tables: Vec<Vec<f64>> = (0..outputs)
+            .map(|o| match self.rules {
+                Some(start) => self.rule_table(n, |cell| gene(start + o * n * n + cell)),
+                None if outputs > 1 => self.zero_table(),
+                None => (0..n * n)
+                    .map(|cell| Self::diagonal(cell / n, cell % n, n) as f64)
+                    .collect(),
+            })
+            .collect();
+        let output_terms = |table: &[f64]| -> Vec<TermSpec> {
+            if self.per_rule_constants() {
+                table
+                    .iter()
+                    .enumerate()
+                    .map(|(cell, value)| TermSpec {
+                        name: format!("r{}_{}", cell / n + 1, cell % n + 1),
+                        shape: Shape::Constant(*value as f32),
+                    })
+                    .collect()
+            } else if sugeno {
+                output_peaks
+                    .iter()
+                    .zip(&names)
+                    .map(|(p, name)| TermSpec {
+                        name: name.clone(),
+                        shape: Shape::Constant(*p as f32),
+                    })
+                    .collect()
+            } else {
+                Self::triangles(&output_peaks, &names)
+            }
         };
-        let rules = (0..n)
-            .flat_map(|i| (0..n).map(move |j| (i, j)))
-            .map(|(i, j)| {
-                let cell = i * n + j;
-                let consequent = match &table {
-                    _ if self.per_rule_constants() => cell,
-                    Some(table) => table[cell] as usize,
-                    None => Self::diagonal(i, j, n),
-                };
+        let rules = (0..n * n)
+            .map(|cell| {
+                let consequent = tables
+                    .iter()
+                    .map(|table| {
+                        let term = if self.per_rule_constants() {
+                            cell
+                        } else {
+                            table[cell] as usize
+                        };
+                        term as i32 + 1
+                    })
+                    .collect();
                 let weight = self.weights.map_or(1.0, |start| gene(start + cell) as f32);
                 RuleSpec {
-                    antecedent: vec![i as i32 + 1, j as i32 + 1],
-                    consequent: vec![consequent as i32 + 1],
+                    antecedent: vec![(cell / n) as i32 + 1, (cell % n) as i32 + 1],
+                    consequent,
                     weight,
                     connective: Connective::And,
                 }
+            })
+            .collect();
+        let output_names: &[&str] = if outputs == 1 { &["u"] } else { &GAIN_OUTPUTS };
+        let output_specs = output_names
+            .iter()
+            .zip(&tables)
+            .map(|(name, table)| OutputSpec {
+                name: name.to_string(),
+                min: -1.0,
+                max: 1.0,
+                defuzzifier: if sugeno {
+                    Defuzzifier::WeightedAverage
+                } else {
+                    Defuzzifier::Centroid
+                },
+                sampling: Sampling::MATLAB,
+                fallback: Fallback::Midpoint,
+                lock_range: false,
+                terms: output_terms(table),
             })
             .collect();
         ControllerSpec {
@@ -651,20 +729,7 @@ impl Encoding {
             and: if sugeno { TNorm::Product } else { TNorm::Minimum },
             or: SNorm::Maximum,
             inputs: vec![input(0, "e"), input(1, "de")],
-            outputs: vec![OutputSpec {
-                name: "u".to_string(),
-                min: -1.0,
-                max: 1.0,
-                defuzzifier: if sugeno {
-                    Defuzzifier::WeightedAverage
-                } else {
-                    Defuzzifier::Centroid
-                },
-                sampling: Sampling::MATLAB,
-                fallback: Fallback::Midpoint,
-                lock_range: false,
-                terms: output_terms,
-            }],
+            outputs: output_specs,
             rules,
         }
     }

@@ -137,7 +137,8 @@ pub enum InferenceName {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Template {
-    /// `pd`, `pi`, `pd_plus_i` or `pid` (MATLAB's fuzzy PID: `u = Ku·F + Ki·∫F`)
+    /// `pd`, `pi`, `pd_plus_i`, `pid` (MATLAB's fuzzy PID: `u = Ku·F + Ki·∫F`) or
+    /// `gain_scheduled` (a 3-output engine scales the PID gains `Ku`, `Ki`, `derivative_gain`)
     pub structure: fuzzy_core::Structure,
     /// `mamdani` or `sugeno`
     #[serde(default = "default_inference")]
@@ -151,9 +152,13 @@ pub struct Template {
     pub rate_gain: f64,
     /// Initial `Ku`.
     pub output_gain: f64,
-    /// Initial `Ki` (`pd_plus_i`: on the error; `pid`: on the engine output).
+    /// Initial `Ki` (`pd_plus_i`: on the error; `pid`: on the engine output;
+    /// `gain_scheduled`: the base integral gain).
     #[serde(default)]
     pub integral_gain: f64,
+    /// Initial base derivative gain `Kd_pid` of `gain_scheduled` (s); unused otherwise.
+    #[serde(default)]
+    pub derivative_gain: f64,
     /// Rate filter time constant, s.
     #[serde(default)]
     pub derivative_filter_s: f64,
@@ -209,6 +214,8 @@ pub struct Tune {
     pub output_gain: Option<Bounds>,
     /// Bounds of `Ki`.
     pub integral_gain: Option<Bounds>,
+    /// Bounds of the gain-scheduled PID's base derivative gain.
+    pub derivative_gain: Option<Bounds>,
     /// Bounds of the rate filter's time constant `Tf`, s (absent: fixed at
     /// `[controller] derivative_filter_s`). Free it to let the PID-equivalent start carry the
     /// tuned PID's own filter.
@@ -231,6 +238,7 @@ impl Default for Tune {
             rate_gain: Some([0.01, 10.0]),
             output_gain: Some([0.1, 100.0]),
             integral_gain: None,
+            derivative_gain: None,
             derivative_filter_s: None,
             membership: true,
             symmetric: true,
@@ -517,6 +525,12 @@ impl Job {
             }
         }
         let c = &self.controller;
+        check(
+            !(c.structure == fuzzy_core::Structure::GainScheduled && c.engine.is_some()),
+            file,
+            "[controller] engine",
+            "absent for structure = \"gain_scheduled\" (its 3-output engine is the template's)",
+        )?;
         match &c.engine_spec {
             None => check(
                 c.terms % 2 == 1 && (3..=9).contains(&c.terms),
@@ -563,12 +577,17 @@ impl Job {
                 "a number > 0",
             )?;
         }
-        check(
-            c.integral_gain.is_finite() && c.integral_gain >= 0.0,
-            file,
-            "[controller] integral_gain",
-            "a number >= 0",
-        )?;
+        for (field, value) in [
+            ("integral_gain", c.integral_gain),
+            ("derivative_gain", c.derivative_gain),
+        ] {
+            check(
+                value.is_finite() && value >= 0.0,
+                file,
+                &format!("[controller] {field}"),
+                "a number >= 0",
+            )?;
+        }
         check(
             c.derivative_filter_s.is_finite() && c.derivative_filter_s >= 0.0,
             file,
@@ -580,6 +599,7 @@ impl Job {
         check_bounds(t.rate_gain, file, "[tune] rate_gain")?;
         check_bounds(t.output_gain, file, "[tune] output_gain")?;
         check_bounds(t.integral_gain, file, "[tune] integral_gain")?;
+        check_bounds(t.derivative_gain, file, "[tune] derivative_gain")?;
         check_bounds(t.derivative_filter_s, file, "[tune] derivative_filter_s")?;
         let o = &self.objective;
         for (field, value) in [

@@ -149,8 +149,20 @@ pub fn metrics_markdown(outcome: &Outcome) -> String {
     let w = &outcome.tuned.wrapper;
     let _ = writeln!(
         out,
-        "\nTuned fuzzy gains: Ke = {:.6}, Kd = {:.6}, Ku = {:.6}, Ki = {:.6}, Tf = {:.6} s",
-        w.error_gain, w.rate_gain, w.output_gain, w.integral_gain, w.derivative_filter_s
+        "\nTuned fuzzy gains: Ke = {:.6}, Kd = {:.6}, Ku = {:.6}, Ki = {:.6}, Tf = {:.6} s{}",
+        w.error_gain,
+        w.rate_gain,
+        w.output_gain,
+        w.integral_gain,
+        w.derivative_filter_s,
+        if w.structure == fuzzy_core::Structure::GainScheduled {
+            format!(
+                ", base Kd = {:.6} s (Kp = Ku·(1 + kp), Ki·(1 + ki), Kd·(1 + kd))",
+                w.derivative_gain
+            )
+        } else {
+            String::new()
+        }
     );
     for (label, controller) in [
         ("initial", &outcome.initial_compiled),
@@ -173,8 +185,18 @@ pub fn metrics_markdown(outcome: &Outcome) -> String {
             );
         }
     }
-    if let Some(table) = crate::surface::rule_table_markdown(outcome.tuned_compiled.spec()) {
-        let _ = write!(out, "\n## tuned rule table\n\n{table}");
+    let spec = outcome.tuned_compiled.spec();
+    for (o, output) in spec.outputs.iter().enumerate() {
+        if let Some(table) = crate::surface::rule_table_markdown(spec, o) {
+            match spec.outputs.len() {
+                1 => {
+                    let _ = write!(out, "\n## tuned rule table\n\n{table}");
+                }
+                _ => {
+                    let _ = write!(out, "\n## tuned rule table: {} factor\n\n{table}", output.name);
+                }
+            }
+        }
     }
     out
 }
@@ -459,17 +481,29 @@ pub fn write_folder(outcome: &Outcome, dir: &Path) -> Result<Vec<PathBuf>, Repor
         )?);
         steps.push(stem);
     }
+    // The gain-scheduled PID: the surface and table of its first output, the Kp factor (all
+    // three tables are in metrics.md).
+    let scheduled = outcome.tuned.wrapper.structure == fuzzy_core::Structure::GainScheduled;
+    let (surface_title, surface_z, rules_title) = if scheduled {
+        (
+            "tuned Kp factor kp(e, de), Kp = Ku·(1 + kp)",
+            "kp",
+            "tuned Kp factor table",
+        )
+    } else {
+        ("tuned u(e, de) (normalised inputs)", "u", "tuned rule table")
+    };
     written.extend(control_surface(
         &dir.join("surface"),
-        &format!("{}: tuned u(e, de) (normalised inputs)", outcome.job.name),
+        &format!("{}: {surface_title}", outcome.job.name),
         &outcome.tuned_compiled.controller(),
-        ["e (normalised)", "de (normalised)", "u"],
+        ["e (normalised)", "de (normalised)", surface_z],
         101,
     )?);
-    if let Some(grid) = crate::surface::rule_grid(outcome.tuned_compiled.spec()) {
+    if let Some(grid) = crate::surface::rule_grid(outcome.tuned_compiled.spec(), 0) {
         written.extend(rule_table(
             &dir.join("rules"),
-            &format!("{}: tuned rule table", outcome.job.name),
+            &format!("{}: {rules_title}", outcome.job.name),
             &grid,
         )?);
     }

@@ -16,6 +16,10 @@
 //! rate) and while the output is not limited (anti-windup then holds part of the P action):
 //! elsewhere the start approximates the PID, and the report shows both costs.
 //!
+//! The gain-scheduled PID starts from zero gain tables: `Kp = Ku`, `Ki`, `Kd = derivative_gain`
+//! are the PID's own and the controller is that PID for every input, exactly (same filter,
+//! limits and anti-windup).
+//!
 //! **Surfaces.** A Sugeno template with one tuned constant per rule gets the table
 //! `c_ij = (x_i + y_j)/2` at the input peaks: with evenly spaced triangles and product AND the
 //! weighted average interpolates it bilinearly, so `F = (x + y)/2` exactly on the whole input
@@ -43,7 +47,8 @@ use crate::objective::run_all;
 pub struct Start {
     /// the genome (in the encoding's possibly widened bounds)
     pub genome: Vec<f64>,
-    /// slopes `(a, b)` of the engine surface the gains were computed with
+    /// slopes `(a, b)` of the engine surface the gains were computed with (0 for the
+    /// gain-scheduled PID, whose start does not go through a surface)
     pub slopes: (f64, f64),
     /// notes for the report: bounds widened, gains that could not be set
     pub notes: Vec<String>,
@@ -60,6 +65,9 @@ pub fn pid_equivalent(encoding: &mut Encoding, job: &Job, pid: &PidConfig) -> Op
     if job.controller.engine_spec.is_some() {
         return None;
     }
+    if job.controller.structure == Structure::GainScheduled {
+        return gain_scheduled(encoding, job, pid);
+    }
     let peak = |i: usize| -1.0 + 2.0 * i as f64 / (n - 1) as f64;
     let (table, half_width): (Vec<f64>, f64) = if encoding.constants_per_rule() {
         (
@@ -75,7 +83,7 @@ pub fn pid_equivalent(encoding: &mut Encoding, job: &Job, pid: &PidConfig) -> Op
         )
     };
     // Slopes of the surface, from the template with this table (gains do not matter here).
-    let (probe, _) = encoding.clone().template_genome([1.0; 5], &table);
+    let (probe, _) = encoding.clone().template_genome([1.0; 6], &table);
     let spec = encoding.decode(&probe).controller.compile().ok()?;
     let slopes = surface_slopes(&spec, half_width)?;
 
@@ -110,6 +118,7 @@ pub fn pid_equivalent(encoding: &mut Encoding, job: &Job, pid: &PidConfig) -> Op
                 (pid.kp - integral * q) / p,
                 integral,
                 filter_s,
+                0.0,
             ]
         }
         structure => {
@@ -125,6 +134,7 @@ pub fn pid_equivalent(encoding: &mut Encoding, job: &Job, pid: &PidConfig) -> Op
                 output_gain,
                 integral,
                 filter_s,
+                0.0,
             ]
         }
     };
@@ -142,6 +152,46 @@ pub fn pid_equivalent(encoding: &mut Encoding, job: &Job, pid: &PidConfig) -> Op
     Some(Start {
         genome,
         slopes,
+        notes,
+    })
+}
+
+/// The gain-scheduled template's start: every gain factor 0 (the zero tables), so the
+/// controller is the PID itself for every input; `Ke` and `Kd` put the PID's largest `|e|`
+/// and filtered `|ė|` at 90 % of the inputs' ranges, where the schedule can act on them.
+fn gain_scheduled(encoding: &mut Encoding, job: &Job, pid: &PidConfig) -> Option<Start> {
+    let filter_s = match encoding.gain_gene(4) {
+        Some(_) => pid.derivative_filter_s,
+        None => job.controller.derivative_filter_s,
+    };
+    let (error_max, rate_max) = input_extremes(job, pid, filter_s)?;
+    let scale = |extreme: f64| {
+        let gain = HEADROOM / extreme;
+        if gain.is_finite() && gain > 0.0 { gain } else { 1.0 }
+    };
+    let gains = [
+        scale(error_max),
+        scale(rate_max),
+        pid.kp,
+        pid.ki,
+        filter_s,
+        pid.kd,
+    ];
+    let mut notes = Vec::new();
+    for (index, name) in [(2, "Ku (the base Kp)"), (3, "Ki"), (5, "derivative_gain")] {
+        if encoding.gain_gene(index).is_none() {
+            notes.push(format!(
+                "{name} is not tuned ([tune] has no bounds for it): the PID-equivalent start keeps the \
+                 template's value, so it only approximates the PID"
+            ));
+        }
+    }
+    let table = encoding.zero_table();
+    let (genome, widened) = encoding.template_genome(gains, &table);
+    notes.extend(widened);
+    Some(Start {
+        genome,
+        slopes: (0.0, 0.0),
         notes,
     })
 }

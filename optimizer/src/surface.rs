@@ -72,23 +72,23 @@ pub fn quality(controller: &OwnedController) -> Option<SurfaceQuality> {
     })
 }
 
-/// The rule table of a 2-input, 1-output controller whose rules are AND rules on one term
-/// of each input: `e` terms down, `de` terms across, each cell the concluded term's name
-/// (Mamdani; coloured by the term's position) or its constant (Sugeno constants; coloured by
-/// the value); empty where no rule covers the pair. `None` for other controllers.
-pub fn rule_grid(spec: &ControllerSpec) -> Option<RuleGrid> {
-    let ([x, y], [output]) = (spec.inputs.as_slice(), spec.outputs.as_slice()) else {
+/// The rule table of output `output` of a 2-input controller whose rules are AND rules on
+/// one term of each input: `e` terms down, `de` terms across, each cell the concluded term's
+/// name (Mamdani; coloured by the term's position) or its constant (Sugeno constants; coloured
+/// by the value); empty where no rule covers the pair. `None` for other controllers.
+pub fn rule_grid(spec: &ControllerSpec, output: usize) -> Option<RuleGrid> {
+    let ([x, y], Some(variable)) = (spec.inputs.as_slice(), spec.outputs.get(output)) else {
         return None;
     };
     let mut cells = vec![None; x.terms.len() * y.terms.len()];
     for rule in &spec.rules {
-        let (&[i, j], &[k]) = (rule.antecedent.as_slice(), rule.consequent.as_slice()) else {
+        let (&[i, j], Some(&k)) = (rule.antecedent.as_slice(), rule.consequent.get(output)) else {
             return None;
         };
-        if i < 1 || j < 1 || k < 1 {
+        if i < 1 || j < 1 || k < 1 || rule.consequent.len() != spec.outputs.len() {
             return None;
         }
-        let term = output.terms.get(k as usize - 1)?;
+        let term = variable.terms.get(k as usize - 1)?;
         let cell = match term.shape {
             Shape::Constant(v) => (format!("{v:.3}"), f64::from(v)),
             _ => (term.name.clone(), f64::from(k)),
@@ -105,8 +105,8 @@ pub fn rule_grid(spec: &ControllerSpec) -> Option<RuleGrid> {
 }
 
 /// [`rule_grid`] as a Markdown table.
-pub fn rule_table_markdown(spec: &ControllerSpec) -> Option<String> {
-    let grid = rule_grid(spec)?;
+pub fn rule_table_markdown(spec: &ControllerSpec, output: usize) -> Option<String> {
+    let grid = rule_grid(spec, output)?;
     let (x, y) = (&spec.inputs[0], &spec.inputs[1]);
     let cells: Vec<String> = grid
         .cells

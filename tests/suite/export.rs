@@ -343,49 +343,84 @@ int main(void) {
         );
     }
 
+    /// The generated `NAME_pid_step` against `FuzzyPid::step`, bit for bit, over 1000 samples
+    /// with a setpoint change and NaN measurements.
+    fn compare_wrapper(owned: &OwnedController, wrapper: FuzzyPidConfig, label: &str) {
+        let dir = temporary_dir(&format!("pid-{label}"));
+        let source = c::write(owned, Some(&wrapper)).unwrap();
+        let program = build(&source, PID_DRIVER, &dir);
+        let pid = FuzzyPid::new(owned.controller(), wrapper).unwrap();
+        let mut state = pid
+            .state_with(vec![0.0f32; owned.controller().scratch_len()])
+            .unwrap();
+        let mut samples = Vec::new();
+        let mut y = 0.0f32;
+        let mut rng = XorShift(99);
+        for k in 0..1000 {
+            let setpoint = if k < 500 { 1.0 } else { -0.5 };
+            let measurement = if k % 97 == 13 { f32::NAN } else { y };
+            samples.push((setpoint, measurement));
+            y += 0.02 * (setpoint - y) + 0.01 * (rng.unit() - 0.5);
+        }
+        let input: String = samples.iter().map(|(s, m)| format!("{s:e} {m:e}\n")).collect();
+        let results = run(&program, &input);
+        assert_eq!(results.len(), samples.len());
+        for ((setpoint, measurement), c_row) in samples.iter().zip(&results) {
+            let step = pid.step(&mut state, *setpoint, *measurement);
+            assert_eq!(
+                (c_row[0] as f32).to_bits(),
+                step.output.to_bits(),
+                "{label}: C {} vs Rust {} at ({setpoint}, {measurement})",
+                c_row[0],
+                step.output
+            );
+            assert_eq!(c_row[1] as u8, step.status.bits() & 0x4f);
+        }
+    }
+
     #[test]
     fn c_wrapper_steps_like_fuzzy_pid() {
         if !tool_available("cc", "c_wrapper_steps_like_fuzzy_pid", "apt-get install -y gcc") {
             return;
         }
+        let config = |structure: &str| -> FuzzyPidConfig {
+            serde_json::from_str(&format!(
+                r#"{{"structure": "{structure}", "sample_time_s": 0.01, "error_gain": 1.5, "rate_gain": 0.2,
+                    "output_gain": 3.0, "integral_gain": 2.0, "derivative_gain": 0.05,
+                    "derivative_on": "measurement", "derivative_filter_s": 0.03, "output_min": -2.0,
+                    "output_max": 2.5, "rate_limit": 40.0}}"#
+            ))
+            .unwrap()
+        };
         let owned = pd_mamdani_spec().compile().unwrap();
         for structure in ["pd", "pi", "pd_plus_i", "pid"] {
-            let wrapper: FuzzyPidConfig = serde_json::from_str(&format!(
-                r#"{{"structure": "{structure}", "sample_time_s": 0.01, "error_gain": 1.5, "rate_gain": 0.2,
-                    "output_gain": 3.0, "integral_gain": 2.0, "derivative_on": "measurement",
-                    "derivative_filter_s": 0.03, "output_min": -2.0, "output_max": 2.5, "rate_limit": 40.0}}"#
-            ))
-            .unwrap();
-            let dir = temporary_dir(&format!("pid-{structure}"));
-            let source = c::write(&owned, Some(&wrapper)).unwrap();
-            let program = build(&source, PID_DRIVER, &dir);
-            let pid = FuzzyPid::new(owned.controller(), wrapper).unwrap();
-            let mut state = pid
-                .state_with(vec![0.0f32; owned.controller().scratch_len()])
-                .unwrap();
-            let mut samples = Vec::new();
-            let mut y = 0.0f32;
-            let mut rng = XorShift(99);
-            for k in 0..1000 {
-                let setpoint = if k < 500 { 1.0 } else { -0.5 };
-                let measurement = if k % 97 == 13 { f32::NAN } else { y };
-                samples.push((setpoint, measurement));
-                y += 0.02 * (setpoint - y) + 0.01 * (rng.unit() - 0.5);
-            }
-            let input: String = samples.iter().map(|(s, m)| format!("{s:e} {m:e}\n")).collect();
-            let results = run(&program, &input);
-            assert_eq!(results.len(), samples.len());
-            for ((setpoint, measurement), c_row) in samples.iter().zip(&results) {
-                let step = pid.step(&mut state, *setpoint, *measurement);
-                assert_eq!(
-                    (c_row[0] as f32).to_bits(),
-                    step.output.to_bits(),
-                    "{structure}: C {} vs Rust {} at ({setpoint}, {measurement})",
-                    c_row[0],
-                    step.output
-                );
-                assert_eq!(c_row[1] as u8, step.status.bits() & 0x4f);
-            }
+            compare_wrapper(&owned, config(structure), structure);
+        }
+        // The gain-scheduled PID: the 3-output template (Kp, Ki, Kd factors) with random
+        // tables, Sugeno (one constant per rule) and Mamdani (centroid).
+        for inference in [
+            optimizer::job::InferenceName::Sugeno,
+            optimizer::job::InferenceName::Mamdani,
+        ] {
+            let mut job =
+                Job::parse(include_str!("../../examples/jobs/second-order.toml"), "job.toml").unwrap();
+            job.controller.structure = fuzzy_core::Structure::GainScheduled;
+            job.controller.inference = inference;
+            let encoding = Encoding::new(&job);
+            let (low, high) = encoding.bounds();
+            let mut rng = XorShift(11);
+            let genome: Vec<f64> = low
+                .iter()
+                .zip(&high)
+                .map(|(l, h)| l + (h - l) * f64::from(rng.unit()))
+                .collect();
+            let owned = encoding.decode(&genome).controller.compile().unwrap();
+            assert_eq!(owned.controller().output_count(), 3);
+            compare_wrapper(
+                &owned,
+                config("gain_scheduled"),
+                &format!("gain_scheduled-{inference:?}"),
+            );
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The fuzzy PD / PI / PD + I wrapper: each behaviour against hand-computed values.
+//! The fuzzy PD / PI / PD + I / PID / gain-scheduled PID wrapper: each behaviour against
+//! hand-computed values.
 
 use fuzzy_core::{
     AntiWindup, ConfigError, Controller, DerivativeOn, FuzzyPid, FuzzyPidConfig, FuzzyPidState, Parameter,
@@ -267,6 +268,8 @@ fn reset_gives_a_bumpless_start() {
             Structure::Pd => 4.0,
             // The fuzzy PID adds one increment Ki·Ts·F(0.3, 0).
             Structure::Pid => 4.0 + 0.01 * f64::from(out.fuzzy),
+            // (A 1-output engine cannot drive the gain-scheduled PID; tested separately.)
+            Structure::GainScheduled => unreachable!(),
         };
         assert_close(out.output, expected, 2e-6);
         assert_eq!(
@@ -396,9 +399,38 @@ fn invalid_configurations_name_the_parameter() {
         FuzzyPid::new(MIXED, base).unwrap_err(),
         ConfigError::EngineShape {
             inputs: 3,
-            outputs: 4
+            outputs: 4,
+            needed_outputs: 1
         }
     );
+    // The gain-scheduled PID needs three outputs (Kp, Ki and Kd factors).
+    let scheduled = FuzzyPidConfig {
+        structure: Structure::GainScheduled,
+        ..base
+    };
+    let error = FuzzyPid::new(PD_MAMDANI, scheduled).unwrap_err();
+    assert_eq!(
+        error,
+        ConfigError::EngineShape {
+            inputs: 2,
+            outputs: 1,
+            needed_outputs: 3
+        }
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("gain-scheduled PID needs an engine with 2 inputs")
+    );
+    let error = FuzzyPid::new(
+        PD_MAMDANI,
+        FuzzyPidConfig {
+            derivative_gain: f32::NAN,
+            ..base
+        },
+    )
+    .unwrap_err();
+    assert_eq!(error, ConfigError::Invalid(Parameter::DerivativeGain));
     let pid = FuzzyPid::new(PD_MAMDANI, base).unwrap();
     assert_eq!(
         pid.state::<4>().unwrap_err(),
@@ -491,4 +523,221 @@ fn a_heap_scratch_gives_the_same_steps_as_an_array() {
         pid.state_with(vec![0.0f32; 3]).unwrap_err(),
         ConfigError::ScratchTooSmall { needed: N }
     );
+}
+
+/// A 2-input, 3-output Sugeno engine for the gain-scheduled PID, checkable by hand on
+/// `[-1, 1]²` (ramps `N = (1 − x)/2`, `P = (1 + x)/2`, product AND): `kp = (x + y)/2`,
+/// `ki = 0.5` and `kd = −0.5` everywhere.
+mod scheduled {
+    use fuzzy_core::*;
+
+    const TERMS: [Term; 10] = [
+        Term::triangle(-1.0, -1.0, 1.0),
+        Term::triangle(-1.0, 1.0, 1.0), // e: N P
+        Term::triangle(-1.0, -1.0, 1.0),
+        Term::triangle(-1.0, 1.0, 1.0), // de: N P
+        Term::constant(-1.0),
+        Term::constant(0.0),
+        Term::constant(0.0),
+        Term::constant(1.0),  // kp
+        Term::constant(0.5),  // ki
+        Term::constant(-0.5), // kd
+    ];
+    const INPUTS: [InputVariable; 2] = [
+        InputVariable::new(-1.0, 1.0, TermRange::new(0, 2)),
+        InputVariable::new(-1.0, 1.0, TermRange::new(2, 2)),
+    ];
+    const OUTPUTS: [OutputVariable; 3] = [
+        OutputVariable::new(-1.0, 1.0, TermRange::new(4, 4), Defuzzifier::WeightedAverage),
+        OutputVariable::new(-1.0, 1.0, TermRange::new(8, 1), Defuzzifier::WeightedAverage),
+        OutputVariable::new(-1.0, 1.0, TermRange::new(9, 1), Defuzzifier::WeightedAverage),
+    ];
+    const RULES: [Rule; 4] = [Rule::AND; 4];
+    // Per rule: e term, de term, kp term, ki term, kd term.
+    const TABLE: [i8; 20] = [1, 1, 1, 1, 1, 1, 2, 2, 1, 1, 2, 1, 3, 1, 1, 2, 2, 4, 1, 1];
+    const SLOTS: [u16; 20] = rule_slots(&INPUTS, &OUTPUTS, TERMS.len(), &RULES, &TABLE);
+    const TABLES: [f32; table_len(Inference::Sugeno, &INPUTS, 3, &TERMS, 4)] =
+        tables(Inference::Sugeno, &INPUTS, &OUTPUTS, &TERMS, &TABLE);
+
+    pub const ENGINE: Controller<'static> = match Controller::new(ControllerDef {
+        inference: Inference::Sugeno,
+        and: TNorm::Product,
+        or: SNorm::Maximum,
+        inputs: &INPUTS,
+        outputs: &OUTPUTS,
+        terms: &TERMS,
+        params: &[],
+        rules: &RULES,
+        rule_terms: &TABLE,
+        rule_slots: &SLOTS,
+        samples: &[],
+        tables: &TABLES,
+    }) {
+        Ok(engine) => engine,
+        Err(_) => panic!("invalid engine"),
+    };
+}
+
+const SCHEDULED_N: usize = scheduled::ENGINE.scratch_len();
+
+fn scheduled_config() -> FuzzyPidConfig {
+    FuzzyPidConfig {
+        error_gain: 1.0,
+        rate_gain: 0.1,
+        output_gain: 2.0,     // base Kp
+        integral_gain: 4.0,   // base Ki
+        derivative_gain: 0.3, // base Kd
+        output_min: -100.0,
+        output_max: 100.0,
+        ..FuzzyPidConfig::new(Structure::GainScheduled, 0.1)
+    }
+}
+
+#[test]
+fn gain_scheduled_pid_scales_each_gain_by_its_factor() {
+    let pid = FuzzyPid::new(scheduled::ENGINE, scheduled_config()).unwrap();
+    let mut state = pid.state::<SCHEDULED_N>().unwrap();
+    // Tick 1: e = 0.5, no rate: kp = 0.25, ki = 0.5, kd = −0.5.
+    // P = 2·1.25·0.5 = 1.25, D = 0, I = 4·1.5·0.5·0.1 = 0.3: u = 1.55.
+    let out = pid.step(&mut state, 0.5, 0.0);
+    assert_close(out.fuzzy, 0.25, 1e-6);
+    assert_close(out.proportional, 1.25, 1e-6);
+    assert_close(out.integral, 0.3, 1e-6);
+    assert_close(out.output, 1.55, 1e-6);
+    // Tick 2: e = 0.4, rate on measurement −0.1/0.1 = −1 (engine input −0.1): kp = 0.15.
+    // P = 2·1.15·0.4 = 0.92, D = 0.3·0.5·(−1) = −0.15, I = 0.3 + 4·1.5·0.4·0.1 = 0.54.
+    let out = pid.step(&mut state, 0.5, 0.1);
+    assert_close(out.fuzzy, 0.15, 1e-6);
+    assert_close(out.proportional, 0.77, 1e-6);
+    assert_close(out.integral, 0.54, 1e-6);
+    assert_close(out.output, 1.31, 1e-6);
+    // A bumpless reset holds with the scheduled gains too: u = 4 + Ki·(1 + ki)·e·Ts.
+    pid.reset(&mut state, 4.0, 0.4, 0.1);
+    let out = pid.step(&mut state, 0.4, 0.1);
+    assert_close(out.output, 4.0 + 4.0 * 1.5 * 0.3 * 0.1, 2e-6);
+    // An invalid sample keeps every output of the engine and the state.
+    let before = state.clone();
+    let held = pid.step(&mut state, f32::NAN, 0.1);
+    assert_eq!(held.output, out.output);
+    assert_eq!(state, before);
+}
+
+#[test]
+fn gain_scheduled_pid_with_zero_factors_is_the_pid() {
+    use sim::control::{ControlLaw, Pid, PidConfig};
+    // Every factor 0 on the whole input square: a 1-rule engine concluding 0 for all three.
+    let spec = fuzzy_core::ControllerSpec {
+        name: "zero".into(),
+        inference: fuzzy_core::Inference::Sugeno,
+        and: fuzzy_core::TNorm::Product,
+        or: fuzzy_core::SNorm::Maximum,
+        inputs: ["e", "de"]
+            .iter()
+            .map(|name| fuzzy_core::InputSpec {
+                name: name.to_string(),
+                min: -1.0,
+                max: 1.0,
+                out_of_range: fuzzy_core::OutOfRange::Clamp,
+                terms: vec![fuzzy_core::TermSpec {
+                    name: "any".into(),
+                    shape: fuzzy_core::Shape::Trapezoid([-3.0, -2.0, 2.0, 3.0]),
+                }],
+            })
+            .collect(),
+        outputs: ["kp", "ki", "kd"]
+            .iter()
+            .map(|name| fuzzy_core::OutputSpec {
+                name: name.to_string(),
+                min: -1.0,
+                max: 1.0,
+                defuzzifier: fuzzy_core::Defuzzifier::WeightedAverage,
+                sampling: fuzzy_core::Sampling::MATLAB,
+                fallback: fuzzy_core::Fallback::Midpoint,
+                lock_range: false,
+                terms: vec![fuzzy_core::TermSpec {
+                    name: "zero".into(),
+                    shape: fuzzy_core::Shape::Constant(0.0),
+                }],
+            })
+            .collect(),
+        rules: vec![fuzzy_core::RuleSpec {
+            antecedent: vec![1, 1],
+            consequent: vec![1, 1, 1],
+            weight: 1.0,
+            connective: fuzzy_core::Connective::And,
+        }],
+    };
+    let owned = spec.compile().unwrap();
+    for derivative_on in [DerivativeOn::Error, DerivativeOn::Measurement] {
+        let config = FuzzyPidConfig {
+            derivative_on,
+            derivative_filter_s: 0.05,
+            output_min: -1.5,
+            output_max: 1.5,
+            ..scheduled_config()
+        };
+        let fuzzy = FuzzyPid::new(owned.controller(), config).unwrap();
+        let mut state = fuzzy
+            .state_with(vec![0.0; owned.controller().scratch_len()])
+            .unwrap();
+        let mut pid = Pid::new(
+            PidConfig {
+                kp: 2.0,
+                ki: 4.0,
+                kd: 0.3,
+                derivative_filter_s: 0.05,
+                derivative_on,
+                output_min: -1.5,
+                output_max: 1.5,
+                ..PidConfig::default()
+            },
+            0.1,
+        );
+        pid.reset();
+        let mut y = 0.0f64;
+        for k in 0..200 {
+            let setpoint = if k < 100 { 1.0 } else { -0.5 };
+            let a = fuzzy.step(&mut state, setpoint as f32, y as f32).output;
+            let b = pid.step(k as f64 * 0.1, setpoint, y);
+            assert_close(a, b, 1e-5);
+            y += 0.1 * (f64::from(a) - y);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    #[test]
+    fn gain_scheduled_output_stays_within_limits_for_any_input(
+        gains in prop::array::uniform5(-1e3f32..1e3),
+        limits in (-10.0f32..10.0, 0.01f32..20.0),
+        rate_limit in prop_oneof![Just(f32::INFINITY), 0.1f32..100.0],
+        anti_windup in any_anti_windup(),
+        samples in prop::collection::vec((any_sample(), any_sample()), 1..60),
+    ) {
+        let (lo, width) = limits;
+        let config = FuzzyPidConfig {
+            error_gain: gains[0],
+            rate_gain: gains[1],
+            output_gain: gains[2],
+            integral_gain: gains[3],
+            derivative_gain: gains[4],
+            output_min: lo,
+            output_max: lo + width,
+            rate_limit,
+            anti_windup,
+            ..FuzzyPidConfig::new(Structure::GainScheduled, 0.01)
+        };
+        let pid = FuzzyPid::new(scheduled::ENGINE, config).unwrap();
+        let mut state = pid.state::<SCHEDULED_N>().unwrap();
+        let mut previous = state.output();
+        for (setpoint, measurement) in samples {
+            let out = pid.step(&mut state, setpoint, measurement);
+            prop_assert!(out.output >= lo && out.output <= lo + width, "{out:?}");
+            prop_assert!((out.output - previous).abs() <= rate_limit * 0.01 * 1.0001 + 1e-6, "{out:?}");
+            prop_assert!(state.integral().is_finite() && state.rate().is_finite());
+            previous = out.output;
+        }
+    }
 }

@@ -320,8 +320,13 @@ fn every_example_job_is_valid() {
         let tuned = Encoding::new(&job).decode(&Encoding::new(&job).initial());
         tuned.controller.compile().unwrap();
         if job.name == "cart-pole-balance" {
-            // Reverse action: the output gain is negated.
-            assert!(tuned.wrapper.output_gain < 0.0);
+            // Reverse action: the output gain is negated (and every other gain of the law).
+            assert!(tuned.wrapper.output_gain < 0.0 && tuned.wrapper.integral_gain <= 0.0);
+        }
+        if job.controller.structure == fuzzy_core::Structure::GainScheduled {
+            assert_eq!(tuned.controller.outputs.len(), 3);
+            fuzzy_core::FuzzyPid::new(tuned.controller.compile().unwrap().controller(), tuned.wrapper)
+                .unwrap();
         }
         names.push(path.file_name().unwrap().to_string_lossy().into_owned());
     }
@@ -333,6 +338,7 @@ fn every_example_job_is_valid() {
             "dc-motor-position.toml",
             "dead-time-transfer-function.toml",
             "from-matlab-fis.toml",
+            "gain-scheduled-dead-time.toml",
             "second-order.toml",
             "water-tank-level.toml"
         ]

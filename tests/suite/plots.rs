@@ -114,7 +114,7 @@ fn control_surface_and_membership_functions_are_written() {
 #[test]
 fn the_rule_table_is_drawn_as_a_grid_of_term_names() {
     let dir = temporary_dir("rules");
-    let grid = optimizer::surface::rule_grid(&pd_mamdani_spec()).unwrap();
+    let grid = optimizer::surface::rule_grid(&pd_mamdani_spec(), 0).unwrap();
     assert_eq!((grid.rows.len(), grid.cols.len(), grid.cells.len()), (7, 7, 49));
     // The classic diagonal table: NB where both inputs are NB, PB where both are PB.
     assert_eq!(grid.cells[0].as_ref().unwrap().0, "NB");

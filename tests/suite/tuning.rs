@@ -303,6 +303,75 @@ fn the_sugeno_fuzzy_pid_start_is_the_pid() {
 }
 
 #[test]
+fn the_gain_scheduled_start_is_the_pid_for_either_inference() {
+    // Zero gain tables: Kp = Ku, Ki and Kd the PID's; the loop is the PID's with the main
+    // job's saturation, filter and derivative on measurement (nothing approximated).
+    for inference in [InferenceName::Sugeno, InferenceName::Mamdani] {
+        let (mut job, pid) = pid_case();
+        job.controller.structure = fuzzy_core::Structure::GainScheduled;
+        job.controller.inference = inference;
+        job.tune.derivative_gain = Some([0.01, 10.0]);
+        let mut encoding = Encoding::new(&job);
+        let start = pid_equivalent(&mut encoding, &job, &pid).expect("a start");
+        assert!(start.notes.is_empty(), "{inference:?}: {:?}", start.notes);
+        let tuned = encoding.decode(&start.genome);
+        let w = tuned.wrapper;
+        assert_eq!(tuned.controller.outputs.len(), 3);
+        let close = |a: f32, b: f64| (f64::from(a) - b).abs() <= 1e-6 * b.abs();
+        assert!(
+            close(w.output_gain, pid.kp) && close(w.integral_gain, pid.ki),
+            "{w:?}"
+        );
+        assert!(close(w.derivative_gain, pid.kd), "{w:?}");
+        let engine: OwnedController = tuned.controller.compile().unwrap();
+        for i in 0..=10 {
+            for j in 0..=10 {
+                let (x, y) = (-1.0 + i as f32 / 5.0, -1.0 + j as f32 / 5.0);
+                let (out, _) = engine.evaluate(&[x, y]);
+                assert!(
+                    out.iter().all(|f| f.abs() < 1e-6),
+                    "{inference:?}: F({x}, {y}) = {out:?}"
+                );
+            }
+        }
+        assert_runs_are_the_pids(&job, &tuned, pid);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn every_gain_scheduled_genome_decodes_to_a_valid_three_output_controller(
+        raw in prop::collection::vec(-0.5f64..1.5, 200),
+        sugeno in any::<bool>(),
+        terms in prop_oneof![Just(3u32), Just(5), Just(7)],
+    ) {
+        let inference = if sugeno { InferenceName::Sugeno } else { InferenceName::Mamdani };
+        let mut job = job(inference, RuleTuning::Monotone, terms);
+        job.controller.structure = fuzzy_core::Structure::GainScheduled;
+        job.tune.derivative_gain = Some([0.01, 10.0]);
+        let encoding = Encoding::new(&job);
+        let (low, high) = encoding.bounds();
+        let genome: Vec<f64> = low
+            .iter()
+            .zip(&high)
+            .enumerate()
+            .map(|(k, (l, h))| l + (h - l) * raw[k % raw.len()])
+            .collect();
+        let tuned = encoding.decode(&genome);
+        let owned = tuned.controller.compile().unwrap();
+        let pid = fuzzy_core::FuzzyPid::new(owned.controller(), tuned.wrapper);
+        prop_assert!(pid.is_ok(), "{:?}", pid.err());
+        // Gain tables are free, one per factor, rule genes named by output.
+        let rules = encoding.genes().iter().filter(|g| g.name.contains("rule(")).count();
+        prop_assert_eq!(rules, 3 * (terms * terms) as usize);
+        prop_assert!(encoding.genes().iter().any(|g| g.name == "kd.rule(1,1)"));
+        prop_assert!(encoding.genes().iter().any(|g| g.name == "Kdp"));
+    }
+}
+
+#[test]
 fn a_start_outside_the_bounds_widens_them_and_says_so() {
     let (mut job, pid) = pid_case();
     job.tune.output_gain = Some([0.5, 1.0]);

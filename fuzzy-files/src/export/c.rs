@@ -147,6 +147,9 @@ pub fn write(
 ) -> Result<CSource, CExportError> {
     let compiled = controller.controller();
     check(&compiled)?;
+    if let Some(w) = wrapper {
+        fuzzy_core::FuzzyPid::new(compiled, *w).map_err(|e| CExportError(format!("C export: {e}")))?;
+    }
     let def = compiled.def();
     let stem = crate::export::rust::item_name(&controller.spec().name).to_lowercase();
     let p = stem.trim_start_matches('_').to_string();
@@ -181,7 +184,7 @@ pub fn write(
             h,
             "\n/* The tuned controller's state; initialise with {p}_pid_init. */\n\
              typedef struct {{\n    float integral;\n    float rate;\n    float previous_error;\n    \
-             float previous_measurement;\n    float previous_output;\n    float engine_output;\n    int primed;\n}} {p}_pid_state;\n\n\
+             float previous_measurement;\n    float previous_output;\n    float engine_output[{upper}_OUTPUTS];\n    int primed;\n}} {p}_pid_state;\n\n\
              void {p}_pid_init({p}_pid_state *state);\n\n\
              /* One control tick: returns u (inside the output limits, never NaN); *status gets the\n   \
              engine's status bits plus {upper}_INVALID_MEASUREMENT (may be NULL). */\n\
@@ -491,18 +494,30 @@ pub fn write(
         let ts = cfg.sample_time_s;
         let keep = cfg.derivative_filter_s / (cfg.derivative_filter_s + ts);
         let (p_term, increment) = match cfg.structure {
-            fuzzy_core::Structure::Pd => (format!("{} * fuzzy", float(cfg.output_gain)), "0.0f".to_string()),
+            fuzzy_core::Structure::Pd => (
+                format!("{} * fuzzy[0]", float(cfg.output_gain)),
+                "0.0f".to_string(),
+            ),
             fuzzy_core::Structure::Pi => (
                 "0.0f".to_string(),
-                format!("{} * fuzzy", float(cfg.output_gain * ts)),
+                format!("{} * fuzzy[0]", float(cfg.output_gain * ts)),
             ),
             fuzzy_core::Structure::PdPlusI => (
-                format!("{} * fuzzy", float(cfg.output_gain)),
+                format!("{} * fuzzy[0]", float(cfg.output_gain)),
                 format!("{} * error", float(cfg.integral_gain * ts)),
             ),
             fuzzy_core::Structure::Pid => (
-                format!("{} * fuzzy", float(cfg.output_gain)),
-                format!("{} * fuzzy", float(cfg.integral_gain * ts)),
+                format!("{} * fuzzy[0]", float(cfg.output_gain)),
+                format!("{} * fuzzy[0]", float(cfg.integral_gain * ts)),
+            ),
+            // Kp·(1 + Fp)·e + Kd·(1 + Fd)·rate and Ki·Ts·(1 + Fi)·e, in fuzzy_core's order.
+            fuzzy_core::Structure::GainScheduled => (
+                format!(
+                    "{} * (1.0f + fuzzy[0]) * error + {} * (1.0f + fuzzy[2]) * rate",
+                    float(cfg.output_gain),
+                    float(cfg.derivative_gain)
+                ),
+                format!("{} * (1.0f + fuzzy[1]) * error", float(cfg.integral_gain * ts)),
             ),
         };
         let new_integral = match (cfg.structure, cfg.anti_windup) {
@@ -523,13 +538,15 @@ pub fn write(
         };
         let _ = write!(
             c,
-            "\nvoid {p}_pid_init({p}_pid_state *state) {{\n    state->previous_output = fz_clamp(0.0f, {lo}, {hi});\n    \
+            "\nvoid {p}_pid_init({p}_pid_state *state) {{\n    int i;\n    state->previous_output = fz_clamp(0.0f, {lo}, {hi});\n    \
              state->integral = {start};\n    state->rate = 0.0f;\n    state->previous_error = 0.0f;\n    \
-             state->previous_measurement = 0.0f;\n    state->engine_output = 0.0f;\n    state->primed = 0;\n}}\n\n\
+             state->previous_measurement = 0.0f;\n    \
+             for (i = 0; i < {upper}_OUTPUTS; ++i) state->engine_output[i] = 0.0f;\n    state->primed = 0;\n}}\n\n\
              float {p}_pid_step({p}_pid_state *state, float setpoint, float measurement, uint8_t *status) {{\n    \
              int valid = fz_finite(setpoint) && fz_finite(measurement);\n    \
-             float error, previous_error, previous_measurement, raw, rate, inputs[2], fuzzy, previous_fuzzy;\n    \
-             float integral, proportional, increment, unsaturated, saturated, output, new_integral;\n    uint8_t engine;\n    \
+             float error, previous_error, previous_measurement, raw, rate, inputs[2];\n    \
+             float fuzzy[{upper}_OUTPUTS], previous_fuzzy[{upper}_OUTPUTS];\n    \
+             float integral, proportional, increment, unsaturated, saturated, output, new_integral;\n    uint8_t engine;\n    int i;\n    \
              measurement = valid ? measurement : state->previous_measurement;\n    \
              error = fz_clamp(setpoint - measurement, -3.40282347e38f, 3.40282347e38f);\n    \
              error = valid ? error : state->previous_error;\n    \
@@ -539,8 +556,8 @@ pub fn write(
              raw = fz_clamp(({difference}) * {inv_ts}, -3.40282347e38f, 3.40282347e38f);\n    \
              rate = fz_clamp({keep} * state->rate + {take} * raw, -3.40282347e38f, 3.40282347e38f);\n    \
              inputs[0] = {ke} * error;\n    inputs[1] = {kd} * rate;\n    \
-             previous_fuzzy = state->engine_output;\n    fuzzy = state->engine_output;\n    \
-             engine = {p}_evaluate(inputs, &fuzzy);\n    integral = state->integral;\n    \
+             for (i = 0; i < {upper}_OUTPUTS; ++i) previous_fuzzy[i] = fuzzy[i] = state->engine_output[i];\n    \
+             engine = {p}_evaluate(inputs, fuzzy);\n    integral = state->integral;\n    \
              proportional = {p_term};\n    increment = {increment};\n    \
              unsaturated = proportional + integral + increment;\n    \
              unsaturated = (unsaturated == unsaturated) ? unsaturated : state->previous_output;\n    \
@@ -550,7 +567,7 @@ pub fn write(
              state->integral = valid ? new_integral : integral;\n    state->rate = valid ? rate : state->rate;\n    \
              state->previous_error = error;\n    state->previous_measurement = measurement;\n    \
              state->previous_output = valid ? output : state->previous_output;\n    \
-             state->engine_output = valid ? fuzzy : previous_fuzzy;\n    state->primed = state->primed || valid;\n    \
+             for (i = 0; i < {upper}_OUTPUTS; ++i) state->engine_output[i] = valid ? fuzzy[i] : previous_fuzzy[i];\n    state->primed = state->primed || valid;\n    \
              if (status) *status = (uint8_t)(engine | (valid ? 0u : {upper}_INVALID_MEASUREMENT));\n    \
              return state->previous_output;\n}}\n",
             lo = float(cfg.output_min),

@@ -280,6 +280,7 @@ pub fn write_tuned(controller: &OwnedController, wrapper: &fuzzy_core::FuzzyPidC
         fuzzy_core::Structure::Pi => "Pi",
         fuzzy_core::Structure::PdPlusI => "PdPlusI",
         fuzzy_core::Structure::Pid => "Pid",
+        fuzzy_core::Structure::GainScheduled => "GainScheduled",
     };
     let derivative_on = match c.derivative_on {
         fuzzy_core::DerivativeOn::Error => "Error",
@@ -308,6 +309,7 @@ pub fn write_tuned(controller: &OwnedController, wrapper: &fuzzy_core::FuzzyPidC
          pub static {name}_PID: FuzzyPid<'static> = match FuzzyPid::new(\n    {name},\n    FuzzyPidConfig {{\n        \
          structure: Structure::{structure},\n        sample_time_s: {ts},\n        error_gain: {ke},\n        \
          rate_gain: {kd},\n        output_gain: {ku},\n        integral_gain: {ki},\n        \
+         derivative_gain: {kdp},\n        \
          derivative_on: DerivativeOn::{derivative_on},\n        derivative_filter_s: {tf},\n        \
          output_min: {lo},\n        output_max: {hi},\n        rate_limit: {rate_limit},\n        \
          anti_windup: {anti_windup},\n    }},\n) {{\n    Ok(controller) => controller,\n    \
@@ -317,6 +319,7 @@ pub fn write_tuned(controller: &OwnedController, wrapper: &fuzzy_core::FuzzyPidC
         kd = float(c.rate_gain),
         ku = float(c.output_gain),
         ki = float(c.integral_gain),
+        kdp = float(c.derivative_gain),
         tf = float(c.derivative_filter_s),
         lo = float(c.output_min),
         hi = float(c.output_max),

@@ -209,6 +209,7 @@ pub static SECOND_ORDER_PID: FuzzyPid<'static> = match FuzzyPid::new(
         rate_gain: 0.4069804,
         output_gain: 3.470569,
         integral_gain: 2.3181593,
+        derivative_gain: 0.0,
         derivative_on: DerivativeOn::Measurement,
         derivative_filter_s: 0.02,
         output_min: -5.0,
