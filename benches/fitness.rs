@@ -46,7 +46,7 @@ fn setup() -> (Problem<ParallelCost<FuzzyProblem>>, Vec<Vec<f64>>) {
         .collect();
     genomes.push(encoding.initial());
     (
-        Problem::new(ParallelCost(FuzzyProblem { job, encoding })),
+        Problem::new(ParallelCost::exact(FuzzyProblem { job, encoding })),
         genomes,
     )
 }

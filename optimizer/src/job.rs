@@ -407,6 +407,11 @@ pub struct OptimizerSettings {
     /// CMA-ES (see [`crate::cmaes::CmaEs::local`]); the algorithm gets the rest. 0 = none.
     /// Not applied when the algorithm is CMA-ES itself.
     pub polish: f64,
+    /// Stop a candidate's runs once its cost can no longer beat the median of the previous
+    /// generation (see [`crate::objective`]): about a fifth less wall time for the same
+    /// iterations, but the stopped candidates are ranked by a bound, and on the benchmark the
+    /// same budget then ends slightly worse, so it is off by default.
+    pub early_stop: bool,
 }
 
 impl Default for OptimizerSettings {
@@ -418,6 +423,7 @@ impl Default for OptimizerSettings {
             threads: 0,
             tune_pid: true,
             polish: DEFAULT_POLISH,
+            early_stop: false,
         }
     }
 }

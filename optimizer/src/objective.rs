@@ -19,15 +19,35 @@
 //! diverged costs `1e6·(2 − t_div/horizon)`: large, finite, and smaller the later it diverged,
 //! so that the search still has a slope to follow. Scenario costs are combined by their mean
 //! or their maximum (`robust`). A candidate that cannot be built costs `1e9`.
+//!
+//! **Stopping hopeless runs** (`[optimizer] early_stop = true`; off by default, see below).
+//! During a search a candidate only has to be ranked exactly when it can still be among the
+//! better half: [`ParallelCost`] evaluates each generation against
+//! a threshold, the median cost of the generation before (none for the first). The integral
+//! terms (`itae·ITAE + iae·IAE + ise·ISE + control_energy·Σu²Ts + total_variation·Σ|Δu|`) only
+//! grow as a run goes, so their running sum, combined with the finished scenarios' costs and
+//! the surface penalty, is a lower bound of the candidate's cost; once it reaches the
+//! threshold the candidate stops and that bound (≥ the threshold) is its cost. Such a
+//! candidate is never the best so far (the threshold is at least the best cost seen), its
+//! rank among the other stopped ones is by bound; the threshold is part of a checkpoint and
+//! depends only on earlier costs, so results stay the same for any thread count and after a
+//! resume. The controllers a run reports are always simulated in full. No stopping while the
+//! threshold is at or above the cost of a diverged run (then the bound would not hold).
+//! Measured (README, "Speed of the search"): the main job's fuzzy evaluations per second
+//! +29 %, the benchmark's wall time −20 to −23 %, but with the same iterations the GA and the
+//! polish lose the order among the stopped half, and the benchmark's geometric mean of
+//! fuzzy / optimal PID came out worse on each of three seeds (by 0.3 %, 2.4 % and 13 %).
 
 use std::borrow::Borrow;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use argmin::core::{CostFunction, Error, SyncAlias};
 use fuzzy_core::OwnedController;
 use rayon::prelude::*;
-use sim::closed_loop::{Scenario, Trajectory, simulate};
+use sim::closed_loop::{Scenario, Trajectory, simulate, simulate_until};
 use sim::control::{ControlLaw, FuzzyController, Pid, PidConfig};
-use sim::metrics::{MetricOptions, Metrics, measure};
+use sim::metrics::{Integrals, MetricOptions, Metrics, measure};
 use sim::plant::{Plant, PlantError, PlantSpec};
 
 use crate::encoding::Encoding;
@@ -170,6 +190,67 @@ pub fn run_all(job: &Job, controller: &mut dyn ControlLaw) -> Result<Vec<Run>, P
     Ok(runs)
 }
 
+/// The lower bound of a run's cost from its running sums (see the [module docs](self)).
+fn partial_cost(sums: &Integrals, objective: &Objective) -> f64 {
+    objective.itae * sums.itae
+        + objective.iae * sums.iae
+        + objective.ise * sums.ise
+        + objective.control_energy * sums.control_energy
+        + objective.total_variation * sums.total_variation
+}
+
+/// The combined cost of `controller` on the job plus `extra` (the surface penalty), as
+/// `combine(run_all(…)) + extra` to the bit, except that once a lower bound of it reaches
+/// `threshold` the runs stop and that bound is returned (see the [module docs](self)).
+pub fn cost_below(
+    job: &Job,
+    controller: &mut dyn ControlLaw,
+    extra: f64,
+    threshold: f64,
+) -> Result<f64, PlantError> {
+    let experiments = experiments(job);
+    if experiments.is_empty() {
+        return Ok(INVALID_COST + extra);
+    }
+    let count = experiments.len() as f64;
+    let objective = &job.objective;
+    let prune = threshold < DIVERGED_COST;
+    let (mut sum, mut worst) = (0.0, 0.0f64);
+    let bound = |sum: f64, worst: f64, partial: f64| match objective.robust {
+        Robust::Mean => (sum + partial) / count + extra,
+        Robust::Worst => worst.max(partial) + extra,
+    };
+    for (_, scenario, factor) in experiments {
+        let mut plant = vary_plant(
+            &job.plant,
+            job.simulation.sample_time_s,
+            job.simulation.substeps,
+            factor,
+        )?;
+        let mut sums = Integrals::default();
+        let mut stopped_at = None;
+        let (trajectory, finished) = simulate_until(plant.as_mut(), controller, &scenario, |trajectory| {
+            sums.add_last(trajectory);
+            let so_far = bound(sum, worst, partial_cost(&sums, objective));
+            if prune && so_far >= threshold {
+                stopped_at = Some(so_far);
+            }
+            stopped_at.is_none()
+        })?;
+        if !finished {
+            return Ok(stopped_at.unwrap_or(threshold));
+        }
+        let metrics = measure(&trajectory, &scenario, MetricOptions::default());
+        let cost = run_cost(&metrics, &trajectory, &scenario, objective);
+        sum += cost;
+        worst = worst.max(cost);
+    }
+    Ok(match objective.robust {
+        Robust::Mean => sum / count,
+        Robust::Worst => worst,
+    } + extra)
+}
+
 /// Mean or worst of the runs' costs.
 pub fn combine(runs: &[Run], robust: Robust) -> f64 {
     if runs.is_empty() {
@@ -214,12 +295,70 @@ where
 pub trait GenomeCost: Sync {
     /// The cost of `genome`.
     fn genome_cost(&self, genome: &[f64]) -> f64;
+
+    /// The cost of `genome`, or a lower bound of it that is at least `threshold` when the
+    /// evaluation stopped early (see the [module docs](self)). The default evaluates fully.
+    fn genome_cost_below(&self, genome: &[f64], threshold: f64) -> f64 {
+        let _ = threshold;
+        self.genome_cost(genome)
+    }
 }
 
 /// argmin's view of a [`GenomeCost`]: a population's costs in parallel, in order, one rayon
-/// task per genome (see `one_task_per_genome`).
+/// task per genome (see `one_task_per_genome`), each generation against the threshold the
+/// generation before set (the median of its costs; see the [module docs](self)).
 #[derive(Clone)]
-pub struct ParallelCost<C>(pub C);
+pub struct ParallelCost<C> {
+    problem: C,
+    /// `f64` bits of the current threshold (+∞: evaluate fully); shared with the checkpoint.
+    threshold: Arc<AtomicU64>,
+    stop_early: bool,
+}
+
+impl<C> ParallelCost<C> {
+    /// A cost function that stops hopeless candidates early.
+    pub fn new(problem: C) -> ParallelCost<C> {
+        ParallelCost {
+            problem,
+            threshold: Arc::new(AtomicU64::new(f64::INFINITY.to_bits())),
+            stop_early: true,
+        }
+    }
+
+    /// Every candidate evaluated in full (the default search).
+    pub fn exact(problem: C) -> ParallelCost<C> {
+        ParallelCost {
+            stop_early: false,
+            ..ParallelCost::new(problem)
+        }
+    }
+
+    /// [`ParallelCost::new`] when `early_stop`, else [`ParallelCost::exact`].
+    pub fn for_search(problem: C, early_stop: bool) -> ParallelCost<C> {
+        if early_stop {
+            ParallelCost::new(problem)
+        } else {
+            ParallelCost::exact(problem)
+        }
+    }
+
+    /// The threshold the next generation is evaluated against, shared (a checkpoint saves
+    /// and restores it).
+    pub fn threshold(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.threshold)
+    }
+}
+
+/// The median of `costs` (the upper one of an even count), +∞ for none or a non-finite one.
+fn median(costs: &[f64]) -> f64 {
+    let mut sorted = costs.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted
+        .get(sorted.len() / 2)
+        .copied()
+        .filter(|c| c.is_finite())
+        .unwrap_or(f64::INFINITY)
+}
 
 impl<C: GenomeCost> CostFunction for ParallelCost<C> {
     type Param = Vec<f64>;
@@ -229,11 +368,17 @@ impl<C: GenomeCost> CostFunction for ParallelCost<C> {
     where
         P: Borrow<Vec<f64>> + SyncAlias,
     {
-        one_task_per_genome(genomes, |g| Ok(self.0.genome_cost(g)))
+        if !self.stop_early {
+            return one_task_per_genome(genomes, |g| Ok(self.problem.genome_cost(g)));
+        }
+        let threshold = f64::from_bits(self.threshold.load(Ordering::Relaxed));
+        let costs = one_task_per_genome(genomes, |g| Ok(self.problem.genome_cost_below(g, threshold)))?;
+        self.threshold.store(median(&costs).to_bits(), Ordering::Relaxed);
+        Ok(costs)
     }
 
     fn cost(&self, genome: &Self::Param) -> Result<Self::Output, Error> {
-        Ok(self.0.genome_cost(genome))
+        Ok(self.problem.genome_cost(genome))
     }
 }
 
@@ -248,11 +393,19 @@ pub struct FuzzyProblem {
 
 impl GenomeCost for FuzzyProblem {
     fn genome_cost(&self, genome: &[f64]) -> f64 {
+        self.genome_cost_below(genome, f64::INFINITY)
+    }
+
+    fn genome_cost_below(&self, genome: &[f64], threshold: f64) -> f64 {
         let tuned = self.encoding.decode(genome);
-        match evaluate_fuzzy(&self.job, &tuned) {
-            Some((owned, runs)) => fuzzy_cost(&self.job, &owned, &runs),
-            None => INVALID_COST,
-        }
+        let Ok(owned) = tuned.controller.compile() else {
+            return INVALID_COST;
+        };
+        let Ok(mut controller) = FuzzyController::new(owned.controller(), tuned.wrapper) else {
+            return INVALID_COST;
+        };
+        let surface = surface_penalty(&self.job.objective, &owned);
+        cost_below(&self.job, &mut controller, surface, threshold).unwrap_or(INVALID_COST)
     }
 }
 
@@ -306,10 +459,11 @@ pub struct PidProblem {
 
 impl GenomeCost for PidProblem {
     fn genome_cost(&self, genome: &[f64]) -> f64 {
+        self.genome_cost_below(genome, f64::INFINITY)
+    }
+
+    fn genome_cost_below(&self, genome: &[f64], threshold: f64) -> f64 {
         let mut pid = Pid::new(decode_pid(genome, &self.job), self.job.simulation.sample_time_s);
-        match run_all(&self.job, &mut pid) {
-            Ok(runs) => combine(&runs, self.job.objective.robust),
-            Err(_) => INVALID_COST,
-        }
+        cost_below(&self.job, &mut pid, 0.0, threshold).unwrap_or(INVALID_COST)
     }
 }

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use argmin::core::checkpointing::{Checkpoint, CheckpointingFrequency};
 use argmin::core::observers::{Observe, ObserverMode};
-use argmin::core::{CostFunction, Error, Executor, KV, PopulationState, State};
+use argmin::core::{Error, Executor, KV, PopulationState, State};
 use argmin::solver::particleswarm::ParticleSwarm;
 use fuzzy_core::OwnedController;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -69,6 +69,7 @@ pub struct Checkpointing {
 #[derive(Serialize)]
 struct SnapshotRef<'a, S, I> {
     search: &'a serde_json::Value,
+    threshold: f64,
     solver: &'a S,
     state: &'a I,
     history: &'a [Progress],
@@ -77,6 +78,7 @@ struct SnapshotRef<'a, S, I> {
 #[derive(Deserialize)]
 struct Snapshot<S, I> {
     search: serde_json::Value,
+    threshold: f64,
     solver: S,
     state: I,
     history: Vec<Progress>,
@@ -91,6 +93,8 @@ struct FileCheckpoint {
     evaluations_before: Arc<AtomicU64>,
     /// what this run searches; a snapshot of another search is refused
     search: serde_json::Value,
+    /// the cost function's early-stopping threshold (`f64` bits), saved and restored
+    threshold: Arc<AtomicU64>,
 }
 
 /// What decides a search's course: the job with the command line's overrides (seed,
@@ -161,6 +165,7 @@ impl<S: Serialize + DeserializeOwned, I: Serialize + DeserializeOwned> Checkpoin
         ciborium::into_writer(
             &SnapshotRef {
                 search: &self.search,
+                threshold: f64::from_bits(self.threshold.load(Ordering::Relaxed)),
                 solver,
                 state,
                 history: &history,
@@ -191,6 +196,8 @@ impl<S: Serialize + DeserializeOwned, I: Serialize + DeserializeOwned> Checkpoin
                 self.path.display()
             ))));
         }
+        self.threshold
+            .store(snapshot.threshold.to_bits(), Ordering::Relaxed);
         let before = snapshot.history.last().map_or(0, |p| p.evaluations);
         self.evaluations_before.store(before, Ordering::Relaxed);
         if let Ok(mut history) = self.history.lock() {
@@ -283,8 +290,8 @@ struct SearchSpace {
     seeds: Vec<Vec<f64>>,
 }
 
-fn search<O>(
-    problem: O,
+fn search<C>(
+    problem: ParallelCost<C>,
     job: &Job,
     space: SearchSpace,
     seed: u64,
@@ -292,7 +299,7 @@ fn search<O>(
     what: &str,
 ) -> Result<(Vec<f64>, Vec<Progress>), Error>
 where
-    O: CostFunction<Param = Vec<f64>, Output = f64> + Clone + Send + Sync + 'static,
+    C: GenomeCost + Clone + Send + Sync + 'static,
 {
     let SearchSpace {
         bounds,
@@ -328,6 +335,7 @@ where
                 history: Arc::clone(&history),
                 evaluations_before: Arc::clone(&evaluations_before),
                 search: fingerprint(job, what),
+                threshold: problem.threshold(),
             })
         }
         None => None,
@@ -360,6 +368,7 @@ where
                 history: Arc::clone(&history),
                 evaluations_before,
                 search: fingerprint(job, &format!("{what} polish")),
+                threshold: problem.threshold(),
             }),
         )
     });
@@ -599,10 +608,13 @@ fn tune_in_pool(job: &Job, options: &RunOptions, start: Instant) -> Result<Outco
         encoding: encoding.clone(),
     };
     let (best, history) = search(
-        ParallelCost(FuzzyProblem {
-            job: job.clone(),
-            encoding: encoding.clone(),
-        }),
+        ParallelCost::for_search(
+            FuzzyProblem {
+                job: job.clone(),
+                encoding: encoding.clone(),
+            },
+            job.optimizer.early_stop,
+        ),
         job,
         SearchSpace {
             bounds: encoding.bounds(),
@@ -697,7 +709,7 @@ fn tune_pid(
         })
         .unwrap_or_default();
     let (best, history) = search(
-        ParallelCost(PidProblem { job: job.clone() }),
+        ParallelCost::for_search(PidProblem { job: job.clone() }, job.optimizer.early_stop),
         job,
         SearchSpace {
             bounds: (low, high),
@@ -709,4 +721,54 @@ fn tune_pid(
         "PID",
     )?;
     Ok((decode_pid(&best, job), history))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checkpoint(path: &std::path::Path, job: &Job, threshold: f64) -> FileCheckpoint {
+        FileCheckpoint {
+            path: path.to_path_buf(),
+            every: 1,
+            history: Arc::new(Mutex::new(vec![Progress {
+                iteration: 3,
+                best_cost: 1.5,
+                evaluations: 42,
+                elapsed_s: 0.1,
+            }])),
+            evaluations_before: Arc::new(AtomicU64::new(0)),
+            search: fingerprint(job, "fuzzy"),
+            threshold: Arc::new(AtomicU64::new(threshold.to_bits())),
+        }
+    }
+
+    #[test]
+    fn a_checkpoint_restores_the_threshold_and_refuses_another_search() {
+        let dir = std::env::temp_dir().join(format!("fuzzyopt-run-checkpoint-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("fuzzy.cbor");
+        let job = Job::parse(
+            include_str!("../../examples/jobs/second-order.toml"),
+            "second-order.toml",
+        )
+        .unwrap();
+        let saved = checkpoint(&path, &job, 0.4917);
+        Checkpoint::<u32, u64>::save(&saved, &7, &11).unwrap();
+        // A new process: threshold unknown (+inf), no history, no evaluations.
+        let fresh = checkpoint(&path, &job, f64::INFINITY);
+        fresh.history.lock().unwrap().clear();
+        let loaded: Option<(u32, u64)> = fresh.load().unwrap();
+        assert_eq!(loaded, Some((7, 11)));
+        assert_eq!(f64::from_bits(fresh.threshold.load(Ordering::Relaxed)), 0.4917);
+        assert_eq!(fresh.evaluations_before.load(Ordering::Relaxed), 42);
+        assert_eq!(fresh.history.lock().unwrap().len(), 1);
+        // Another job: refused with the difference, as a checkpoint error.
+        let mut other = job.clone();
+        other.optimizer.population = 61;
+        let error = Checkpoint::<u32, u64>::load(&checkpoint(&path, &other, f64::INFINITY)).unwrap_err();
+        assert!(matches!(RunError::from(error), RunError::Checkpoint(m)
+                if m.contains("job.optimizer.population: 60 in the checkpoint, 61 now")));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -228,8 +228,9 @@ fn tune_writes_the_folder_then_eval_and_export_read_it() {
 fn a_killed_run_resumes_to_the_same_result() {
     let dir = temporary_dir("resume");
     let mut text = MAIN_JOB.to_string();
+    // With early stopping: its threshold is saved in the checkpoint too.
     for (from, to) in [
-        ("population = 60", "population = 8"),
+        ("population = 60", "population = 8\nearly_stop = true"),
         ("iterations = 200", "iterations = 12"),
         ("horizon_s = 8.0", "horizon_s = 2.0"),
         ("at = 4.0", "at = 1.0"),
@@ -297,6 +298,43 @@ fn a_killed_run_resumes_to_the_same_result() {
             .collect()
     };
     assert_eq!(history("full"), history("killed"));
+    // The searches' final states (populations with their costs, some of them early-stopped
+    // bounds, and the threshold) are the same too; not the evaluation counters and timings,
+    // which restart with the resumed process.
+    fn without(value: ciborium::Value, keys: &[&str]) -> Vec<(String, ciborium::Value)> {
+        value
+            .into_map()
+            .unwrap()
+            .into_iter()
+            .map(|(k, v)| (k.into_text().unwrap(), v))
+            .filter(|(k, _)| !keys.contains(&k.as_str()))
+            .collect()
+    }
+    let state = |run: &str, file: &str| -> Vec<(String, ciborium::Value)> {
+        let bytes = std::fs::read(dir.join(run).join("checkpoint").join(file)).unwrap();
+        let value: ciborium::Value = ciborium::from_reader(bytes.as_slice()).unwrap();
+        without(value, &["history"])
+            .into_iter()
+            .map(|(k, v)| match k.as_str() {
+                "state" => (
+                    k,
+                    ciborium::Value::Map(
+                        without(v, &["counts", "time"])
+                            .into_iter()
+                            .map(|(k, v)| (ciborium::Value::Text(k), v))
+                            .collect(),
+                    ),
+                ),
+                _ => (k, v),
+            })
+            .collect()
+    };
+    for file in ["fuzzy.cbor", "fuzzy.polish.cbor", "pid.cbor"] {
+        assert!(
+            state("full", file) == state("killed", file),
+            "{file}: the resumed search ended in another state"
+        );
+    }
 
     let missing = fuzzyopt(&["tune", "job.toml", "-o", "nowhere", "--resume"], &dir);
     assert_eq!(missing.status.code(), Some(2));

@@ -320,6 +320,18 @@ pub fn simulate(
     controller: &mut dyn ControlLaw,
     scenario: &Scenario,
 ) -> Result<Trajectory, PlantError> {
+    simulate_until(plant, controller, scenario, |_| true).map(|(trajectory, _)| trajectory)
+}
+
+/// [`simulate`], asking `keep_going` after each recorded sample whether to go on: a search
+/// stops a run whose cost can no longer matter. Returns the trajectory so far and whether
+/// the run went to its end (or to a divergence) rather than being stopped.
+pub fn simulate_until(
+    plant: &mut dyn Plant,
+    controller: &mut dyn ControlLaw,
+    scenario: &Scenario,
+    mut keep_going: impl FnMut(&Trajectory) -> bool,
+) -> Result<(Trajectory, bool), PlantError> {
     scenario.validate()?;
     plant.reset();
     if let Some(x0) = &scenario.initial_state {
@@ -383,7 +395,10 @@ pub fn simulate(
             trajectory.diverged_at = Some(k);
             break;
         }
+        if !keep_going(&trajectory) {
+            return Ok((trajectory, false));
+        }
         plant.advance(u + d);
     }
-    Ok(trajectory)
+    Ok((trajectory, true))
 }

@@ -62,6 +62,55 @@ pub struct Metrics {
     pub diverged: bool,
 }
 
+/// The running sums of a run (IAE, ISE, ITAE, ITSE, control energy, total variation), one
+/// sample at a time: [`measure`] adds every sample; a search adds them as the run goes, and
+/// since every term is ≥ 0 the sums so far never exceed the final ones (a lower bound that
+/// lets it stop a hopeless run early).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Integrals {
+    /// `Σ |e|·Ts`
+    pub iae: f64,
+    /// `Σ e²·Ts`
+    pub ise: f64,
+    /// `Σ t·|e|·Ts`
+    pub itae: f64,
+    /// `Σ t·e²·Ts`
+    pub itse: f64,
+    /// `Σ u²·Ts`
+    pub control_energy: f64,
+    /// `Σ |Δu|`
+    pub total_variation: f64,
+    previous_control: Option<f64>,
+}
+
+impl Integrals {
+    /// Adds sample `k` of a run: time `t`, error `e = r − y`, control `u`, sample time `ts`.
+    pub fn add(&mut self, t: f64, e: f64, u: f64, ts: f64) {
+        self.iae += e.abs() * ts;
+        self.ise += e * e * ts;
+        self.itae += t * e.abs() * ts;
+        self.itse += t * e * e * ts;
+        self.control_energy += u * u * ts;
+        if let Some(previous) = self.previous_control {
+            self.total_variation += (u - previous).abs();
+        }
+        self.previous_control = Some(u);
+    }
+
+    /// Adds the last sample of `trajectory` (nothing if it is empty).
+    pub fn add_last(&mut self, trajectory: &Trajectory) {
+        let k = trajectory.len().wrapping_sub(1);
+        if let (Some(t), Some(r), Some(y), Some(u)) = (
+            trajectory.time.get(k),
+            trajectory.setpoint.get(k),
+            trajectory.output.get(k),
+            trajectory.control.get(k),
+        ) {
+            self.add(*t, r - y, *u, trajectory.sample_time_s);
+        }
+    }
+}
+
 /// Options of the measures.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MetricOptions {
@@ -93,19 +142,25 @@ fn index_at(trajectory: &Trajectory, t: f64) -> usize {
 /// Computes every measure of `trajectory`, run under `scenario`.
 pub fn measure(trajectory: &Trajectory, scenario: &Scenario, options: MetricOptions) -> Metrics {
     let ts = trajectory.sample_time_s;
+    let mut sums = Integrals::default();
+    for ((t, e), u) in trajectory
+        .time
+        .iter()
+        .zip(trajectory.error())
+        .zip(&trajectory.control)
+    {
+        sums.add(*t, e, *u, ts);
+    }
     let mut m = Metrics {
         diverged: trajectory.diverged_at.is_some(),
+        iae: sums.iae,
+        ise: sums.ise,
+        itae: sums.itae,
+        itse: sums.itse,
+        control_energy: sums.control_energy,
+        total_variation: sums.total_variation,
         ..Metrics::default()
     };
-    for (k, e) in trajectory.error().enumerate() {
-        let t = trajectory.time[k];
-        m.iae += e.abs() * ts;
-        m.ise += e * e * ts;
-        m.itae += t * e.abs() * ts;
-        m.itse += t * e * e * ts;
-    }
-    m.control_energy = trajectory.control.iter().map(|u| u * u * ts).sum();
-    m.total_variation = trajectory.control.windows(2).map(|w| (w[1] - w[0]).abs()).sum();
     let at_limit = trajectory
         .control
         .iter()

@@ -174,8 +174,17 @@ proptest! {
 
 #[test]
 fn tuning_is_identical_with_one_thread_or_two() {
-    for algorithm in [Algorithm::Ga, Algorithm::Pso, Algorithm::CmaEs] {
-        let job = small_job(algorithm);
+    // Every algorithm, and the GA with early stopping (its threshold comes from the previous
+    // generation's costs only).
+    let cases = [
+        (Algorithm::Ga, false),
+        (Algorithm::Pso, false),
+        (Algorithm::CmaEs, false),
+        (Algorithm::Ga, true),
+    ];
+    for (algorithm, early_stop) in cases {
+        let mut job = small_job(algorithm);
+        job.optimizer.early_stop = early_stop;
         let quiet = |threads| RunOptions {
             quiet: true,
             threads: Some(threads),
@@ -183,9 +192,9 @@ fn tuning_is_identical_with_one_thread_or_two() {
         };
         let one = tune(&job, &quiet(1)).unwrap();
         let two = tune(&job, &quiet(2)).unwrap();
-        assert_eq!(one.tuned, two.tuned, "{algorithm:?}");
+        assert_eq!(one.tuned, two.tuned, "{algorithm:?}, early stop {early_stop}");
         let costs = |o: &optimizer::run::Outcome| o.history.iter().map(|p| p.best_cost).collect::<Vec<_>>();
-        assert_eq!(costs(&one), costs(&two), "{algorithm:?}");
+        assert_eq!(costs(&one), costs(&two), "{algorithm:?}, early stop {early_stop}");
         let pid = |o: &optimizer::run::Outcome| {
             o.contenders
                 .iter()

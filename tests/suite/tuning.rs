@@ -581,3 +581,44 @@ fn objective_weights_penalise_surface_shape_and_late_oscillation() {
         "job.toml: [objective] late_oscillation must be a number >= 0"
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Early stopping never changes a candidate that beats the threshold, and a stopped one
+    /// costs at least the threshold and at most its true cost (a lower bound).
+    #[test]
+    fn a_stopped_candidate_costs_a_bound_between_the_threshold_and_its_cost(
+        raw in prop::collection::vec(0.0f64..1.0, 120),
+        fraction in 0.05f64..2.0,
+        worst in any::<bool>(),
+    ) {
+        use optimizer::objective::{FuzzyProblem, GenomeCost};
+        let (mut job, _) = pid_case();
+        if worst {
+            job.objective.robust = optimizer::job::Robust::Worst;
+        }
+        let encoding = Encoding::new(&job);
+        let (low, high) = encoding.bounds();
+        let genome: Vec<f64> = low
+            .iter()
+            .zip(&high)
+            .enumerate()
+            .map(|(k, (l, h))| l + (h - l) * raw[k % raw.len()])
+            .collect();
+        let problem = FuzzyProblem { job: job.clone(), encoding: encoding.clone() };
+        let exact = problem.genome_cost(&genome);
+        // The full evaluation is the reported cost, to the bit.
+        let tuned = encoding.decode(&genome);
+        if let Some((owned, runs)) = evaluate_fuzzy(&job, &tuned) {
+            prop_assert_eq!(exact.to_bits(), optimizer::objective::fuzzy_cost(&job, &owned, &runs).to_bits());
+        }
+        let threshold = exact * fraction;
+        let bounded = problem.genome_cost_below(&genome, threshold);
+        if exact < threshold {
+            prop_assert_eq!(bounded.to_bits(), exact.to_bits());
+        } else {
+            prop_assert!(bounded >= threshold && bounded <= exact, "{threshold} {bounded} {exact}");
+        }
+    }
+}
