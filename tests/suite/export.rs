@@ -406,6 +406,9 @@ int main(void) {
                 Job::parse(include_str!("../../examples/jobs/second-order.toml"), "job.toml").unwrap();
             job.controller.structure = fuzzy_core::Structure::GainScheduled;
             job.controller.inference = inference;
+            // A name with comment delimiters: the generated comments must still compile under
+            // -Wall -Werror (-Wcomment).
+            job.name = format!("gain /* scheduled */ {inference:?}");
             let encoding = Encoding::new(&job);
             let (low, high) = encoding.bounds();
             let mut rng = XorShift(11);

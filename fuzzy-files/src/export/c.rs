@@ -140,6 +140,12 @@ fn check(controller: &Controller<'_>) -> Result<(), CExportError> {
     Ok(())
 }
 
+/// `text` made safe inside a `/* … */` comment: no `*/` that would end it and no `/*` that
+/// compilers warn about (`-Wcomment`), each split by a space.
+fn comment_text(text: &str) -> String {
+    text.replace("*/", "* /").replace("/*", "/ *")
+}
+
 /// Writes `controller` (and its wrapper, when given) as C99 (see the [module docs](self)).
 pub fn write(
     controller: &OwnedController,
@@ -177,7 +183,7 @@ pub fn write(
          /* Evaluates the engine. `outputs` holds the previous outputs on entry (for the hold\n   \
          fallback) and the new ones on return: never NaN. Returns the status bits. */\n\
          uint8_t {p}_evaluate(const float inputs[{upper}_INPUTS], float outputs[{upper}_OUTPUTS]);\n",
-        name = controller.spec().name.replace("*/", "* /"),
+        name = comment_text(&controller.spec().name),
     );
     if wrapper.is_some() {
         let _ = write!(
@@ -202,7 +208,7 @@ pub fn write(
          /* NaN maps to lo, as in fuzzy-core. */\n\
          static float fz_clamp(float x, float lo, float hi) {{ return fz_min(fz_max(x, lo), hi); }}\n\
          static int fz_finite(float x) {{ return x == x && x - x == 0.0f; }}\n\n",
-        name = controller.spec().name.replace("*/", "* /"),
+        name = comment_text(&controller.spec().name),
     );
     // Input terms: edges (rise at/slope, fall at/slope).
     let mut edges = Vec::new();
