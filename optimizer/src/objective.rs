@@ -262,14 +262,16 @@ pub fn combine(runs: &[Run], robust: Robust) -> f64 {
     }
 }
 
-/// Compiles a tuned controller and runs it through the job; `None` if it cannot be built.
-pub fn evaluate_fuzzy(job: &Job, tuned: &TunedController) -> Option<(OwnedController, Vec<Run>)> {
-    let owned = tuned.controller.compile().ok()?;
+/// Compiles a tuned controller and runs it through the job; the error says why it cannot be
+/// built or simulated (the same words as `fuzzyopt simulate`).
+pub fn evaluate_fuzzy(job: &Job, tuned: &TunedController) -> Result<(OwnedController, Vec<Run>), String> {
+    let owned = tuned.controller.compile().map_err(|e| e.to_string())?;
     let runs = {
-        let mut controller = FuzzyController::new(owned.controller(), tuned.wrapper).ok()?;
-        run_all(job, &mut controller).ok()?
+        let mut controller =
+            FuzzyController::new(owned.controller(), tuned.wrapper).map_err(|e| e.to_string())?;
+        run_all(job, &mut controller).map_err(|e| e.to_string())?
     };
-    Some((owned, runs))
+    Ok((owned, runs))
 }
 
 /// The costs of a population in parallel, in order. Each genome is its own rayon task

@@ -521,8 +521,10 @@ fn fuzzy_contender(
     label: &str,
     tuned: &TunedController,
 ) -> Result<(OwnedController, Contender), RunError> {
-    let (owned, runs) = evaluate_fuzzy(job, tuned).ok_or_else(|| {
-        RunError::Controller(format!("the {label} controller cannot be built or simulated"))
+    let (owned, runs) = evaluate_fuzzy(job, tuned).map_err(|cause| {
+        RunError::Controller(format!(
+            "the {label} controller cannot be built or simulated: {cause}"
+        ))
     })?;
     let cost = fuzzy_cost(job, &owned, &runs);
     Ok((

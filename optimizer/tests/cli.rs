@@ -122,6 +122,22 @@ fn user_mistakes_exit_with_code_2_and_one_message() {
         assert_eq!(out.status.code(), Some(2), "{option}");
         assert_eq!(stderr(&out).trim(), format!("fuzzyopt: error: {message}"));
     }
+    // A scenario the plant cannot start from: tune names the cause, as simulate does.
+    std::fs::write(
+        dir.join("start.toml"),
+        MAIN_JOB.replace(
+            "name = \"setpoint step\"",
+            "name = \"setpoint step\"\ninitial_state = [0.0]",
+        ),
+    )
+    .unwrap();
+    let out = fuzzyopt(&["tune", "start.toml", "--quiet"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out).trim(),
+        "fuzzyopt: error: the initial fuzzy controller cannot be built or simulated: plant linear: \
+         initial_state must have 2 entries (one per state)"
+    );
 }
 
 #[test]

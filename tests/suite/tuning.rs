@@ -610,7 +610,7 @@ proptest! {
         let exact = problem.genome_cost(&genome);
         // The full evaluation is the reported cost, to the bit.
         let tuned = encoding.decode(&genome);
-        if let Some((owned, runs)) = evaluate_fuzzy(&job, &tuned) {
+        if let Ok((owned, runs)) = evaluate_fuzzy(&job, &tuned) {
             prop_assert_eq!(exact.to_bits(), optimizer::objective::fuzzy_cost(&job, &owned, &runs).to_bits());
         }
         let threshold = exact * fraction;
