@@ -427,6 +427,46 @@ fn resume_refuses_another_search_and_clears_stale_temporaries() {
     }
 }
 
+#[test]
+fn converting_a_tuned_controller_keeps_or_mentions_its_gains() {
+    let dir = temporary_dir("convert-tuned");
+    let mut text = MAIN_JOB.to_string();
+    for (from, to) in [
+        ("population = 60", "population = 4"),
+        ("iterations = 200", "iterations = 2"),
+        ("horizon_s = 8.0", "horizon_s = 1.0"),
+        ("at = 4.0", "at = 0.5"),
+    ] {
+        text = text.replace(from, to);
+    }
+    std::fs::write(dir.join("job.toml"), text).unwrap();
+    let tuned = fuzzyopt(&["tune", "job.toml", "-o", "out", "--quiet"], &dir);
+    assert!(tuned.status.success(), "{}", stderr(&tuned));
+    // To .fis: the engine, and a note with the gains it leaves out.
+    let fis = fuzzyopt(&["convert", "out/controller.json", "tuned.fis"], &dir);
+    assert!(fis.status.success(), "{}", stderr(&fis));
+    let message = stderr(&fis);
+    assert!(
+        message.contains("the tuned wrapper (structure pd_plus_i, Ts 0.01 s, Ke ")
+            && message.contains("has no place in a .fis file"),
+        "{message}"
+    );
+    // To JSON: the wrapper is kept.
+    let json = fuzzyopt(&["convert", "out/controller.json", "copy.json"], &dir);
+    assert!(json.status.success(), "{}", stderr(&json));
+    let read = |file: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap()
+    };
+    assert_eq!(
+        read("copy.json")["wrapper"],
+        read("out/controller.json")["wrapper"]
+    );
+    assert_eq!(
+        read("copy.json")["controller"],
+        read("out/controller.json")["controller"]
+    );
+}
+
 const TIPPER_FIS: &str = include_str!("../../tests/data/interop/tipper.fis");
 
 #[test]

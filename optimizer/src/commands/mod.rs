@@ -221,6 +221,12 @@ pub fn convert(
     let (source, target) = (format_of(input, from, "input")?, format_of(output, to, "output")?);
     let mut spec = fuzzy_files::load(input, Some(source))?;
     let mut notes = Vec::new();
+    // A tuning run's controller.json also holds the wrapper (structure and gains): JSON keeps
+    // it, the interchange formats have no place for it (said, not dropped silently).
+    let tuned = match source {
+        Format::Json => serde_json::from_str::<fuzzy_files::TunedController>(&read_text(input)?).ok(),
+        _ => None,
+    };
     if resample {
         let sampling = fuzzy_files::native_sampling(target);
         for o in spec.outputs.iter_mut().filter(|o| o.sampling != sampling) {
@@ -234,7 +240,40 @@ pub fn convert(
     let written = fuzzy_files::write(&spec, target)
         .map_err(|e| invalid(input, format!("cannot be written as {}: {e}", target.extension())))?;
     notes.extend(written.notes);
-    write_file(output, written.text.as_bytes())?;
+    match tuned {
+        Some(tuned) if target == Format::Json => {
+            let kept = fuzzy_files::TunedController {
+                controller: spec,
+                wrapper: tuned.wrapper,
+            };
+            let text = serde_json::to_string_pretty(&kept)
+                .map_err(|e| invalid(input, format!("cannot be written as JSON: {e}")))?;
+            write_file(output, format!("{text}\n").as_bytes())?;
+        }
+        Some(tuned) => {
+            let w = tuned.wrapper;
+            let structure = serde_json::to_value(w.structure)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            notes.push(format!(
+                "{}: the tuned wrapper (structure {structure}, Ts {} s, Ke {}, Kd {}, Ku {}, Ki {}, output [{}, {}]) \
+                 has no place in a .{} file: only the engine is written (controller.json and \
+                 `fuzzyopt export --format rust|c` keep it)",
+                input.display(),
+                w.sample_time_s,
+                w.error_gain,
+                w.rate_gain,
+                w.output_gain,
+                w.integral_gain,
+                w.output_min,
+                w.output_max,
+                target.extension()
+            ));
+            write_file(output, written.text.as_bytes())?;
+        }
+        None => write_file(output, written.text.as_bytes())?,
+    }
     Ok(notes)
 }
 
