@@ -10,7 +10,7 @@
 //! `Ki = Ku·Ke·a` and `Kp = Ku·Kd·b` (the PID's `Kd` has no counterpart). The fuzzy PID
 //! (MATLAB's structure, `u = C1·F + C0·∫F`) is the PID `Kp = C1·a·Ke + C0·b·Kd`,
 //! `Ki = C0·a·Ke`, `Kd = C1·b·Kd` (Ku = C1, Ki gene = C0): exact for a PID with real zeros
-//! (`Kp² ≥ 4·Ki·Kd`, see [`zero_ratio`]) in its gains. In the loop its integral branch also
+//! (`Kp² ≥ 4·Ki·Kd`, see `zero_ratio`) in its gains. In the loop its integral branch also
 //! carries `C0·Kd·b·∫ė`, which is the proportional part `C0·b·Kd·e` only for derivative on
 //! error without rate filter, with zero error before the first sample (the first step has no
 //! rate) and while the output is not limited (anti-windup then holds part of the P action):
