@@ -465,6 +465,21 @@ fn converting_a_tuned_controller_keeps_or_mentions_its_gains() {
         read("copy.json")["controller"],
         read("out/controller.json")["controller"]
     );
+    // Simulated in a job that samples at another rate: it runs, and says so.
+    let job = std::fs::read_to_string(dir.join("job.toml")).unwrap();
+    std::fs::write(
+        dir.join("slow.toml"),
+        job.replace("sample_time_s = 0.01", "sample_time_s = 0.02"),
+    )
+    .unwrap();
+    let slow = fuzzyopt(&["simulate", "--job", "slow.toml", "out/controller.json"], &dir);
+    assert!(slow.status.success(), "{}", stderr(&slow));
+    assert!(
+        stderr(&slow)
+            .contains("out/controller.json: tuned at Ts = 0.01 s, run here at the job's Ts = 0.02 s"),
+        "{}",
+        stderr(&slow)
+    );
 }
 
 const TIPPER_FIS: &str = include_str!("../../tests/data/interop/tipper.fis");

@@ -94,17 +94,35 @@ pub struct Simulation {
     pub job: Job,
     /// one run per scenario (and robustness variant)
     pub runs: Vec<Run>,
+    /// what was adapted to run the controller in this job
+    pub notes: Vec<String>,
 }
 
 /// `simulate CONTROLLER JOB`: runs the controller in the job's scenarios.
 pub fn simulate(path: &Path, job_path: &Path) -> Result<Simulation, CommandError> {
     let job = Job::load(job_path)?;
     let ts = job.simulation.sample_time_s;
+    let mut notes = Vec::new();
     let (label, runs) = match load_any(path)? {
         AnyController::Fuzzy(fuzzy) => {
             let (spec, tuned) = *fuzzy;
             let owned = spec.compile().map_err(|e| invalid(path, e))?;
             let wrapper = match tuned {
+                // A controller tuned at another sample time runs at the job's: its gains and
+                // time constants are per second, only the discretisation changes.
+                Some(t) if t.wrapper.sample_time_s != ts as f32 => {
+                    notes.push(format!(
+                        "{}: tuned at Ts = {} s, run here at the job's Ts = {} s (gains and time \
+                         constants are per second; the sampled behaviour differs from the tuned one)",
+                        path.display(),
+                        t.wrapper.sample_time_s,
+                        ts as f32
+                    ));
+                    fuzzy_core::FuzzyPidConfig {
+                        sample_time_s: ts as f32,
+                        ..t.wrapper
+                    }
+                }
                 Some(t) => t.wrapper,
                 None => {
                     let encoding = crate::encoding::Encoding::new(&job);
@@ -121,7 +139,12 @@ pub fn simulate(path: &Path, job_path: &Path) -> Result<Simulation, CommandError
         }
         AnyController::OpenLoop(mut open) => ("open loop", run_all(&job, &mut open)?),
     };
-    Ok(Simulation { label, job, runs })
+    Ok(Simulation {
+        label,
+        job,
+        runs,
+        notes,
+    })
 }
 
 /// The simulation's metrics as a table, one row per scenario.

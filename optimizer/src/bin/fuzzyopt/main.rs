@@ -90,6 +90,9 @@ fn run(cli: Cli) -> Result<(), CommandError> {
             json,
         } => {
             let simulation = commands::simulate(&controller, &job)?;
+            for text in &simulation.notes {
+                note(text);
+            }
             if json {
                 println!("{}", commands::simulation_json(&simulation));
             } else {
