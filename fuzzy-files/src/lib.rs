@@ -99,8 +99,25 @@ fn json_error(e: &serde_json::Error) -> ParseError {
     ParseError {
         line: e.line(),
         column: e.column(),
-        message: e.to_string(),
+        message: json_message(e),
     }
+}
+
+/// serde_json's message in a user's words: without its own " at line L column C" (callers
+/// show the position once) and with Rust's type names (`f32`, `u32`, …) as "a number".
+pub fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let mut text = match text.rfind(" at line ") {
+        Some(at) if e.line() > 0 => text[..at].to_string(),
+        _ => text,
+    };
+    for name in [
+        "f32", "f64", "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64",
+    ] {
+        text = text.replace(&format!("expected {name}"), "expected a number");
+    }
+    text.replace("expected a sequence", "expected a list [...]")
+        .replace("expected a map", "expected an object {...}")
 }
 
 /// A controller written in some format, with notes on behaviour the format does not carry.

@@ -122,6 +122,14 @@ fn user_mistakes_exit_with_code_2_and_one_message() {
         assert_eq!(out.status.code(), Some(2), "{option}");
         assert_eq!(stderr(&out).trim(), format!("fuzzyopt: error: {message}"));
     }
+    // A JSON controller with a wrong value: line, column and plain words, once.
+    std::fs::write(dir.join("pid.json"), r#"{"kp": "x", "ki": 1, "kd": 0}"#).unwrap();
+    let out = fuzzyopt(&["simulate", "--job", "good.toml", "pid.json"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out).trim(),
+        "fuzzyopt: error: pid.json: line 1, column 10: invalid type: string \"x\", expected a number"
+    );
     // A scenario the plant cannot start from: tune names the cause, as simulate does.
     std::fs::write(
         dir.join("start.toml"),

@@ -345,3 +345,23 @@ fn json_errors_name_the_field() {
     );
     assert!(message.contains("line 2"), "{message}");
 }
+
+#[test]
+fn json_messages_use_a_users_words_and_one_position() {
+    let cases = [
+        (
+            r#"{"inputs": [{"name": "e", "min": 0, "max": "a"}]}"#,
+            "expected a number",
+        ),
+        (r#"{"inputs": 5}"#, "expected a list [...]"),
+    ];
+    for (text, words) in cases {
+        let error = serde_json::from_str::<ControllerSpec>(text).unwrap_err();
+        let message = fuzzy_files::json_message(&error);
+        assert!(message.contains(words), "{message}");
+        assert!(
+            !message.contains(" at line ") && !message.contains("f32"),
+            "{message}"
+        );
+    }
+}

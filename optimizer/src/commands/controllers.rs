@@ -30,6 +30,13 @@ fn load_interchange(path: &Path) -> Result<Option<ControllerSpec>, CommandError>
     }
 }
 
+/// An open-loop input file: `{"open_loop": …}`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenLoopFile {
+    open_loop: OpenLoop,
+}
+
 /// Reads any controller `simulate` runs: a fuzzy controller file of any format, a PID or an
 /// open-loop input (JSON; which one is told by its keys).
 pub fn load_any(path: &Path) -> Result<AnyController, CommandError> {
@@ -38,31 +45,25 @@ pub fn load_any(path: &Path) -> Result<AnyController, CommandError> {
     }
     let text = read_text(path)?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| json_error(path, &e))?;
-    // Errors from a parsed value have no position; they name the field.
-    let located = |e: serde_json::Error| invalid(path, e);
+    // The keys tell the kind; the text is then read as that kind, so that an error has a
+    // line and column.
+    let located = |e: serde_json::Error| json_error(path, &e);
     if value.get("open_loop").is_some() {
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct OpenLoopFile {
-            open_loop: OpenLoop,
-        }
-        let file: OpenLoopFile = serde_json::from_value(value).map_err(located)?;
+        let file: OpenLoopFile = serde_json::from_str(&text).map_err(located)?;
         return Ok(AnyController::OpenLoop(file.open_loop));
     }
     if value.get("kp").is_some() {
-        return Ok(AnyController::Pid(
-            serde_json::from_value(value).map_err(located)?,
-        ));
+        return Ok(AnyController::Pid(serde_json::from_str(&text).map_err(located)?));
     }
     if value.get("wrapper").is_some() {
-        let tuned: TunedController = serde_json::from_value(value).map_err(located)?;
+        let tuned: TunedController = serde_json::from_str(&text).map_err(located)?;
         return Ok(AnyController::Fuzzy(Box::new((
             tuned.controller.clone(),
             Some(tuned),
         ))));
     }
     if value.get("inputs").is_some() {
-        let spec: ControllerSpec = serde_json::from_value(value).map_err(located)?;
+        let spec: ControllerSpec = serde_json::from_str(&text).map_err(located)?;
         return Ok(AnyController::Fuzzy(Box::new((spec, None))));
     }
     Err(invalid(

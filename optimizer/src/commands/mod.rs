@@ -174,16 +174,7 @@ pub(super) fn json_error(path: &Path, e: &serde_json::Error) -> CommandError {
         path: shown(path),
         line: e.line(),
         column: e.column(),
-        message: json_message(e),
-    }
-}
-
-/// serde_json's message without its own " at line L column C" (the error carries both).
-fn json_message(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(at) => text[..at].to_string(),
-        None => text,
+        message: fuzzy_files::json_message(e),
     }
 }
 
