@@ -13,11 +13,13 @@ time constants (s -> a s) scaled by 0.8 and 1.2; the table shows the worst of th
 Writes out/benchmark/benchmark.md (the README's table) and benchmark.json, and prints the
 table. Needs only Python 3.11 (tomllib) and the Rust toolchain.
 
-Usage: scripts/benchmark.py [--algorithm ga|pso|cmaes] [--polish F] [--structure S] [PLANT ...]
+Usage: scripts/benchmark.py [--algorithm ga|pso|cmaes] [--polish F] [--structure S] [--rules R]
+                            [--budget POPULATION ITERATIONS] [PLANT ...]
 (default: every job in examples/benchmarks/ as written; the options override the jobs'
 [optimizer] settings or [controller] structure, and the results then go to
-out/benchmark-<algorithm>-polish<F>/ or out/benchmark-<structure>/; `--structure
-gain_scheduled` also frees the base derivative gain, bounds [1e-4, 100])
+out/benchmark-<algorithm>-polish<F>/, out/benchmark-<structure>/, out/benchmark-rules-<R>/ or
+out/benchmark-budget-<P>x<I>/ (combined when several are given);
+`--structure gain_scheduled` also frees the base derivative gain, bounds [1e-4, 100])
 """
 
 import csv
@@ -97,8 +99,14 @@ def itae_optimal():
         return {row["name"]: row for row in csv.DictReader(f)}
 
 
-def overrides(text, algorithm, polish, structure=None):
-    """The job text with the command line's [optimizer] settings and structure."""
+def overrides(text, algorithm, polish, structure=None, rules=None, budget=None):
+    """The job text with the command line's [optimizer] settings, structure and rule tuning."""
+    if budget is not None:
+        text = re.sub(r"(?m)^(population|iterations) = .*\n", "", text)
+        text = text.replace("[optimizer]\n", f"[optimizer]\npopulation = {budget[0]}\niterations = {budget[1]}\n", 1)
+    if rules is not None:
+        text = re.sub(r"(?m)^rules = .*\n", "", text)
+        text = text.replace("[tune]\n", f'[tune]\nrules = "{rules}"\n', 1)
     if structure is not None:
         text = re.sub(r'(?m)^structure = "[a-z_]+"', f'structure = "{structure}"', text)
         if structure == "gain_scheduled":
@@ -115,8 +123,11 @@ def overrides(text, algorithm, polish, structure=None):
 def main():
     global OUT
     args = sys.argv[1:]
-    algorithm = polish = structure = None
+    algorithm = polish = structure = rules = budget = None
     while args and args[0].startswith("--"):
+        if args[0] == "--budget":
+            budget, args = (int(args[1]), int(args[2])), args[3:]
+            continue
         option, value, args = args[0], args[1], args[2:]
         if option == "--algorithm":
             algorithm = value
@@ -124,19 +135,25 @@ def main():
             polish = float(value)
         elif option == "--structure":
             structure = value
+        elif option == "--rules":
+            rules = value
         else:
             sys.exit(f"unknown option {option}")
     if algorithm is not None or polish is not None:
         OUT = f"{OUT}-{algorithm or 'job'}-polish{polish if polish is not None else 'job'}"
     if structure is not None:
         OUT = f"{OUT}-{structure}"
+    if rules is not None:
+        OUT = f"{OUT}-rules-{rules}"
+    if budget is not None:
+        OUT = f"{OUT}-budget-{budget[0]}x{budget[1]}"
     names = args or sorted(f[:-5] for f in os.listdir(BENCH) if f.endswith(".toml"))
     subprocess.run(["cargo", "build", "--quiet", "--release", "-p", "optimizer", "--bin", "fuzzyopt"], cwd=ROOT, check=True)
     optimal = itae_optimal()
     rows = []
     for name in names:
         with open(os.path.join(BENCH, name + ".toml")) as f:
-            text = overrides(f.read(), algorithm, polish, structure)
+            text = overrides(f.read(), algorithm, polish, structure, rules, budget)
         os.makedirs(OUT, exist_ok=True)
         job_path = os.path.join(OUT, name + ".toml")
         with open(job_path, "w") as f:

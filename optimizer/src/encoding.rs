@@ -17,7 +17,12 @@
 //!    value (`[0, n)`, or [−1, 1]). `rules = "monotone"` (the default): the first cell's gene
 //!    is its value, every other gene an increment ≥ 0 over the larger of the cell's upper and
 //!    left neighbours (Mamdani: 0, 1 or 2 terms; Sugeno: 0 to `4/(n − 1)`), capped at the
-//!    top; every genome is a table that never decreases along either input;
+//!    top; every genome is a table that never decreases along either input.
+//!    `rules = "additive"`: `2n` genes instead, an offset and `n − 1` steps ≥ 0 for each of
+//!    two curves `a` (along `e`) and `b` (along `de`); the table is `clamp(a_i + b_j)`
+//!    (Mamdani: its `floor`), monotone by construction, and both the diagonal table and
+//!    `(e + de)/2` have such curves. The gain-scheduled template has one free table per
+//!    output (`kp`, `ki`, `kd`);
 //! 4. **rule weights** in [0, 1].
 //!
 //! The initial genome is the template itself: its gains, evenly spaced terms and the classic
@@ -164,8 +169,35 @@ impl Encoding {
             }
             start
         });
+        let additive = t.rules == RuleTuning::Additive;
         let rules = t.rules.tuned().then(|| {
             let start = genes.len();
+            if additive {
+                // Offsets and non-negative steps of the curves a (along e) and b (along de).
+                let (span, step) = if per_rule_constants {
+                    (2.0, MONOTONE_STEP_MAX / (n - 1) as f64)
+                } else {
+                    ((n - 1) as f64, MONOTONE_TERM_STEPS)
+                };
+                let low = if per_rule_constants { -1.0 } else { 0.0 };
+                for (variable, offset) in [("e", [low, low + span]), ("de", [-span, span])] {
+                    genes.push(Gene {
+                        name: format!("{variable}.curve_offset"),
+                        low: offset[0],
+                        high: offset[1],
+                        integer: false,
+                    });
+                    for k in 1..n {
+                        genes.push(Gene {
+                            name: format!("{variable}.curve_step{k}"),
+                            low: 0.0,
+                            high: step,
+                            integer: false,
+                        });
+                    }
+                }
+                return start;
+            }
             for output in GAIN_OUTPUTS.iter().take(outputs) {
                 for cell in 0..n * n {
                     let (i, j) = (cell / n, cell % n);
@@ -410,6 +442,21 @@ impl Encoding {
         let integer = !self.per_rule_constants();
         let top = if integer { (n - 1) as f64 } else { 1.0 };
         let value = |g: f64| if integer { g.floor() } else { g };
+        if self.job.tune.rules == RuleTuning::Additive {
+            // a_i = offset + Σ steps (genes 0..n), b_j likewise (genes n..2n).
+            let curve = |first: usize| -> Vec<f64> {
+                let mut values = vec![gene(first); n];
+                for k in 1..n {
+                    values[k] = values[k - 1] + gene(first + k);
+                }
+                values
+            };
+            let (a, b) = (curve(0), curve(n));
+            let bottom = if integer { 0.0 } else { -1.0 };
+            return (0..n * n)
+                .map(|cell| value((a[cell / n] + b[cell % n]).clamp(bottom, top)))
+                .collect();
+        }
         let mut table = vec![0.0; n * n];
         for cell in 0..n * n {
             table[cell] = if !self.monotone() || cell == 0 {
@@ -427,6 +474,25 @@ impl Encoding {
         let n = self.job.controller.terms as usize;
         let integer = !self.per_rule_constants();
         let monotone = self.monotone();
+        if self.job.tune.rules == RuleTuning::Additive {
+            // The curves through the middle row and column (b is 0 in the middle): exact for
+            // every table a_i + b_j that is not clamped there (the diagonal table and
+            // (e + de)/2 among them).
+            let m = (n - 1) / 2;
+            let a: Vec<f64> = (0..n).map(|i| table[i * n + m]).collect();
+            let b: Vec<f64> = (0..n).map(|j| table[m * n + j] - table[m * n + m]).collect();
+            let mut raw = Vec::with_capacity(2 * n);
+            for curve in [&a, &b] {
+                raw.push(curve[0]);
+                raw.extend(curve.windows(2).map(|w| w[1] - w[0]));
+            }
+            let start = self.rules.unwrap_or(0);
+            return raw
+                .iter()
+                .enumerate()
+                .map(|(k, v)| v.clamp(self.genes[start + k].low, self.genes[start + k].high))
+                .collect();
+        }
         (0..self.outputs() * n * n)
             .map(|gene_index| {
                 let cell = gene_index % (n * n);

@@ -55,10 +55,12 @@ proptest! {
     fn every_monotone_genome_decodes_to_a_monotone_table(
         raw in prop::collection::vec(-0.5f64..1.5, 120),
         sugeno in any::<bool>(),
+        additive in any::<bool>(),
         terms in prop_oneof![Just(3u32), Just(5), Just(7), Just(9)],
     ) {
         let inference = if sugeno { InferenceName::Sugeno } else { InferenceName::Mamdani };
-        let job = job(inference, RuleTuning::Monotone, terms);
+        let rules = if additive { RuleTuning::Additive } else { RuleTuning::Monotone };
+        let job = job(inference, rules, terms);
         let encoding = Encoding::new(&job);
         let (low, high) = encoding.bounds();
         // Genes anywhere, even outside their bounds (decoding clamps).
@@ -78,6 +80,66 @@ proptest! {
             prop_assert_eq!(q.violations, 0);
         }
     }
+}
+
+#[test]
+fn additive_rules_are_two_curves_and_hold_both_classic_tables() {
+    for (inference, terms) in [(InferenceName::Mamdani, 7u32), (InferenceName::Sugeno, 5)] {
+        let job = job(inference, RuleTuning::Additive, terms);
+        let encoding = Encoding::new(&job);
+        let n = terms as usize;
+        let rule_genes: Vec<&str> = encoding
+            .genes()
+            .iter()
+            .map(|g| g.name.as_str())
+            .filter(|name| name.contains("curve_"))
+            .collect();
+        assert_eq!(rule_genes.len(), 2 * n, "{inference:?}");
+        assert!(!encoding.genes().iter().any(|g| g.name.starts_with("rule(")));
+        // The template's own start: the diagonal table (Mamdani) exactly.
+        let grid = table(&encoding.decode(&encoding.initial()));
+        if inference == InferenceName::Mamdani {
+            for (i, row) in grid.iter().enumerate() {
+                for (j, cell) in row.iter().enumerate() {
+                    assert_eq!(*cell, Encoding::diagonal(i, j, n) as f64, "({i}, {j})");
+                }
+            }
+        }
+        // A genome by hand: a = [-1, -0.5, 0, 0.25, 1] (clamped at the top), b = [0.5, …].
+        if inference == InferenceName::Sugeno {
+            let mut genome = encoding.initial();
+            let start = encoding
+                .genes()
+                .iter()
+                .position(|g| g.name == "e.curve_offset")
+                .unwrap();
+            let genes = [-1.0, 0.5, 0.5, 0.25, 0.75, 0.5, 0.0, 0.0, 0.25, 0.5];
+            genome[start..start + 10].copy_from_slice(&genes);
+            let grid = table(&encoding.decode(&genome));
+            let a: [f64; 5] = [-1.0, -0.5, 0.0, 0.25, 1.0];
+            let b = [0.5, 0.5, 0.5, 0.75, 1.25];
+            for i in 0..n {
+                for j in 0..n {
+                    let expected = (a[i] + b[j]).clamp(-1.0, 1.0);
+                    assert!((grid[i][j] - expected).abs() < 1e-6, "({i}, {j}) {}", grid[i][j]);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_additive_sugeno_start_is_the_pid() {
+    let (mut job, pid) = pid_case();
+    job.tune.rules = RuleTuning::Additive;
+    let mut encoding = Encoding::new(&job);
+    let start = pid_equivalent(&mut encoding, &job, &pid).expect("a start");
+    assert!(
+        (start.slopes.0 - 0.5).abs() < 1e-6 && (start.slopes.1 - 0.5).abs() < 1e-6,
+        "{:?}",
+        start.slopes
+    );
+    assert_runs_are_the_pids(&job, &encoding.decode(&start.genome), pid);
 }
 
 #[test]
@@ -133,6 +195,7 @@ fn rules_accept_names_and_booleans_and_name_the_field_otherwise() {
     for (text, expected) in [
         ("\"monotone\"", RuleTuning::Monotone),
         ("\"free\"", RuleTuning::Free),
+        ("\"additive\"", RuleTuning::Additive),
         ("\"fixed\"", RuleTuning::Fixed),
         ("true", RuleTuning::Monotone),
         ("false", RuleTuning::Fixed),
@@ -147,7 +210,19 @@ fn rules_accept_names_and_booleans_and_name_the_field_otherwise() {
     let source = MAIN_JOB.replace("rules = \"monotone\"", "rules = \"sideways\"");
     let error = Job::parse(&source, "job.toml").unwrap_err().to_string();
     assert!(error.contains("job.toml") && error.contains("rules"), "{error}");
-    assert!(error.contains("\"monotone\", \"free\", \"fixed\""), "{error}");
+    assert!(
+        error.contains("\"monotone\", \"free\", \"additive\", \"fixed\""),
+        "{error}"
+    );
+    // Gain schedules are not control surfaces: no additive curves for them.
+    let source = MAIN_JOB
+        .replace("rules = \"monotone\"", "rules = \"additive\"")
+        .replace("structure = \"pd_plus_i\"", "structure = \"gain_scheduled\"");
+    let error = Job::parse(&source, "job.toml").unwrap_err().to_string();
+    assert!(
+        error.contains("[tune] rules must be \"free\" or \"fixed\" for structure = \"gain_scheduled\""),
+        "{error}"
+    );
 }
 
 /// A PID with its own filter, and the main job (Sugeno, Tf tuned) cut short.
