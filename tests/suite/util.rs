@@ -23,6 +23,14 @@ pub fn evaluate(controller: &Controller<'_>, inputs: &[f32]) -> (Vec<f32>, Statu
 /// `.ci/run`, so that CI never skips silently).
 pub const REQUIRE_TOOLS: &str = "FUZZY_REQUIRE_TOOLS";
 
+/// Prints a SKIPPED line where a person sees it: straight to the process's stderr, which the
+/// test harness does not capture (it captures `println!`/`eprintln!`, hiding them for tests
+/// that pass).
+fn skipped(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 /// True when `program` runs; otherwise prints a SKIPPED line (or panics when
 /// [`REQUIRE_TOOLS`] is set).
 pub fn tool_available(program: &str, test: &str, install: &str) -> bool {
@@ -36,7 +44,9 @@ pub fn tool_available(program: &str, test: &str, install: &str) -> bool {
         if std::env::var_os(REQUIRE_TOOLS).is_some() {
             panic!("{test}: `{program}` not found and {REQUIRE_TOOLS} is set (install: {install})");
         }
-        println!("SKIPPED {test}: `{program}` not found (install: {install})");
+        skipped(&format!(
+            "SKIPPED {test}: `{program}` not found (install: {install})"
+        ));
     }
     found
 }
@@ -64,7 +74,9 @@ pub fn target_available(target: &str, test: &str) -> bool {
                 "{test}: Rust target {target} not installed and {REQUIRE_TOOLS} is set (install: rustup target add {target})"
             );
         }
-        println!("SKIPPED {test}: Rust target {target} not installed (install: rustup target add {target})");
+        skipped(&format!(
+            "SKIPPED {test}: Rust target {target} not installed (install: rustup target add {target})"
+        ));
     }
     found
 }
