@@ -2,17 +2,22 @@
 //! inputs, one call of `evaluate_once` per input, so that callgrind can count the
 //! instructions of every single evaluation (`--toggle-collect` + `--dump-after`).
 //!
-//! Inputs (per controller, at least 1000): every combination of the range ends, the range
+//! Inputs (per controller, at least COUNT): every combination of the range ends, the range
 //! midpoint, values 50 % outside the range on both sides, ±0, ±inf and NaN, then
 //! pseudo-random values over the range widened by 50 %, with every tenth value replaced by a
-//! special one (NaN, ±inf, a subnormal, ±f32::MAX).
+//! special one (NaN, ±inf, a subnormal, ±0, ±f32::MAX): up to COUNT rows and never fewer than
+//! 300 (a 3-input controller's grid alone has 1000 rows).
+//!
+//! `pd_mamdani_general` and `pd_sugeno_general` are the same engines with
+//! [`Controller::without_window_kernels`] (the grid kernels, as firmware that wants every
+//! read position independent of the input uses them).
 //!
 //! `pid_pd_mamdani` steps a [`FuzzyPid`] (PD + I with rate filter, rate limit and
 //! back-calculation around the 7×7 Mamdani PD engine) through the same kind of inputs, read as
 //! (setpoint, measurement) pairs, one call of `step_once` per pair.
 //!
-//! Usage: `fixed_time pd_mamdani|pd_sugeno|mixed|grid_5x5x5|pid_pd_mamdani [COUNT]`; prints the
-//! number of evaluations.
+//! Usage: `fixed_time CONTROLLER [COUNT]` (the names in [`USAGE`]); prints the number of
+//! evaluations.
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -41,6 +46,10 @@ fn step_once<const N: usize>(
     pid.step(state, black_box(setpoint), black_box(measurement))
         .output
 }
+
+/// The controllers this harness evaluates.
+const USAGE: &str =
+    "pd_mamdani|pd_sugeno|pd_mamdani_general|pd_sugeno_general|mixed|grid_5x5x5|pid_pd_mamdani";
 
 const PID_SCRATCH: usize = PD_MAMDANI.scratch_len();
 
@@ -82,6 +91,9 @@ const SPECIAL: [f32; 7] = [
     -f32::MAX,
 ];
 
+/// Random rows after the grid of special values, however large the grid.
+const MIN_RANDOM_ROWS: usize = 300;
+
 fn input_rows(controller: &Controller<'_>, count: usize) -> Vec<Vec<f32>> {
     let ranges: Vec<(f32, f32)> = controller.def().inputs.iter().map(|v| (v.min, v.max)).collect();
     let axes: Vec<Vec<f32>> = ranges
@@ -105,7 +117,8 @@ fn input_rows(controller: &Controller<'_>, count: usize) -> Vec<Vec<f32>> {
     let mut rows = grid_rows(&axes);
     let mut rng = XorShift(0x9e37_79b9);
     let mut k = 0;
-    while rows.len() < count {
+    let total = count.max(rows.len() + MIN_RANDOM_ROWS);
+    while rows.len() < total {
         let row = ranges
             .iter()
             .map(|&(min, max)| {
@@ -126,16 +139,19 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let count = args.get(2).and_then(|c| c.parse().ok()).unwrap_or(1000);
     let controller = match args.get(1).map(String::as_str) {
-        Some("pd_mamdani") => &PD_MAMDANI,
-        Some("pd_sugeno") => &PD_SUGENO,
-        Some("mixed") => &MIXED,
-        Some("grid_5x5x5") => &GRID_5X5X5,
+        Some("pd_mamdani") => PD_MAMDANI,
+        Some("pd_sugeno") => PD_SUGENO,
+        Some("pd_mamdani_general") => PD_MAMDANI.without_window_kernels(),
+        Some("pd_sugeno_general") => PD_SUGENO.without_window_kernels(),
+        Some("mixed") => MIXED,
+        Some("grid_5x5x5") => GRID_5X5X5,
         Some("pid_pd_mamdani") => return run_pid(count),
         _ => {
-            eprintln!("usage: fixed_time pd_mamdani|pd_sugeno|mixed|grid_5x5x5|pid_pd_mamdani [COUNT]");
+            eprintln!("usage: fixed_time {USAGE} [COUNT]");
             return ExitCode::from(2);
         }
     };
+    let controller = &controller;
     let rows = input_rows(controller, count);
     let mut scratch = vec![0.0f32; controller.scratch_len()];
     let mut outputs = vec![0.0f32; controller.output_count()];
