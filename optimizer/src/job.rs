@@ -505,10 +505,26 @@ impl Job {
             "a number > 0",
         )?;
         check(
-            s.horizon_s.is_finite() && s.horizon_s >= 10.0 * s.sample_time_s,
+            s.horizon_s.is_finite()
+                && s.horizon_s >= 10.0 * s.sample_time_s
+                && s.horizon_s / s.sample_time_s <= 1e8,
             file,
             "[simulation] horizon_s",
-            "at least 10 sample times",
+            "at least 10 and at most 1e8 sample times",
+        )?;
+        // The actuator is [simulation]'s, shared by every scenario: its errors name it there.
+        let a = &s.actuator;
+        check(
+            !a.min.is_nan() && !a.max.is_nan() && a.min < a.max,
+            file,
+            "[simulation] actuator",
+            "{ min, max } with min < max (absent = unlimited)",
+        )?;
+        check(
+            !a.rate_limit.is_nan() && a.rate_limit > 0.0,
+            file,
+            "[simulation] actuator.rate_limit",
+            "> 0 (absent = no limit)",
         )?;
         self.plant
             .check_delay(s.sample_time_s)
@@ -526,10 +542,15 @@ impl Job {
             "given at least once",
         )?;
         for (i, scenario) in self.scenarios.iter().enumerate() {
+            let label = if scenario.name.is_empty() {
+                format!("[[scenario]] number {}", i + 1)
+            } else {
+                format!("[[scenario]] number {} ('{}')", i + 1, scenario.name)
+            };
             scenario
                 .scenario(s)
                 .validate()
-                .map_err(|e| err(format!("[[scenario]] number {}: {e}", i + 1)))?;
+                .map_err(|e| err(format!("{label}: {} {}", e.field, e.message)))?;
             for f in &scenario.plant_gain_factors {
                 check(
                     f.is_finite() && *f > 0.0,

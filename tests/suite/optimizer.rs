@@ -81,10 +81,33 @@ fn job_errors_name_the_line_or_the_field() {
         1,
     );
     let error = Job::parse(&ramp, "job.toml").unwrap_err().to_string();
-    assert!(
-        error.contains("setpoint.until must not be before start"),
-        "{error}"
+    assert_eq!(
+        error,
+        "job.toml: [[scenario]] number 1 ('setpoint step'): setpoint.until must not be before start"
     );
+    // The actuator and the horizon belong to [simulation], not to the first scenario.
+    for (from, to, message) in [
+        (
+            "actuator = { min = -5.0, max = 5.0 }",
+            "actuator = { min = 5.0, max = -5.0 }",
+            "job.toml: [simulation] actuator must be { min, max } with min < max (absent = unlimited)",
+        ),
+        (
+            "actuator = { min = -5.0, max = 5.0 }",
+            "actuator = { min = -5.0, max = 5.0, rate_limit = 0.0 }",
+            "job.toml: [simulation] actuator.rate_limit must be > 0 (absent = no limit)",
+        ),
+        (
+            "horizon_s = 8.0",
+            "horizon_s = 1e20",
+            "job.toml: [simulation] horizon_s must be at least 10 and at most 1e8 sample times",
+        ),
+    ] {
+        let error = Job::parse(&MAIN_JOB.replace(from, to), "job.toml")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(error, message);
+    }
 
     let plant = MAIN_JOB.replace("natural_frequency = 2.0", "natural_frequency = -2.0");
     let error = Job::parse(&plant, "job.toml").unwrap_err().to_string();
