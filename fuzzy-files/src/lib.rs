@@ -107,17 +107,25 @@ fn json_error(e: &serde_json::Error) -> ParseError {
 /// show the position once) and with Rust's type names (`f32`, `u32`, …) as "a number".
 pub fn json_message(e: &serde_json::Error) -> String {
     let text = e.to_string();
-    let mut text = match text.rfind(" at line ") {
-        Some(at) if e.line() > 0 => text[..at].to_string(),
-        _ => text,
+    let text = match text.rfind(" at line ") {
+        Some(at) if e.line() > 0 => &text[..at],
+        _ => &text,
     };
+    plain_type_names(text)
+        .replace("expected a sequence", "expected a list [...]")
+        .replace("expected a map", "expected an object {...}")
+}
+
+/// serde's Rust type names in a user's words: "expected f64" (or `f32`, `u32`, …) becomes
+/// "expected a number". For JSON and TOML messages alike.
+pub fn plain_type_names(message: &str) -> String {
+    let mut text = message.to_string();
     for name in [
         "f32", "f64", "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64",
     ] {
         text = text.replace(&format!("expected {name}"), "expected a number");
     }
-    text.replace("expected a sequence", "expected a list [...]")
-        .replace("expected a map", "expected an object {...}")
+    text
 }
 
 /// A controller written in some format, with notes on behaviour the format does not carry.

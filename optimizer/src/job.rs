@@ -466,7 +466,7 @@ impl Job {
     pub fn parse(text: &str, file: &str) -> Result<Job, JobError> {
         let mut job: Job = toml::from_str(text).map_err(|e| JobError {
             file: file.to_string(),
-            message: e.to_string().trim_end().to_string(),
+            message: fuzzy_files::plain_type_names(e.to_string().trim_end()),
         })?;
         if let Some(engine) = &job.controller.engine {
             let path = Path::new(file).parent().unwrap_or(Path::new("")).join(engine);

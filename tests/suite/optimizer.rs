@@ -85,6 +85,13 @@ fn job_errors_name_the_line_or_the_field() {
         error,
         "job.toml: [[scenario]] number 1 ('setpoint step'): setpoint.until must not be before start"
     );
+    // A wrong type in words a user knows.
+    let typed = MAIN_JOB.replace("damping = 0.6", "damping = \"x\"");
+    let error = Job::parse(&typed, "job.toml").unwrap_err().to_string();
+    assert!(
+        error.ends_with("invalid type: string \"x\", expected a number"),
+        "{error}"
+    );
     // The actuator and the horizon belong to [simulation], not to the first scenario.
     for (from, to, message) in [
         (
