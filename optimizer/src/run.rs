@@ -9,7 +9,7 @@ use std::time::Instant;
 use argmin::core::checkpointing::{Checkpoint, CheckpointingFrequency};
 use argmin::core::observers::{Observe, ObserverMode};
 use argmin::core::{Error, Executor, KV, PopulationState, State};
-use argmin::solver::particleswarm::ParticleSwarm;
+use argmin::solver::particleswarm::{Particle, ParticleSwarm};
 use fuzzy_core::OwnedController;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::SeedableRng;
@@ -390,11 +390,23 @@ where
                 .unwrap_or_default()
         }
         Algorithm::Pso => {
+            // The starts fly in the first swarm, as they sit in the GA's first generation.
+            let swarm = first_swarm(&problem, &bounds, seeds, settings.population, seed)?;
+            // (Evaluated outside argmin's counter; a resume restores the count from its
+            // snapshot instead.)
+            evaluations_before.fetch_add(swarm.len() as u64, Ordering::Relaxed);
             let solver = ParticleSwarm::new(bounds, settings.population)
                 .with_rng_generator(Xoshiro256PlusPlus::seed_from_u64(seed));
-            execute(problem, solver, main_iterations, recorder, checkpoint)?
-                .map(|best| best.position)
-                .unwrap_or_default()
+            execute_from(
+                problem,
+                solver,
+                main_iterations,
+                recorder,
+                checkpoint,
+                Some(swarm),
+            )?
+            .map(|best| best.position)
+            .unwrap_or_default()
         }
     };
     // The polish: a local CMA-ES from the best genome, continuing the history and the
@@ -437,8 +449,81 @@ where
     S: argmin::core::Solver<O, PopulationState<P, f64>> + Serialize + DeserializeOwned + 'static,
     P: Clone + Serialize + DeserializeOwned + 'static,
 {
+    execute_from(problem, solver, iterations, recorder, checkpoint, None)
+}
+
+/// The seeded xoshiro256++ stream of the first swarm's random particles (a stream of its own,
+/// next to the swarm's).
+const SWARM_SEED: u64 = 0x0073_7761_726d;
+
+/// PSO's first swarm: the starts (as many as fit), then particles drawn uniformly in the box,
+/// velocities uniform in ±(box width) as argmin draws them; costs in one parallel batch.
+fn first_swarm<C>(
+    problem: &ParallelCost<C>,
+    bounds: &(Vec<f64>, Vec<f64>),
+    seeds: Vec<Vec<f64>>,
+    population: usize,
+    seed: u64,
+) -> Result<Vec<Particle<Vec<f64>, f64>>, Error>
+where
+    C: GenomeCost,
+{
+    use argmin::core::CostFunction;
+    use rand::Rng;
+    let (low, high) = bounds;
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ SWARM_SEED);
+    let mut draw = |scale: f64| -> Vec<f64> {
+        low.iter()
+            .zip(high)
+            .map(|(l, h)| {
+                let u: f64 = rng.random();
+                if scale > 0.0 {
+                    l + (h - l) * u
+                } else {
+                    (h - l) * (2.0 * u - 1.0)
+                }
+            })
+            .collect()
+    };
+    let mut positions: Vec<Vec<f64>> = seeds
+        .into_iter()
+        .filter(|s| s.len() == low.len())
+        .take(population)
+        .collect();
+    while positions.len() < population {
+        positions.push(draw(1.0));
+    }
+    let velocities: Vec<Vec<f64>> = (0..population).map(|_| draw(-1.0)).collect();
+    let costs = problem.bulk_cost(&positions)?;
+    Ok(positions
+        .into_iter()
+        .zip(velocities)
+        .zip(costs)
+        .map(|((position, velocity), cost)| Particle::new(position, cost, velocity))
+        .collect())
+}
+
+/// [`execute`] from a given first population (a resumed run takes the checkpoint's instead).
+fn execute_from<O, S, P>(
+    problem: O,
+    solver: S,
+    iterations: u64,
+    recorder: Recorder,
+    checkpoint: Option<FileCheckpoint>,
+    population: Option<Vec<P>>,
+) -> Result<Option<P>, Error>
+where
+    S: argmin::core::Solver<O, PopulationState<P, f64>> + Serialize + DeserializeOwned + 'static,
+    P: Clone + Serialize + DeserializeOwned + 'static,
+{
     let mut executor = Executor::new(problem, solver)
-        .configure(|state| state.max_iters(iterations).counting(true))
+        .configure(|state| {
+            let state = state.max_iters(iterations).counting(true);
+            match population {
+                Some(population) => state.population(population),
+                None => state,
+            }
+        })
         .add_observer(recorder, ObserverMode::Always)
         .timer(false);
     if let Some(checkpoint) = checkpoint {

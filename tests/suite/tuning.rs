@@ -505,6 +505,13 @@ fn the_tuned_controller_never_costs_more_than_its_starts() {
             "{algorithm:?}"
         );
         assert!(tuned <= pid * (1.0 + 1e-4), "{algorithm:?}: {tuned} > {pid}");
+        // Every algorithm has the starts in its first generation (PSO: its first swarm), so
+        // the search's own best is never above them, from the first record on.
+        let first = outcome.history.first().expect("a history").best_cost;
+        assert!(
+            first <= cost("PID-equivalent fuzzy") * (1.0 + 1e-12),
+            "{algorithm:?}: first best {first}"
+        );
     }
 }
 
