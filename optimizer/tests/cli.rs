@@ -480,6 +480,34 @@ fn converting_a_tuned_controller_keeps_or_mentions_its_gains() {
         job.replace("sample_time_s = 0.01", "sample_time_s = 0.02"),
     )
     .unwrap();
+    // `report` rebuilds the page from the folder and says so once.
+    std::fs::remove_file(dir.join("out/report.html")).unwrap();
+    let report = fuzzyopt(&["report", "out"], &dir);
+    assert!(report.status.success(), "{}", stderr(&report));
+    assert_eq!(
+        String::from_utf8_lossy(&report.stdout).trim(),
+        "wrote out/report.html"
+    );
+    let page = std::fs::read_to_string(dir.join("out/report.html")).unwrap();
+    assert!(page.contains("second-order: tuning report") && page.contains("step-1.svg"));
+    // `simulate --json` of a PID: the numbers of the same PID run in-process.
+    std::fs::write(dir.join("pid.json"), r#"{"kp": 2.0, "ki": 1.5, "kd": 0.3}"#).unwrap();
+    let simulated = fuzzyopt(&["simulate", "--job", "job.toml", "--json", "pid.json"], &dir);
+    assert!(simulated.status.success(), "{}", stderr(&simulated));
+    let rows: serde_json::Value = serde_json::from_slice(&simulated.stdout).unwrap();
+    let job = optimizer::job::Job::load(&dir.join("job.toml")).unwrap();
+    let pid: sim::control::PidConfig = serde_json::from_str(r#"{"kp": 2.0, "ki": 1.5, "kd": 0.3}"#).unwrap();
+    let runs = optimizer::objective::run_all(
+        &job,
+        &mut sim::control::Pid::new(pid, job.simulation.sample_time_s),
+    )
+    .unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), runs.len());
+    for (row, run) in rows.as_array().unwrap().iter().zip(&runs) {
+        assert_eq!(row["scenario"], run.label.as_str());
+        assert_eq!(row["metrics"]["itae"].as_f64().unwrap(), run.metrics.itae);
+        assert_eq!(row["cost"].as_f64().unwrap(), run.cost);
+    }
     let slow = fuzzyopt(&["simulate", "--job", "slow.toml", "out/controller.json"], &dir);
     assert!(slow.status.success(), "{}", stderr(&slow));
     assert!(

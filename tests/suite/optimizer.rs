@@ -560,3 +560,80 @@ fn an_engine_file_that_does_not_fit_is_refused_with_the_field() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Robust tuning's parts, checked by their numbers: a plant gain factor scales the plant's
+/// input (the same run as a plant whose gain is multiplied), `robust = "worst"` takes the
+/// largest run cost, and scenario noise reaches the measurement only, reproducibly.
+#[test]
+fn gain_factors_worst_case_and_noise_do_what_the_job_says() {
+    use optimizer::job::Robust;
+    use optimizer::objective::run_all;
+    use sim::control::{Pid, PidConfig};
+    use sim::plant::PlantSpec;
+
+    let text = MAIN_JOB
+        .replace(
+            "name = \"setpoint step\"",
+            "name = \"setpoint step\"\nplant_gain_factors = [0.8, 1.0, 1.2]",
+        )
+        .replace("robust = \"mean\"", "robust = \"worst\"");
+    let job = Job::parse(&text, "job.toml").unwrap();
+    assert_eq!(job.objective.robust, Robust::Worst);
+    let pid = PidConfig {
+        kp: 2.0,
+        ki: 1.5,
+        kd: 0.3,
+        output_min: -5.0,
+        output_max: 5.0,
+        ..PidConfig::default()
+    };
+    let ts = job.simulation.sample_time_s;
+    let runs = run_all(&job, &mut Pid::new(pid, ts)).unwrap();
+    let labels: Vec<&str> = runs.iter().map(|r| r.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "setpoint step (plant gain ×0.8)",
+            "setpoint step (plant gain ×1)",
+            "setpoint step (plant gain ×1.2)",
+            "load disturbance"
+        ]
+    );
+    // ×1.2 on the input is the plant with gain 1.2.
+    let mut heavier = job.clone();
+    heavier.scenarios.truncate(1);
+    heavier.scenarios[0].plant_gain_factors.clear();
+    if let PlantSpec::SecondOrder(p) = &mut heavier.plant {
+        p.gain *= 1.2;
+    } else {
+        panic!("the main job's plant is second order");
+    }
+    let reference = run_all(&heavier, &mut Pid::new(pid, ts)).unwrap();
+    let (a, b) = (&runs[2].trajectory.output, &reference[0].trajectory.output);
+    assert_eq!(a.len(), b.len());
+    let worst = a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max);
+    assert!(worst < 1e-9, "{worst}");
+    assert!(runs[0].metrics.itae != runs[2].metrics.itae);
+    // Worst case: the largest of the four run costs.
+    let largest = runs.iter().map(|r| r.cost).fold(0.0, f64::max);
+    assert_eq!(combine(&runs, Robust::Worst), largest);
+    assert!(combine(&runs, Robust::Mean) < largest);
+
+    // Noise: measurement = output + noise with the scenario's seed; the same seed twice gives
+    // the same run, the plant output stays the noiseless trajectory's neighbour.
+    let noisy_text = MAIN_JOB.replace(
+        "name = \"setpoint step\"",
+        "name = \"setpoint step\"\nnoise = { std_dev = 0.05, seed = 3 }",
+    );
+    let noisy = Job::parse(&noisy_text, "job.toml").unwrap();
+    let first = run_all(&noisy, &mut Pid::new(pid, ts)).unwrap();
+    let again = run_all(&noisy, &mut Pid::new(pid, ts)).unwrap();
+    assert_eq!(first[0].trajectory, again[0].trajectory);
+    let t = &first[0].trajectory;
+    let deviations: Vec<f64> = t.measurement.iter().zip(&t.output).map(|(m, y)| m - y).collect();
+    let rms = (deviations.iter().map(|d| d * d).sum::<f64>() / deviations.len() as f64).sqrt();
+    assert!((rms - 0.05).abs() < 0.005, "noise rms {rms}");
+    // The second scenario has no noise.
+    let t = &first[1].trajectory;
+    assert!(t.measurement.iter().zip(&t.output).all(|(m, y)| m == y));
+}
