@@ -637,3 +637,93 @@ fn gain_factors_worst_case_and_noise_do_what_the_job_says() {
     let t = &first[1].trajectory;
     assert!(t.measurement.iter().zip(&t.output).all(|(m, y)| m == y));
 }
+
+/// Numeric fields of the main job a user can get wrong, as `(its line in the job, key)`: the
+/// value of the first line that sets `key` is replaced.
+const NUMERIC_FIELDS: [(&str, &str); 16] = [
+    ("gain = 1.0", "gain"),
+    ("damping = 0.6", "damping"),
+    ("natural_frequency = 2.0", "natural_frequency"),
+    ("delay = 0.1", "delay"),
+    ("sample_time_s = 0.01", "sample_time_s"),
+    ("horizon_s = 8.0", "horizon_s"),
+    ("substeps = 4", "substeps"),
+    ("error_gain = 1.0", "error_gain"),
+    ("rate_gain = 0.5", "rate_gain"),
+    ("output_gain = 2.0", "output_gain"),
+    ("integral_gain = 1.0", "integral_gain"),
+    ("derivative_filter_s = 0.02", "derivative_filter_s"),
+    ("itae = 1.0", "itae"),
+    ("overshoot_limit_percent = 10.0", "overshoot_limit_percent"),
+    ("penalty = 0.05", "penalty"),
+    ("total_variation = 0.01", "total_variation"),
+];
+
+/// Values that broke things before: non-finite, zero, negative, huge, tiny.
+const HOSTILE: [&str; 12] = [
+    "nan", "inf", "-inf", "0.0", "-1.0", "1e300", "-1e300", "1e-300", "1e9", "3", "0.5", "-0.0",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Any job file built from the main one with hostile numbers parses to an error that names
+    /// the field, or tunes (tiny budget) and simulates to a result or a user error: never a
+    /// panic, never an internal error. The setpoint and disturbances get hostile values too.
+    #[test]
+    fn hostile_job_files_are_errors_or_run(
+        edits in prop::collection::vec((0..NUMERIC_FIELDS.len(), 0..HOSTILE.len()), 1..4),
+        setpoint in prop::option::of(0..HOSTILE.len()),
+        disturbance in prop::option::of((0..HOSTILE.len(), 0..HOSTILE.len())),
+    ) {
+        let mut text = MAIN_JOB
+            .replace("population = 60", "population = 4")
+            .replace("iterations = 200", "iterations = 1");
+        for (field, value) in &edits {
+            let (_, key) = NUMERIC_FIELDS[*field];
+            // The first line that sets the key (the [controller] value before [tune]'s bounds).
+            let Some(line) = text
+                .lines()
+                .find(|l| l.trim_start().starts_with(&format!("{key} =")))
+                .map(str::to_string)
+            else {
+                continue;
+            };
+            let edited = format!("{key} = {}", HOSTILE[*value]);
+            let rest = line.split_once('#').map_or(String::new(), |(_, c)| format!("  # {c}"));
+            let indent = &line[..line.len() - line.trim_start().len()];
+            text = text.replacen(&line, &format!("{indent}{edited}{rest}"), 1);
+        }
+        if let Some(v) = setpoint {
+            text = text.replacen("value = 1.0, at = 0.0", &format!("value = {}, at = 0.0", HOSTILE[v]), 1);
+        }
+        if let Some((at, value)) = disturbance {
+            text = text.replacen(
+                "{ at = 4.0, value = -1.0 }",
+                &format!("{{ at = {}, value = {} }}", HOSTILE[at], HOSTILE[value]),
+                1,
+            );
+        }
+        let job = match Job::parse(&text, "job.toml") {
+            Ok(job) => job,
+            Err(e) => {
+                let message = e.to_string();
+                prop_assert!(message.starts_with("job.toml: "), "{message}");
+                return Ok(());
+            }
+        };
+        // Keep the runs short: a valid but long horizon is not what this test is about.
+        let samples = job.simulation.horizon_s / job.simulation.sample_time_s;
+        prop_assume!(samples <= 20_000.0 && job.simulation.substeps <= 50);
+        let outcome = tune(&job, &RunOptions { quiet: true, ..RunOptions::default() });
+        if let Err(e) = &outcome {
+            prop_assert!(
+                !matches!(e, optimizer::run::RunError::Optimizer(_)),
+                "internal error on a user's job: {e}\n{text}"
+            );
+        }
+        // simulate's path: the template controller through the job.
+        let encoding = Encoding::new(&job);
+        let _ = evaluate_fuzzy(&job, &encoding.decode(&encoding.initial()));
+    }
+}
