@@ -712,8 +712,8 @@ fn tune_in_pool(job: &Job, options: &RunOptions, start: Instant) -> Result<Outco
         options,
         "fuzzy",
     )?;
-    // The best of the search and its starts: the GA keeps its seeds by elitism, PSO does not
-    // take them into its swarm, so the starts are compared here for every algorithm.
+    // The best of the search and its starts, compared here for every algorithm (each has them
+    // in its first generation; this keeps the promise whatever an algorithm does with them).
     let mut best = (fuzzy_problem.genome_cost(&best), best);
     for seed in seeds {
         let cost = fuzzy_problem.genome_cost(&seed);
@@ -726,6 +726,11 @@ fn tune_in_pool(job: &Job, options: &RunOptions, start: Instant) -> Result<Outco
     contenders.push(tuned_contender);
     contenders.extend(simc_contender);
     contenders.extend(tuned_pid);
+    // Every controller diverged in some scenario: the table then compares failures.
+    let diverged = |c: &Contender| c.runs.iter().any(|r| r.metrics.diverged);
+    if contenders.iter().all(diverged) {
+        notes.push(ALL_DIVERGED.to_string());
+    }
     Ok(Outcome {
         job: job.clone(),
         initial,
@@ -740,6 +745,11 @@ fn tune_in_pool(job: &Job, options: &RunOptions, start: Instant) -> Result<Outco
         elapsed_s: start.elapsed().as_secs_f64(),
     })
 }
+
+/// The note (and the command line's warning) when every controller diverged somewhere.
+pub const ALL_DIVERGED: &str = "Warning: every controller diverged in at least one scenario (see the \
+     \"diverged\" column); the comparison is between failures. Check the plant, the actuator limits \
+     and the gain bounds.";
 
 /// The SIMC PID of the job's plant (from its identified second-order model), or why there is
 /// none.

@@ -597,9 +597,15 @@ fn a_run_where_every_controller_diverges_says_so() {
     let out = fuzzyopt(&["tune", "unstable.toml", "--quiet", "-o", "run"], &dir);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("warning: every controller diverged in at least one scenario"),
+        stderr(&out).contains("fuzzyopt: warning: every controller diverged in at least one scenario"),
         "{}",
-        stdout(&out)
+        stderr(&out)
+    );
+    // And in the report's notes.
+    let metrics = std::fs::read_to_string(dir.join("run/metrics.md")).unwrap();
+    assert!(
+        metrics.contains("Warning: every controller diverged"),
+        "{metrics}"
     );
 }
 

@@ -447,19 +447,20 @@ pub fn tune_summary(tuned: &Tuned) -> String {
                 .collect::<String>()
         );
     }
-    // Every controller diverged in some scenario: the percentages above compare failures.
-    let diverged = |c: &crate::run::Contender| c.runs.iter().any(|r| r.metrics.diverged);
-    if !outcome.contenders.is_empty() && outcome.contenders.iter().all(diverged) {
-        let _ = writeln!(
-            out,
-            "warning: every controller diverged in at least one scenario (see the \"diverged\" column of \
-             metrics.md); the comparison above is between failures. Check the plant, the actuator \
-             limits and the gain bounds."
-        );
-    }
     let _ = writeln!(out, "report: {}", tuned.dir.join("report.html").display());
     let _ = writeln!(out, "({:.1} s)", outcome.elapsed_s);
     out
+}
+
+/// The run's warnings for stderr (they are in the report's notes too).
+pub fn tune_warnings(tuned: &Tuned) -> Vec<&str> {
+    tuned
+        .outcome
+        .notes
+        .iter()
+        .map(String::as_str)
+        .filter(|n| *n == crate::run::ALL_DIVERGED)
+        .collect()
 }
 
 /// `report DIR`: rebuilds `report.html` from the files of an output folder.

@@ -59,6 +59,9 @@ fn run(cli: Cli) -> Result<(), CommandError> {
             };
             let tuned = commands::tune_job(&job, &request)?;
             print!("{}", commands::tune_summary(&tuned));
+            for warning in commands::tune_warnings(&tuned) {
+                eprintln!("fuzzyopt: {}", warning.replacen("Warning", "warning", 1));
+            }
         }
         Command::Eval {
             controller,
