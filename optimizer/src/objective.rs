@@ -166,16 +166,21 @@ pub fn experiments(job: &Job) -> Vec<(String, Scenario, f64)> {
     out
 }
 
+/// The job's plant for one experiment (its input scaled by `factor`).
+fn experiment_plant(job: &Job, factor: f64) -> Result<Box<dyn Plant>, PlantError> {
+    vary_plant(
+        &job.plant,
+        job.simulation.sample_time_s,
+        job.simulation.substeps,
+        factor,
+    )
+}
+
 /// Runs `controller` through every experiment of `job`.
 pub fn run_all(job: &Job, controller: &mut dyn ControlLaw) -> Result<Vec<Run>, PlantError> {
     let mut runs = Vec::new();
     for (label, scenario, factor) in experiments(job) {
-        let mut plant = vary_plant(
-            &job.plant,
-            job.simulation.sample_time_s,
-            job.simulation.substeps,
-            factor,
-        )?;
+        let mut plant = experiment_plant(job, factor)?;
         let trajectory = simulate(plant.as_mut(), controller, &scenario)?;
         let metrics = measure(&trajectory, &scenario, MetricOptions::default());
         let cost = run_cost(&metrics, &trajectory, &scenario, &job.objective);
@@ -221,12 +226,7 @@ pub fn cost_below(
         Robust::Worst => worst.max(partial) + extra,
     };
     for (_, scenario, factor) in experiments {
-        let mut plant = vary_plant(
-            &job.plant,
-            job.simulation.sample_time_s,
-            job.simulation.substeps,
-            factor,
-        )?;
+        let mut plant = experiment_plant(job, factor)?;
         let mut sums = Integrals::default();
         let mut stopped_at = None;
         let (trajectory, finished) = simulate_until(plant.as_mut(), controller, &scenario, |trajectory| {

@@ -39,6 +39,16 @@ fn table(tuned: &TunedController) -> Vec<Vec<f64>> {
     grid
 }
 
+/// A genome at fractions `raw` of each gene's range (cycled; outside [0, 1] beyond the bounds).
+fn genome_from(encoding: &Encoding, raw: &[f64]) -> Vec<f64> {
+    let (low, high) = encoding.bounds();
+    low.iter()
+        .zip(&high)
+        .enumerate()
+        .map(|(k, (l, h))| l + (h - l) * raw[k % raw.len()])
+        .collect()
+}
+
 fn is_monotone(grid: &[Vec<f64>]) -> bool {
     let n = grid.len();
     (0..n).all(|i| {
@@ -62,11 +72,8 @@ proptest! {
         let rules = if additive { RuleTuning::Additive } else { RuleTuning::Monotone };
         let job = job(inference, rules, terms);
         let encoding = Encoding::new(&job);
-        let (low, high) = encoding.bounds();
         // Genes anywhere, even outside their bounds (decoding clamps).
-        let genome: Vec<f64> = (0..low.len())
-            .map(|i| low[i] + (high[i] - low[i]) * raw[i % raw.len()])
-            .collect();
+        let genome = genome_from(&encoding, &raw);
         let tuned = encoding.decode(&genome);
         let compiled = tuned.controller.compile();
         prop_assert!(compiled.is_ok());
@@ -427,13 +434,7 @@ proptest! {
         job.controller.structure = fuzzy_core::Structure::GainScheduled;
         job.tune.derivative_gain = Some([0.01, 10.0]);
         let encoding = Encoding::new(&job);
-        let (low, high) = encoding.bounds();
-        let genome: Vec<f64> = low
-            .iter()
-            .zip(&high)
-            .enumerate()
-            .map(|(k, (l, h))| l + (h - l) * raw[k % raw.len()])
-            .collect();
+        let genome = genome_from(&encoding, &raw);
         let tuned = encoding.decode(&genome);
         let owned = tuned.controller.compile().unwrap();
         let pid = fuzzy_core::FuzzyPid::new(owned.controller(), tuned.wrapper);
@@ -681,13 +682,7 @@ proptest! {
             job.objective.robust = optimizer::job::Robust::Worst;
         }
         let encoding = Encoding::new(&job);
-        let (low, high) = encoding.bounds();
-        let genome: Vec<f64> = low
-            .iter()
-            .zip(&high)
-            .enumerate()
-            .map(|(k, (l, h))| l + (h - l) * raw[k % raw.len()])
-            .collect();
+        let genome = genome_from(&encoding, &raw);
         let problem = FuzzyProblem { job: job.clone(), encoding: encoding.clone() };
         let exact = problem.genome_cost(&genome);
         // The full evaluation is the reported cost, to the bit.
