@@ -4,7 +4,7 @@ use fuzzy_core::Shape;
 use fuzzy_files::TunedController;
 use optimizer::encoding::Encoding;
 use optimizer::job::{Algorithm, Job};
-use optimizer::objective::{FuzzyProblem, combine, evaluate_fuzzy};
+use optimizer::objective::{combine, evaluate_fuzzy};
 use optimizer::run::{RunOptions, tune};
 use proptest::prelude::*;
 use testkit::reference::PD_MAMDANI;
@@ -251,13 +251,42 @@ fn the_ga_never_loses_the_initial_controller_and_improves_on_it() {
         outcome.history.last().unwrap().iteration,
         job.optimizer.iterations
     );
-    // The reported cost is the objective's value for the tuned controller.
-    let problem = FuzzyProblem {
-        job: job.clone(),
-        encoding: Encoding::new(&job),
-    };
-    let (_, runs) = evaluate_fuzzy(&problem.job, &outcome.tuned).unwrap();
-    assert_eq!(combine(&runs, job.objective.robust), cost("tuned fuzzy"));
+    // The reported cost is the objective's value for the tuned controller, recomputed here
+    // from the trajectories with the main job's objective written out by hand (ITAE + 0.01
+    // total variation + 0.05 per % of overshoot beyond 10 %, mean over the scenarios), not
+    // with the code under test.
+    let o = &job.objective;
+    assert_eq!(
+        (o.itae, o.total_variation, o.penalty, o.overshoot_limit_percent),
+        (1.0, 0.01, 0.05, 10.0)
+    );
+    assert!(o.iae == 0.0 && o.ise == 0.0 && o.overshoot == 0.0 && o.settling_time == 0.0);
+    assert!(o.control_energy == 0.0 && o.late_oscillation == 0.0 && o.roughness == 0.0);
+    assert!(o.monotonicity == 0.0 && o.saturation_limit == 1.0);
+    let (_, runs) = evaluate_fuzzy(&job, &outcome.tuned).unwrap();
+    let by_hand: Vec<f64> = runs
+        .iter()
+        .map(|run| {
+            let t = &run.trajectory;
+            let ts = t.sample_time_s;
+            let itae: f64 = (0..t.len())
+                .map(|k| t.time[k] * (t.setpoint[k] - t.output[k]).abs() * ts)
+                .sum();
+            let variation: f64 = t.control.windows(2).map(|w| (w[1] - w[0]).abs()).sum();
+            // Overshoot of the step at 0 (to 1.0 from 0.0), up to the first disturbance.
+            let end = run.scenario.disturbances.first().map_or(t.len(), |d| {
+                t.time.iter().position(|&x| x >= d.at - 1e-9).unwrap()
+            });
+            let peak = t.output[..end].iter().map(|y| y - 1.0).fold(0.0, f64::max);
+            itae + 0.01 * variation + 0.05 * (peak * 100.0 - 10.0).max(0.0)
+        })
+        .collect();
+    let mean = by_hand.iter().sum::<f64>() / by_hand.len() as f64;
+    let reported = cost("tuned fuzzy");
+    assert!(
+        (mean - reported).abs() <= 1e-9 * reported,
+        "{mean} by hand, {reported} reported"
+    );
 }
 
 #[test]
