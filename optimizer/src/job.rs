@@ -437,6 +437,51 @@ impl Default for OptimizerSettings {
     }
 }
 
+/// `[plant]` is an internally tagged table (`type` picks the plant), and TOML's error for a
+/// field inside it points at the `[plant]` header. This finds the field: the one whose removal
+/// changes the error (an unknown or mistyped field, a malformed required one), and returns the
+/// message with that field's line and column. `None` when the error is not inside `[plant]`
+/// or no single field explains it.
+fn plant_field_error(text: &str, error: &toml::de::Error) -> Option<String> {
+    let document: toml::Table = text.parse().ok()?;
+    let plant = document.get("plant")?.as_table()?;
+    let header = text.lines().position(|l| l.trim() == "[plant]")?;
+    let header_start: usize = text.lines().take(header).map(|l| l.len() + 1).sum();
+    let span = error.span()?;
+    if !(header_start..header_start + "[plant]".len() + 1).contains(&span.start) {
+        return None;
+    }
+    let outcome = |table: &toml::Table| -> Option<String> {
+        sim::plant::PlantSpec::deserialize(toml::Value::Table(table.clone()))
+            .err()
+            .map(|e| e.message().to_string())
+    };
+    let whole = outcome(plant)?;
+    let key = plant.keys().filter(|k| *k != "type").find(|k| {
+        let mut without = plant.clone();
+        without.remove(*k);
+        outcome(&without) != Some(whole.clone())
+    })?;
+    // The key's line inside the [plant] section, and where its value starts.
+    let (offset, line) = text
+        .lines()
+        .enumerate()
+        .skip(header + 1)
+        .take_while(|(_, l)| !l.trim_start().starts_with('['))
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key.as_str())
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })?;
+    let column = line.find('=').map_or(1, |eq| {
+        eq + 2 + line[eq + 1..].len() - line[eq + 1..].trim_start().len()
+    });
+    Some(format!(
+        "line {}, column {column}: [plant] {key}: {whole}",
+        offset + 1
+    ))
+}
+
 fn check(ok: bool, file: &str, field: &str, allowed: &str) -> Result<(), JobError> {
     if ok {
         Ok(())
@@ -466,7 +511,9 @@ impl Job {
     pub fn parse(text: &str, file: &str) -> Result<Job, JobError> {
         let mut job: Job = toml::from_str(text).map_err(|e| JobError {
             file: file.to_string(),
-            message: fuzzy_files::plain_type_names(e.to_string().trim_end()),
+            message: fuzzy_files::plain_type_names(
+                &plant_field_error(text, &e).unwrap_or_else(|| e.to_string().trim_end().to_string()),
+            ),
         })?;
         if let Some(engine) = &job.controller.engine {
             let path = Path::new(file).parent().unwrap_or(Path::new("")).join(engine);

@@ -39,9 +39,27 @@ fn job_errors_name_the_line_or_the_field() {
     let typo = MAIN_JOB.replace("damping = 0.6", "dampnig = 0.6");
     let error = Job::parse(&typo, "job.toml").unwrap_err().to_string();
     assert!(error.starts_with("job.toml: "), "{error}");
-    // The plant table is internally tagged: TOML points at its header, the message names the field.
+    // The plant table is internally tagged, so TOML points at its header; the job reader
+    // finds the field's own line and column.
+    assert_eq!(
+        error,
+        "job.toml: line 13, column 11: [plant] dampnig: unknown field `dampnig`, expected one of \
+         `gain`, `damping`, `natural_frequency`, `delay`"
+    );
+    let typed = MAIN_JOB.replace("natural_frequency = 2.0", "natural_frequency = [2.0]");
+    let error = Job::parse(&typed, "job.toml").unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "job.toml: line 14, column 21: [plant] natural_frequency: invalid type: sequence, expected a number"
+    );
+    // A user-defined plant's required field, mistyped.
+    let tf = MAIN_JOB.replace(
+        "type = \"second_order\"\ngain = 1.0\ndamping = 0.6\nnatural_frequency = 2.0\ndelay = 0.1",
+        "type = \"transfer_function\"\nnumerator = \"1\"\ndenominator = [1.0, 1.0]",
+    );
+    let error = Job::parse(&tf, "job.toml").unwrap_err().to_string();
     assert!(
-        error.contains("line 10") && error.contains("unknown field `dampnig`"),
+        error.starts_with("job.toml: line 12, column 13: [plant] numerator: invalid type"),
         "{error}"
     );
 
