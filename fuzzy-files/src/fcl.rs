@@ -61,7 +61,7 @@ const METHODS: [(&str, Defuzzifier); 6] = [
 ];
 
 /// Words FCL reserves (blocks, declarations, rule grammar, settings).
-const KEYWORDS: &[&str] = &[
+pub(crate) const KEYWORDS: &[&str] = &[
     "FUNCTION_BLOCK",
     "END_FUNCTION_BLOCK",
     "VAR_INPUT",

@@ -121,7 +121,7 @@ fn check_name(name: &str) -> Result<&str, FllError> {
 }
 
 /// Words the FLL rule grammar reserves.
-const KEYWORDS: &[&str] = &[
+pub(crate) const KEYWORDS: &[&str] = &[
     "if",
     "is",
     "and",

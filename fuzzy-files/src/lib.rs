@@ -142,6 +142,14 @@ pub struct Written {
 /// must read back).
 pub fn write(spec: &ControllerSpec, format: Format) -> Result<Written, String> {
     spec.compile().map_err(|e| e.to_string())?;
+    // FCL and FLL refer to variables and terms by name: names they cannot hold are turned
+    // into identifiers (said in the notes) instead of refusing the controller.
+    let (renamed, mut renames) = match format {
+        Format::Fcl => text::with_identifiers(spec, fcl::KEYWORDS),
+        Format::Fll => text::with_identifiers(spec, fll::KEYWORDS),
+        Format::Json | Format::Fis => (spec.clone(), Vec::new()),
+    };
+    let spec = &renamed;
     let (text, notes) = match format {
         Format::Json => {
             let mut text = serde_json::to_string_pretty(spec).map_err(|e| e.to_string())?;
@@ -182,7 +190,8 @@ pub fn write(spec: &ControllerSpec, format: Format) -> Result<Written, String> {
             (text, notes)
         }
     };
-    Ok(Written { text, notes })
+    renames.extend(notes);
+    Ok(Written { text, notes: renames })
 }
 
 /// The sampling a format evaluates Mamdani outputs with: fuzzylite's midpoints of 100

@@ -418,6 +418,88 @@ pub fn is_identifier(name: &str) -> bool {
         && !name.starts_with(|c: char| c.is_ascii_digit())
 }
 
+/// `name` as an identifier of a format with these `keywords`: every character other than
+/// ASCII letters, digits and `_` becomes `_`, a leading digit (or nothing) gets a `_` before
+/// it, a keyword (any case) gets one after it.
+fn identifier_from(name: &str, keywords: &[&str]) -> String {
+    let mut id: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if id.is_empty() || id.starts_with(|c: char| c.is_ascii_digit()) {
+        id.insert(0, '_');
+    }
+    if keywords.iter().any(|k| k.eq_ignore_ascii_case(&id)) {
+        id.push('_');
+    }
+    id
+}
+
+/// `candidate`, or with `_2`, `_3`, … appended until no name in `taken` equals it (any case).
+fn unique(candidate: String, taken: &[String]) -> String {
+    let clash = |name: &str| taken.iter().any(|t| t.eq_ignore_ascii_case(name));
+    if !clash(&candidate) {
+        return candidate;
+    }
+    (2..)
+        .map(|k| format!("{candidate}_{k}"))
+        .find(|name| !clash(name))
+        .unwrap_or(candidate)
+}
+
+/// A copy of `spec` whose names a format that refers to variables and terms by name (FLL,
+/// FCL) can hold: names that are not identifiers, are one of its `keywords` or repeat
+/// (variables, or terms within a variable, ignoring case) are turned into identifiers
+/// ([`identifier_from`], then `_2`, `_3`, … for a repeat). Rules refer to terms by position,
+/// so their meaning is kept. Returns the notes on every renamed item (none when nothing
+/// changed).
+pub fn with_identifiers(
+    spec: &fuzzy_core::ControllerSpec,
+    keywords: &[&str],
+) -> (fuzzy_core::ControllerSpec, Vec<String>) {
+    let mut out = spec.clone();
+    let mut notes = Vec::new();
+    let mut rename = |what: String, name: &mut String, taken: &[String]| {
+        let fixed = unique(
+            if is_identifier(name) && !keywords.iter().any(|k| k.eq_ignore_ascii_case(name)) {
+                name.clone()
+            } else {
+                identifier_from(name, keywords)
+            },
+            taken,
+        );
+        if fixed != *name {
+            notes.push(format!(
+                "{what} '{name}' written as '{fixed}' (names in this format are identifiers)"
+            ));
+            *name = fixed;
+        }
+    };
+    rename("controller name".to_string(), &mut out.name, &[]);
+    let mut variables: Vec<String> = Vec::new();
+    let all = out
+        .inputs
+        .iter_mut()
+        .map(|v| (&mut v.name, &mut v.terms))
+        .chain(out.outputs.iter_mut().map(|v| (&mut v.name, &mut v.terms)));
+    for (name, terms) in all {
+        rename("variable".to_string(), name, &variables);
+        variables.push(name.clone());
+        let mut seen: Vec<String> = Vec::new();
+        for term in terms.iter_mut() {
+            rename(format!("variable '{name}': term"), &mut term.name, &seen);
+            seen.push(term.name.clone());
+        }
+    }
+    (out, notes)
+}
+
 /// Checks that a controller's names can be written in a format that refers to variables
 /// and terms by name (FLL, FCL): identifiers, not one of the format's `keywords`
 /// (case-insensitive), variable names unique, term names unique within their variable. A

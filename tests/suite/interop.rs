@@ -365,17 +365,31 @@ fn errors_name_line_column_and_what_is_allowed() {
     );
 
     // Names: a .fis may repeat a term name (its rules use numbers); FLL and FCL refer to
-    // terms by name, so writing such a controller is refused, and reading one is an error
-    // (found by fuzzing: the FCL written from it did not read back).
-    let twice = interop::read(&fis.replace("MF1='poor'", "MF1='good'"), Format::Fis).expect("reads");
+    // terms by name, so writing such a controller renames the repeat (with a note) and the
+    // file reads back to the same controller; reading a file that repeats a name is an error
+    // (found by fuzzing: the FCL written from it did not read back). Names that are not
+    // identifiers (a job's name "second-order") are turned into identifiers the same way.
+    let mut twice = interop::read(&fis.replace("MF1='poor'", "MF1='good'"), Format::Fis).expect("reads");
+    twice.name = "tipper v2-final".into();
     for format in [Format::Fll, Format::Fcl] {
         let mut spec = twice.clone();
         spec.outputs[0].sampling = interop::native_sampling(format);
-        let e = interop::write(&spec, format).expect_err("refused");
-        assert!(
-            e.contains("variable 'service': term name 'good' is used twice"),
-            "{format:?}: {e}"
-        );
+        let written = interop::write(&spec, format).expect("renamed, not refused");
+        for note in [
+            "variable 'service': term 'good' written as 'good_2' (names in this format are identifiers)",
+            "controller name 'tipper v2-final' written as 'tipper_v2_final' (names in this format are identifiers)",
+        ] {
+            assert!(
+                written.notes.iter().any(|n| n == note),
+                "{format:?}: {:?}",
+                written.notes
+            );
+        }
+        let back = interop::read(&written.text, format).expect("reads back");
+        let (a, b) = (spec.compile().unwrap(), back.compile().unwrap());
+        for x in [[1.0f32, 2.0], [4.0, 8.0], [9.0, 0.5], [5.0, 5.0]] {
+            assert_eq!(a.evaluate(&x).0, b.evaluate(&x).0, "{format:?} at {x:?}");
+        }
     }
     let e = error_of(
         "Engine: e\nInputVariable: x\n  range: 0 1\n  term: a Triangle 0 0 1\n  term: a Triangle 0 1 1\n",
