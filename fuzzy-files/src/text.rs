@@ -456,7 +456,7 @@ fn unique(candidate: String, taken: &[String]) -> String {
 /// A copy of `spec` whose names a format that refers to variables and terms by name (FLL,
 /// FCL) can hold: names that are not identifiers, are one of its `keywords` or repeat
 /// (variables, or terms within a variable, ignoring case) are turned into identifiers
-/// ([`identifier_from`], then `_2`, `_3`, … for a repeat). Rules refer to terms by position,
+/// (`identifier_from`, then `_2`, `_3`, … for a repeat). Rules refer to terms by position,
 /// so their meaning is kept. Returns the notes on every renamed item (none when nothing
 /// changed).
 pub fn with_identifiers(
