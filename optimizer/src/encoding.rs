@@ -102,6 +102,12 @@ fn larger_neighbour(table: &[f64], cell: usize, n: usize) -> f64 {
 /// Output names of the gain-scheduled template: the factors of `Kp`, `Ki` and `Kd`.
 pub const GAIN_OUTPUTS: [&str; 3] = ["kp", "ki", "kd"];
 
+/// Whether the template's rule tables are monotone: the job asks for them and the template
+/// has a control surface (gain schedules are not surfaces: their tables are free).
+fn monotone_tables(job: &Job) -> bool {
+    job.tune.rules == RuleTuning::Monotone && job.controller.structure.engine_outputs() == 1
+}
+
 /// Smallest relative gap between neighbouring peaks.
 const MIN_GAP: f64 = 0.2;
 /// Monotone Mamdani tables: a cell concludes at most this many terms (exclusive, after
@@ -148,8 +154,7 @@ impl Encoding {
         let sugeno = job.controller.inference == InferenceName::Sugeno;
         let per_rule_constants = sugeno && t.rules.tuned();
         let outputs = job.controller.structure.engine_outputs();
-        // Gain schedules are not control surfaces: their tables are free.
-        let monotone = t.rules == RuleTuning::Monotone && outputs == 1;
+        let monotone = monotone_tables(job);
         let variables: &[&str] = if per_rule_constants {
             &["e", "de"]
         } else {
@@ -319,9 +324,9 @@ impl Encoding {
         self.job.controller.structure.engine_outputs()
     }
 
-    /// Monotone rule tables (the job asks for them and the template has a control surface).
+    /// Monotone rule tables ([`monotone_tables`]).
     fn monotone(&self) -> bool {
-        self.job.tune.rules == RuleTuning::Monotone && self.outputs() == 1
+        monotone_tables(&self.job)
     }
 
     /// The table whose cells conclude zero: the gain-scheduled template's start (every gain

@@ -472,17 +472,10 @@ where
     use rand::Rng;
     let (low, high) = bounds;
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ SWARM_SEED);
-    let mut draw = |scale: f64| -> Vec<f64> {
+    let mut uniform = |from: &dyn Fn(f64, f64, f64) -> f64| -> Vec<f64> {
         low.iter()
             .zip(high)
-            .map(|(l, h)| {
-                let u: f64 = rng.random();
-                if scale > 0.0 {
-                    l + (h - l) * u
-                } else {
-                    (h - l) * (2.0 * u - 1.0)
-                }
-            })
+            .map(|(l, h)| from(*l, *h, rng.random::<f64>()))
             .collect()
     };
     let mut positions: Vec<Vec<f64>> = seeds
@@ -491,9 +484,11 @@ where
         .take(population)
         .collect();
     while positions.len() < population {
-        positions.push(draw(1.0));
+        positions.push(uniform(&|l, h, u| l + (h - l) * u));
     }
-    let velocities: Vec<Vec<f64>> = (0..population).map(|_| draw(-1.0)).collect();
+    let velocities: Vec<Vec<f64>> = (0..population)
+        .map(|_| uniform(&|l, h, u| (h - l) * (2.0 * u - 1.0)))
+        .collect();
     let costs = problem.bulk_cost(&positions)?;
     Ok(positions
         .into_iter()

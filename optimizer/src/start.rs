@@ -87,10 +87,7 @@ pub fn pid_equivalent(encoding: &mut Encoding, job: &Job, pid: &PidConfig) -> Op
     let spec = encoding.decode(&probe).controller.compile().ok()?;
     let slopes = surface_slopes(&spec, half_width)?;
 
-    let filter_s = match encoding.gain_gene(4) {
-        Some(_) => pid.derivative_filter_s,
-        None => job.controller.derivative_filter_s,
-    };
+    let filter_s = start_filter(encoding, job, pid);
     let (error_max, rate_max) = input_extremes(job, pid, filter_s)?;
     let mut notes = Vec::new();
     // Ku·Ke and Ku·Kd for the structures whose F carries P and D, Ke and Kd for the fuzzy
@@ -138,15 +135,9 @@ pub fn pid_equivalent(encoding: &mut Encoding, job: &Job, pid: &PidConfig) -> Op
             ]
         }
     };
-    for (index, name) in [(0, "Ke"), (1, "Kd"), (2, "Ku"), (3, "Ki"), (4, "Tf")] {
-        let needed = index < 3 || (index == 3 && job.controller.structure.uses_integral_gain());
-        if needed && encoding.gain_gene(index).is_none() {
-            notes.push(format!(
-                "{name} is not tuned ([tune] has no bounds for it): the PID-equivalent start keeps the \
-                 template's value, so it only approximates the PID"
-            ));
-        }
-    }
+    let integral = job.controller.structure.uses_integral_gain();
+    let needed = [(0, "Ke"), (1, "Kd"), (2, "Ku"), (3, "Ki")];
+    notes.extend(untuned(encoding, &needed[..if integral { 4 } else { 3 }]));
     let (genome, widened) = encoding.template_genome(gains, &table);
     notes.extend(widened);
     Some(Start {
@@ -156,14 +147,34 @@ pub fn pid_equivalent(encoding: &mut Encoding, job: &Job, pid: &PidConfig) -> Op
     })
 }
 
+/// The rate filter the start carries: the PID's when the job tunes `Tf`, else the template's.
+fn start_filter(encoding: &Encoding, job: &Job, pid: &PidConfig) -> f64 {
+    match encoding.gain_gene(4) {
+        Some(_) => pid.derivative_filter_s,
+        None => job.controller.derivative_filter_s,
+    }
+}
+
+/// A note for each gain in `needed` (`(index, name)`, see [`Encoding::gain_gene`]) that the
+/// job does not tune: the start keeps the template's value there.
+fn untuned(encoding: &Encoding, needed: &[(usize, &str)]) -> Vec<String> {
+    needed
+        .iter()
+        .filter(|(index, _)| encoding.gain_gene(*index).is_none())
+        .map(|(_, name)| {
+            format!(
+                "{name} is not tuned ([tune] has no bounds for it): the PID-equivalent start keeps the \
+                 template's value, so it only approximates the PID"
+            )
+        })
+        .collect()
+}
+
 /// The gain-scheduled template's start: every gain factor 0 (the zero tables), so the
 /// controller is the PID itself for every input; `Ke` and `Kd` put the PID's largest `|e|`
 /// and filtered `|ė|` at 90 % of the inputs' ranges, where the schedule can act on them.
 fn gain_scheduled(encoding: &mut Encoding, job: &Job, pid: &PidConfig) -> Option<Start> {
-    let filter_s = match encoding.gain_gene(4) {
-        Some(_) => pid.derivative_filter_s,
-        None => job.controller.derivative_filter_s,
-    };
+    let filter_s = start_filter(encoding, job, pid);
     let (error_max, rate_max) = input_extremes(job, pid, filter_s)?;
     let scale = |extreme: f64| {
         let gain = HEADROOM / extreme;
@@ -177,15 +188,10 @@ fn gain_scheduled(encoding: &mut Encoding, job: &Job, pid: &PidConfig) -> Option
         filter_s,
         pid.kd,
     ];
-    let mut notes = Vec::new();
-    for (index, name) in [(2, "Ku (the base Kp)"), (3, "Ki"), (5, "derivative_gain")] {
-        if encoding.gain_gene(index).is_none() {
-            notes.push(format!(
-                "{name} is not tuned ([tune] has no bounds for it): the PID-equivalent start keeps the \
-                 template's value, so it only approximates the PID"
-            ));
-        }
-    }
+    let mut notes = untuned(
+        encoding,
+        &[(2, "Ku (the base Kp)"), (3, "Ki"), (5, "derivative_gain")],
+    );
     let table = encoding.zero_table();
     let (genome, widened) = encoding.template_genome(gains, &table);
     notes.extend(widened);
