@@ -4,7 +4,7 @@
 use crate::Controller;
 use crate::membership::Term;
 use crate::norm::{SNorm, TNorm};
-use crate::rule::Rule;
+use crate::rule::{Hedged, Rule};
 use crate::variable::{InputVariable, OutputVariable};
 
 /// Most inputs a controller may have.
@@ -68,6 +68,9 @@ pub struct ControllerDef<'a> {
     pub rules: &'a [Rule],
     /// per-rule term numbers, one row of `inputs + outputs` entries per rule
     pub rule_terms: &'a [i8],
+    /// the antecedents that carry hedges, in column order (by input, then rule); empty for
+    /// most controllers (see [`Hedged`])
+    pub hedged: &'a [Hedged],
     /// `rule_terms` compiled to working-array positions (derived, see [`crate::layout::rule_slots`])
     pub rule_slots: &'a [u16],
     /// sampled output terms (Mamdani)

@@ -93,6 +93,18 @@ pub enum Error {
         /// the output
         variable: Variable,
     },
+    /// A hedged antecedent with no hedges or more than [`crate::rule::MAX_HEDGES`], a power
+    /// outside (0, 16], or `any` innermost on a term number other than 0 (or a term number 0
+    /// without `any` innermost).
+    Hedge {
+        /// rule index
+        rule: u16,
+        /// the input
+        variable: Variable,
+    },
+    /// The hedged antecedents are not listed once each by input then rule, name a rule or
+    /// input that does not exist, or are too many for the working array.
+    HedgeList,
     /// A rule uses no input.
     RuleWithoutAntecedent(u16),
     /// A rule concludes no output.
@@ -172,6 +184,19 @@ impl fmt::Display for Error {
             Error::NegatedConsequent { rule, variable } => {
                 write!(f, "rule {}: {variable} cannot be concluded with NOT", rule + 1)
             }
+            Error::Hedge { rule, variable } => write!(
+                f,
+                "rule {}: the hedges on {variable} must be 1 to {} of not/very/somewhat/\
+                 extremely/seldom/any/power p (0 < p <= 16), with 'any' innermost exactly \
+                 when no term is named",
+                rule + 1,
+                crate::rule::MAX_HEDGES
+            ),
+            Error::HedgeList => write!(
+                f,
+                "hedged antecedents must be listed once each, by input then by rule, for \
+                 existing rules and inputs (and at most 65532 - 2 x terms of them)"
+            ),
             Error::RuleWithoutAntecedent(r) => write!(f, "rule {}: uses no input", r + 1),
             Error::RuleWithoutConsequent(r) => write!(f, "rule {}: concludes no output", r + 1),
             Error::RuleWeight(r) => write!(f, "rule {}: weight must be in [0, 1]", r + 1),

@@ -69,14 +69,14 @@
 //!     [OutputVariable::new(-1.0, 1.0, TermRange::new(4, 4), Defuzzifier::WeightedAverage)];
 //! const RULES: [Rule; 4] = [Rule::AND; 4];
 //! const TABLE: [i8; 12] = [1, 1, 1, 1, 2, 2, 2, 1, 3, 2, 2, 4];
-//! const SLOTS: [u16; 12] = rule_slots(&INPUTS, &OUTPUTS, TERMS.len(), &RULES, &TABLE);
+//! const SLOTS: [u16; 12] = rule_slots(&INPUTS, &OUTPUTS, TERMS.len(), &RULES, &TABLE, &[]);
 //! const TABLES: [f32; table_len(Inference::Sugeno, &INPUTS, 1, &TERMS, 4)] =
 //!     tables(Inference::Sugeno, &INPUTS, &OUTPUTS, &TERMS, &TABLE);
 //!
 //! static PD: FuzzyPid<'static> = match Controller::new(ControllerDef {
 //!     inference: Inference::Sugeno, and: TNorm::Product, or: SNorm::Maximum,
 //!     inputs: &INPUTS, outputs: &OUTPUTS, terms: &TERMS, params: &[],
-//!     rules: &RULES, rule_terms: &TABLE, rule_slots: &SLOTS, samples: &[],
+//!     rules: &RULES, rule_terms: &TABLE, hedged: &[], rule_slots: &SLOTS, samples: &[],
 //!     tables: &TABLES,
 //! }) {
 //!     Ok(engine) => match FuzzyPid::new(engine, FuzzyPidConfig {

@@ -41,7 +41,7 @@ pub use layout::{
 };
 pub use membership::{Membership, Term};
 pub use norm::{NORM_TOLERANCE, SNorm, TNorm};
-pub use rule::{Connective, Rule};
+pub use rule::{Connective, Hedge, Hedged, MAX_HEDGES, Rule};
 #[cfg(feature = "alloc")]
 pub use spec::{
     ControllerSpec, InputSpec, OutputSpec, OwnedController, RuleSpec, Shape, SpecError, TermSpec,

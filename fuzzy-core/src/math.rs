@@ -159,6 +159,24 @@ macro_rules! select_based {
             exponent as f32 + ln_mantissa * core::f32::consts::LOG2_E
         }
 
+        /// Square root of `x >= 0` with a fixed instruction sequence (no `sqrt` in `core`):
+        /// the bit-level estimate of `1/√x`, three Newton steps, then one Newton step on
+        /// `√x` itself; within 2 ulp for normal `x`, 0 for `x <= 0` (and NaN); subnormal `x`
+        /// is raised to the smallest normal (result at most 1.1e-19 off). Used by the hedges.
+        #[inline]
+        pub $($constness)? fn sqrt(x: f32) -> f32 {
+            let positive = x > 0.0;
+            let x = max(x, f32::MIN_POSITIVE);
+            let mut y = f32::from_bits(0x5f37_5a86 - (x.to_bits() >> 1));
+            let half = 0.5 * x;
+            y = y * (1.5 - half * y * y);
+            y = y * (1.5 - half * y * y);
+            y = y * (1.5 - half * y * y);
+            let s = x * y;
+            let s = s + 0.5 * y * (x - s * s);
+            select(positive, s, 0.0)
+        }
+
     };
 }
 

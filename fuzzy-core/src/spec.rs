@@ -31,7 +31,7 @@ use crate::error::{Error, Variable};
 use crate::layout::{fill_rule_slots, fill_sample_table, fill_tables, sample_len, table_len};
 use crate::membership::{Membership, Term};
 use crate::norm::{SNorm, TNorm};
-use crate::rule::{Connective, Rule};
+use crate::rule::{Connective, Hedge, Hedged, MAX_HEDGES, Rule};
 use crate::variable::{Fallback, InputVariable, OutOfRange, OutputVariable, TermRange};
 use crate::{Defuzzifier, Sampling};
 
@@ -225,6 +225,11 @@ pub struct RuleSpec {
     /// AND or OR
     #[cfg_attr(feature = "serde", serde(default))]
     pub connective: Connective,
+    /// hedges per input, in written order (`[["very"], [], ["not", "somewhat"]]`); empty
+    /// when no antecedent has any (see [`Hedged`]: a negative term number puts NOT outside
+    /// them, a term number 0 with `any` innermost is `x IS any`)
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    pub hedges: Vec<Vec<Hedge>>,
 }
 
 #[cfg(feature = "serde")]
@@ -295,6 +300,7 @@ pub struct OwnedController {
     params: Vec<f32>,
     rules: Vec<Rule>,
     rule_terms: Vec<i8>,
+    hedged: Vec<Hedged>,
     rule_slots: Vec<u16>,
     samples: Vec<f32>,
     tables: Vec<f32>,
@@ -439,13 +445,24 @@ impl ControllerSpec {
                 .rules
                 .iter()
                 .zip(def.rule_terms.chunks_exact(stride.max(1)))
-                .map(|(rule, row)| {
+                .enumerate()
+                .map(|(r, (rule, row))| {
                     let (antecedent, consequent) = row.split_at(def.inputs.len());
+                    let mut hedges: Vec<Vec<Hedge>> = alloc::vec![Vec::new(); def.inputs.len()];
+                    for entry in def.hedged.iter().filter(|e| e.rule as usize == r) {
+                        if let Some(list) = hedges.get_mut(entry.input as usize) {
+                            *list = entry.chain().to_vec();
+                        }
+                    }
+                    if hedges.iter().all(Vec::is_empty) {
+                        hedges.clear();
+                    }
                     RuleSpec {
                         antecedent: antecedent.iter().map(|&k| i32::from(k)).collect(),
                         consequent: consequent.iter().map(|&k| i32::from(k)).collect(),
                         weight: rule.weight,
                         connective: rule.connective,
+                        hedges,
                     }
                 })
                 .collect(),
@@ -506,7 +523,9 @@ impl ControllerSpec {
                     self.term_name(variable, term)
                 )
             }
-            Error::RuleTerm { rule, variable } | Error::NegatedConsequent { rule, variable } => {
+            Error::RuleTerm { rule, variable }
+            | Error::NegatedConsequent { rule, variable }
+            | Error::Hedge { rule, variable } => {
                 let what = detail.split_once(": ").map_or(detail.as_str(), |(_, d)| d);
                 let what = what.replace(&variable.to_string(), &self.variable_name(variable));
                 format!("rule {}: {what}", rule + 1)
@@ -524,6 +543,42 @@ impl ControllerSpec {
             error: None,
             message: format!("controller '{}': {message}", self.name),
         }
+    }
+
+    /// The rules' hedges as the engine's list (column order), or an error naming the rule
+    /// whose `hedges` does not have one list per input or more than [`MAX_HEDGES`] hedges
+    /// on one input. The engine checks the rest (powers, `any`).
+    fn hedged(&self, inputs: usize) -> Result<Vec<Hedged>, SpecError> {
+        let mut hedged = Vec::new();
+        for (r, rule) in self.rules.iter().enumerate() {
+            if !rule.hedges.is_empty() && rule.hedges.len() != inputs {
+                return Err(self.error(format!(
+                    "rule {}: 'hedges' has {} lists, expected {inputs} (one per input, [] for none)",
+                    r + 1,
+                    rule.hedges.len()
+                )));
+            }
+            for (v, list) in rule.hedges.iter().enumerate().filter(|(_, l)| !l.is_empty()) {
+                let input = self.variable_name(Variable::Input(v as u8));
+                if list.len() > MAX_HEDGES {
+                    return Err(self.error(format!(
+                        "rule {}: {input} has {} hedges, at most {MAX_HEDGES} are allowed",
+                        r + 1,
+                        list.len()
+                    )));
+                }
+                let mut hedges = [Hedge::Any; MAX_HEDGES];
+                hedges[..list.len()].copy_from_slice(list);
+                hedged.push(Hedged {
+                    rule: u16::try_from(r).unwrap_or(u16::MAX),
+                    input: v as u8,
+                    count: list.len() as u8,
+                    hedges,
+                });
+            }
+        }
+        hedged.sort_by_key(|h| (h.input, h.rule));
+        Ok(hedged)
     }
 
     /// Validates and compiles the description.
@@ -593,6 +648,7 @@ impl ControllerSpec {
                 connective: rule.connective,
             });
         }
+        let hedged = self.hedged(inputs.len())?;
         let mut rule_slots = alloc::vec![0u16; rule_terms.len()];
         fill_rule_slots(
             &mut rule_slots,
@@ -601,6 +657,7 @@ impl ControllerSpec {
             terms.len(),
             &rules,
             &rule_terms,
+            &hedged,
         );
         let mamdani = matches!(self.inference, Inference::Mamdani { .. });
         let mut samples = Vec::new();
@@ -629,6 +686,7 @@ impl ControllerSpec {
             params,
             rules,
             rule_terms,
+            hedged,
             rule_slots,
             samples,
             tables,
@@ -652,6 +710,7 @@ impl OwnedController {
             params: &self.params,
             rules: &self.rules,
             rule_terms: &self.rule_terms,
+            hedged: &self.hedged,
             rule_slots: &self.rule_slots,
             samples: &self.samples,
             tables: &self.tables,

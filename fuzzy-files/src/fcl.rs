@@ -82,6 +82,11 @@ pub(crate) const KEYWORDS: &[&str] = &[
     "AND",
     "OR",
     "NOT",
+    "VERY",
+    "SOMEWHAT",
+    "SELDOM",
+    "EXTREMELY",
+    "ANY",
     "IF",
     "IS",
     "THEN",
@@ -562,7 +567,6 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
         }
     })?;
     let words = RuleWords {
-        hedges: &[],
         conclusion_separators: &[","],
     };
     let mut rules = Vec::new();

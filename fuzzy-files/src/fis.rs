@@ -17,7 +17,7 @@
 //! exactly what the reader accepts, and the round-trip tests read both side by side.
 
 use fuzzy_core::{
-    Connective, ControllerSpec, Defuzzifier, Fallback, Inference, InputSpec, OutOfRange, OutputSpec,
+    Connective, ControllerSpec, Defuzzifier, Fallback, Hedge, Inference, InputSpec, OutOfRange, OutputSpec,
     RuleSpec, SNorm, Sampling, Shape, TNorm, TermSpec,
 };
 
@@ -511,6 +511,42 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
     })
 }
 
+/// A rule entry's hedges from the decimal part of its term number, as Octave's
+/// fuzzy-logic-toolkit reads it (`get_mf_index_and_hedge`): the two decimals `xy` raise the
+/// degree to the power `x.y` (`.05` somewhat = √, `.20` very = ², `.30` extremely = ³,
+/// `.40` very very = ⁴, any other custom), and a minus sign takes NOT of the result.
+/// `.05` and `.20` become the named hedges and `.40` two `very`, which are the same
+/// functions; the rest become [`Hedge::Power`]. A term number 0 ignores its decimals (as
+/// Octave does).
+fn hedges_of_code(code: u32) -> Vec<Hedge> {
+    match code {
+        0 => Vec::new(),
+        5 => vec![Hedge::Somewhat],
+        20 => vec![Hedge::Very],
+        40 => vec![Hedge::Very, Hedge::Very],
+        c => vec![Hedge::Power(c as f32 / 10.0)],
+    }
+}
+
+/// The two-decimal code of a hedge chain for a `.fis` rule entry ([`hedges_of_code`]'s
+/// inverse), or `None` when the chain has no code: only one power (√, ², ³, ⁴ or a custom
+/// power with one decimal from 0.1 to 9.9) can be written.
+fn code_of_hedges(chain: &[Hedge]) -> Option<u32> {
+    let power = match chain {
+        [] => return Some(0),
+        [Hedge::Somewhat] => 0.5,
+        [Hedge::Very] => 2.0,
+        [Hedge::Very, Hedge::Very] => 4.0,
+        [Hedge::Power(p)] => *p,
+        _ => return None,
+    };
+    let code = (power * 10.0).round();
+    ((1.0..=99.0).contains(&code) && (power * 10.0 - code).abs() < 1e-4).then_some(code as u32)
+}
+
+/// One rule entry as written: the term number and the hedges of its decimals.
+type RuleEntry = (i32, Vec<Hedge>);
+
 /// `a1 … an, c1 … cm (w) : k` (or without the comma).
 fn rule(line: usize, raw: &str, inputs: usize, outputs: usize) -> Result<RuleSpec, ParseError> {
     let at = |column: usize, message: String| ParseError {
@@ -529,24 +565,54 @@ fn rule(line: usize, raw: &str, inputs: usize, outputs: usize) -> Result<RuleSpe
         .find(':')
         .filter(|c| *c > close)
         .ok_or_else(|| at(close + 1, "rule: expected ': connection'".into()))?;
-    let numbers = |text: &str, offset: usize| -> Result<Vec<i32>, ParseError> {
-        text.split(|c: char| c.is_whitespace() || c == ',')
-            .filter(|w| !w.is_empty())
-            .map(|w| {
-                let column = offset + text.find(w).unwrap_or(0) + 1;
-                w.parse::<i32>()
-                    .map_err(|_| at(column, format!("rule: expected a term number, found '{w}'")))
-            })
-            .collect()
-    };
+    // Columns of the entries, for messages.
+    let mut columns = Vec::new();
+    let numbers =
+        |text: &str, offset: usize, columns: &mut Vec<usize>| -> Result<Vec<RuleEntry>, ParseError> {
+            let mut rest = 0;
+            text.split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|w| !w.is_empty())
+                .map(|w| {
+                    let found = text[rest..].find(w).map_or(0, |p| p + rest);
+                    rest = found + w.len();
+                    let column = offset + found + 1;
+                    columns.push(column);
+                    let bad = || {
+                        at(
+                            column,
+                            format!(
+                                "rule: expected a term number (an integer, or with two decimals for \
+                             a hedge: 2.05 somewhat, 2.20 very, 2.30 extremely, 2.40 very very), found '{w}'"
+                            ),
+                        )
+                    };
+                    if let Ok(k) = w.parse::<i32>() {
+                        return Ok((k, Vec::new()));
+                    }
+                    let x = w
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|x| x.is_finite() && x.abs() < 1e9)
+                        .ok_or_else(bad)?;
+                    let whole = x.abs().trunc();
+                    let code = (100.0 * (x.abs() - whole)).round() as u32;
+                    let k = whole as i32 * if x < 0.0 { -1 } else { 1 };
+                    // Decimals that round to 1.00 (2.999) would be a power of 10: refused.
+                    if code >= 100 {
+                        return Err(bad());
+                    }
+                    Ok((k, if k == 0 { Vec::new() } else { hedges_of_code(code) }))
+                })
+                .collect()
+        };
     let head = &raw[..open];
     let (antecedent, consequent) = match head.find(',') {
         Some(comma) => (
-            numbers(&head[..comma], 0)?,
-            numbers(&head[comma + 1..], comma + 1)?,
+            numbers(&head[..comma], 0, &mut columns)?,
+            numbers(&head[comma + 1..], comma + 1, &mut columns)?,
         ),
         None => {
-            let all = numbers(head, 0)?;
+            let all = numbers(head, 0, &mut columns)?;
             if all.len() != inputs + outputs {
                 return Err(at(
                     1,
@@ -571,9 +637,27 @@ fn rule(line: usize, raw: &str, inputs: usize, outputs: usize) -> Result<RuleSpe
             ),
         ));
     }
-    if let Some(k) = consequent.iter().find(|k| **k < 0) {
-        return Err(at(1, format!("rule: negated conclusion {k} is not supported")));
+    let column = |i: usize| columns.get(i).copied().unwrap_or(1);
+    for (o, (k, hedges)) in consequent.iter().enumerate() {
+        if *k < 0 {
+            return Err(at(
+                column(inputs + o),
+                format!("rule: negated conclusion {k} is not supported"),
+            ));
+        }
+        if !hedges.is_empty() {
+            return Err(at(
+                column(inputs + o),
+                "rule: a hedge on an output (decimals of an output's term number) is not supported".into(),
+            ));
+        }
     }
+    let mut hedges: Vec<Vec<Hedge>> = antecedent.iter().map(|(_, h)| h.clone()).collect();
+    if hedges.iter().all(Vec::is_empty) {
+        hedges.clear();
+    }
+    let antecedent: Vec<i32> = antecedent.iter().map(|(k, _)| *k).collect();
+    let consequent: Vec<i32> = consequent.iter().map(|(k, _)| *k).collect();
     let weight_text = raw[open + 1..close].trim();
     let weight = parse_number(weight_text)
         .filter(|w| (0.0..=1.0).contains(w))
@@ -599,6 +683,7 @@ fn rule(line: usize, raw: &str, inputs: usize, outputs: usize) -> Result<RuleSpe
         consequent,
         weight,
         connective,
+        hedges,
     })
 }
 
@@ -730,11 +815,32 @@ pub fn write(spec: &ControllerSpec) -> Result<(String, Vec<String>), String> {
         terms(&mut out, &format!("output '{}'", output.name), &output.terms)?;
     }
     out += "\n[Rules]\n";
-    for rule in &spec.rules {
+    for (r, rule) in spec.rules.iter().enumerate() {
         let list = |v: &[i32]| v.iter().map(i32::to_string).collect::<Vec<_>>().join(" ");
+        let mut antecedent = Vec::new();
+        for (v, &k) in rule.antecedent.iter().enumerate() {
+            let chain = rule.hedges.get(v).map_or(&[][..], Vec::as_slice);
+            let code = code_of_hedges(chain)
+                .filter(|_| k != 0 || chain.is_empty())
+                .ok_or_else(|| {
+                    let names: Vec<String> = chain.iter().map(ToString::to_string).collect();
+                    format!(
+                        "rule {}: the hedges '{}' on input '{}' have no .fis code (a .fis rule \
+                     holds one power: somewhat, very, very very or power p with one decimal, \
+                     and a leading NOT)",
+                        r + 1,
+                        names.join(" "),
+                        spec.inputs.get(v).map_or("?", |i| i.name.as_str())
+                    )
+                })?;
+            antecedent.push(match code {
+                0 => k.to_string(),
+                c => format!("{}{}.{c:02}", if k < 0 { "-" } else { "" }, k.unsigned_abs()),
+            });
+        }
         out += &format!(
             "{}, {} ({}) : {}\n",
-            list(&rule.antecedent),
+            antecedent.join(" "),
             list(&rule.consequent),
             num(rule.weight),
             match rule.connective {

@@ -234,9 +234,6 @@ pub fn write(spec: &ControllerSpec) -> Result<String, FllError> {
     Ok(out)
 }
 
-/// fuzzylite's hedges: rejected with a clear message (the engine has NOT only).
-const HEDGES: &[&str] = &["very", "somewhat", "seldom", "extremely", "any"];
-
 fn t_norm_named(name: &str) -> Option<TNorm> {
     TNorm::ALL.into_iter().find(|n| t_norm_name(*n) == name)
 }
@@ -804,7 +801,6 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
         message,
     })?;
     let words = RuleWords {
-        hedges: HEDGES,
         conclusion_separators: &[],
     };
     let mut parsed = Vec::new();

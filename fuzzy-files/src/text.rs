@@ -1,7 +1,7 @@
 //! What the three text formats share: located errors, a tokenizer, numbers, and the rule
 //! grammar (`if … then … with …`) of FLL and FCL.
 
-use fuzzy_core::{Connective, InputSpec, OutputSpec, RuleSpec, TermSpec};
+use fuzzy_core::{Connective, Hedge, InputSpec, MAX_HEDGES, OutputSpec, RuleSpec, TermSpec};
 
 /// A parse error at a line and column (both 1-based) of the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -199,17 +199,19 @@ fn variable_index<T>(variables: &[T], name: &str, name_of: impl Fn(&T) -> &str) 
 /// Keywords of the rule grammar; FLL writes them in lower case, FCL in upper case, both
 /// are accepted in either.
 pub struct RuleWords {
-    /// words that may follow `IS` and modify the term (fuzzylite hedges), reported as
-    /// unsupported
-    pub hedges: &'static [&'static str],
     /// separators allowed between conclusions besides `and`
     pub conclusion_separators: &'static [&'static str],
 }
 
 /// Parses one rule from `if` to its end (the cursor must be exhausted afterwards):
-/// `IF a IS [NOT] t (AND|OR) … THEN y IS t [(AND|,) …] [WITH w]`, parentheses allowed around
-/// antecedents as long as one rule uses one connective (the engine's rule form: an AND rule
-/// or an OR rule over the inputs it uses, each input at most once).
+/// `IF a IS [hedge …] t (AND|OR) … THEN y IS t [(AND|,) …] [WITH w]`, parentheses allowed
+/// around antecedents as long as one rule uses one connective (the engine's rule form: an
+/// AND rule or an OR rule over the inputs it uses, each input at most once).
+///
+/// Hedges are fuzzylite's (`not very somewhat extremely seldom any`, read before term names
+/// as fuzzylite does); a leading `not` becomes a negative term number, `any` ends the
+/// proposition (`a IS any`, `a IS not any`). Hedges in a conclusion are refused: fuzzylite
+/// applies them to the rule's activation, Octave to the output set.
 pub fn parse_rule(
     cursor: &mut Cursor<'_>,
     inputs: &[InputSpec],
@@ -218,6 +220,7 @@ pub fn parse_rule(
 ) -> Result<RuleSpec, ParseError> {
     cursor.expect("if")?;
     let mut antecedent = vec![0i32; inputs.len()];
+    let mut hedges: Vec<Vec<Hedge>> = vec![Vec::new(); inputs.len()];
     let mut connective: Option<(Connective, &Token)> = None;
     let mut depth = 0usize;
     loop {
@@ -234,26 +237,53 @@ pub fn parse_rule(
             )));
         };
         cursor.expect("is")?;
-        let negated = cursor.accept("not");
-        let term = cursor.take("a term")?;
-        if words.hedges.iter().any(|h| term.is(h)) {
-            return Err(term.error(format!("hedge '{}' is not supported (only 'not' is)", term.text)));
-        }
-        let Some(k) = term_number(&inputs[v].terms, &term.text) else {
-            return Err(term.error(format!(
-                "input '{}' has no term '{}' (terms: {})",
-                inputs[v].name,
-                term.text,
-                names(&inputs[v].terms)
-            )));
+        let mut chain = Vec::new();
+        let k = loop {
+            let word = cursor.take("a hedge or a term")?;
+            if let Some(hedge) = Hedge::from_name(&word.text) {
+                // One more than the engine holds: a leading `not` becomes the sign.
+                if chain.len() > MAX_HEDGES {
+                    return Err(word.error(format!(
+                        "more than {MAX_HEDGES} hedges on one proposition (besides a leading 'not')"
+                    )));
+                }
+                chain.push(hedge);
+                if hedge == Hedge::Any {
+                    break 0;
+                }
+                continue;
+            }
+            let Some(k) = term_number(&inputs[v].terms, &word.text) else {
+                return Err(word.error(format!(
+                    "input '{}' has no term '{}' (terms: {}; hedges: not, very, somewhat, \
+                     extremely, seldom, any)",
+                    inputs[v].name,
+                    word.text,
+                    names(&inputs[v].terms)
+                )));
+            };
+            break k;
         };
-        if antecedent[v] != 0 {
+        let k = if k != 0 && chain.first() == Some(&Hedge::Not) {
+            chain.remove(0);
+            -k
+        } else {
+            k
+        };
+        if chain.len() > MAX_HEDGES {
+            return Err(var.error(format!(
+                "more than {MAX_HEDGES} hedges on input '{}' (besides a leading 'not')",
+                inputs[v].name
+            )));
+        }
+        if antecedent[v] != 0 || !hedges[v].is_empty() {
             return Err(var.error(format!(
                 "input '{}' appears twice in one rule; the engine's rules test each input once",
                 inputs[v].name
             )));
         }
-        antecedent[v] = if negated { -k } else { k };
+        antecedent[v] = k;
+        hedges[v] = chain;
         while cursor.peek().is_some_and(|t| t.is(")")) {
             let close = cursor.take("')'")?;
             depth = depth
@@ -297,8 +327,13 @@ pub fn parse_rule(
         };
         cursor.expect("is")?;
         let term = cursor.take("a term")?;
-        if term.is("not") || words.hedges.iter().any(|h| term.is(h)) {
-            return Err(term.error(format!("'{}' is not supported in a conclusion", term.text)));
+        if Hedge::from_name(&term.text).is_some() {
+            return Err(term.error(format!(
+                "'{}' is not supported in a conclusion (hedges and NOT only in conditions: \
+                 fuzzylite applies them to the rule's activation, MATLAB and Octave to the \
+                 output set)",
+                term.text
+            )));
         }
         let Some(k) = term_number(&outputs[o].terms, &term.text) else {
             return Err(term.error(format!(
@@ -337,11 +372,15 @@ pub fn parse_rule(
     if let Some(extra) = cursor.peek() {
         return Err(extra.error(format!("unexpected '{}' after the rule", extra.text)));
     }
+    if hedges.iter().all(Vec::is_empty) {
+        hedges.clear();
+    }
     Ok(RuleSpec {
         antecedent,
         consequent,
         weight,
         connective: connective.map_or(Connective::And, |(c, _)| c),
+        hedges,
     })
 }
 
@@ -371,16 +410,35 @@ pub fn rule_text(
             .map(|t| t.name.clone())
             .ok_or_else(|| format!("no term {k}"))
     };
+    // Hedge names in the case of the format's `not`.
+    let upper = kw_not.starts_with(|c: char| c.is_ascii_uppercase());
     let mut antecedents = Vec::new();
-    for (input, &k) in inputs.iter().zip(&rule.antecedent) {
-        if k != 0 {
-            let not = if k < 0 {
-                format!("{kw_not} ")
-            } else {
-                String::new()
-            };
-            antecedents.push(format!("{} {kw_is} {not}{}", input.name, term(&input.terms, k)?));
+    for (v, (input, &k)) in inputs.iter().zip(&rule.antecedent).enumerate() {
+        let chain = rule.hedges.get(v).map_or(&[][..], Vec::as_slice);
+        if k == 0 && chain.is_empty() {
+            continue;
         }
+        let mut words = Vec::new();
+        if k < 0 {
+            words.push(kw_not.to_string());
+        }
+        for hedge in chain {
+            let name = hedge.name().ok_or_else(|| {
+                format!(
+                    "input '{}': the hedge '{hedge}' has no name in this format",
+                    input.name
+                )
+            })?;
+            words.push(if upper {
+                name.to_ascii_uppercase()
+            } else {
+                name.to_string()
+            });
+        }
+        if k != 0 {
+            words.push(term(&input.terms, k)?);
+        }
+        antecedents.push(format!("{} {kw_is} {}", input.name, words.join(" ")));
     }
     if antecedents.is_empty() {
         return Err("a rule without antecedents cannot be written".into());

@@ -765,6 +765,7 @@ impl Encoding {
                     consequent,
                     weight,
                     connective: Connective::And,
+                    hedges: Vec::new(),
                 }
             })
             .collect();

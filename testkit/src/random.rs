@@ -4,13 +4,14 @@
 //! [`controller`] draws 1–4 inputs with 2–9 terms each from every membership family the
 //! engine shares with fuzzylite (triangle, trapezoid, Gaussian, two-sided Gaussian, bell,
 //! sigmoid, difference and product of sigmoids, S, Z, pi, points), random rules with AND or
-//! OR, NOT, unused inputs and weights, Mamdani (every implication and aggregation) or Sugeno (constant and linear terms), every defuzzifier, and fuzzylite's sampling
+//! OR, NOT, fuzzylite's hedges (`very somewhat extremely seldom`, `x IS any`), unused inputs
+//! and weights, Mamdani (every implication and aggregation) or Sugeno (constant and linear terms), every defuzzifier, and fuzzylite's sampling
 //! (midpoints of 100 intervals). Operators are the continuous norms (see
 //! [`CONTINUOUS_T_NORMS`] for why). Parameters keep shapes non-degenerate (strictly ordered
 //! breakpoints, slopes bounded away from 0 and ∞), where MATLAB and fuzzylite agree.
 
 use fuzzy_core::{
-    Connective, ControllerSpec, Defuzzifier, Fallback, Inference, InputSpec, OutOfRange, OutputSpec,
+    Connective, ControllerSpec, Defuzzifier, Fallback, Hedge, Inference, InputSpec, OutOfRange, OutputSpec,
     RuleSpec, SNorm, Sampling, Shape, TNorm, TermSpec,
 };
 
@@ -148,6 +149,41 @@ fn terms(rng: &mut XorShift, prefix: &str, lo: f32, hi: f32, count: usize) -> Ve
         .collect()
 }
 
+/// fuzzylite's hedges apart from `not` (which the sign of a term number carries) and `any`.
+pub const HEDGES: [Hedge; 4] = [Hedge::Very, Hedge::Somewhat, Hedge::Extremely, Hedge::Seldom];
+
+/// Hedges for a rule's antecedents: about one used input in six gets one or two of
+/// [`HEDGES`] (sometimes with an inner `not`), and about one rule in thirty turns an input it
+/// does not use into `x IS any` (or `x IS very any`). Empty when none was drawn.
+fn random_hedges(rng: &mut XorShift, antecedent: &mut [i32]) -> Vec<Vec<Hedge>> {
+    let mut hedges: Vec<Vec<Hedge>> = vec![Vec::new(); antecedent.len()];
+    for (k, chain) in antecedent.iter().zip(hedges.iter_mut()) {
+        if *k != 0 && rng.chance(0.18) {
+            chain.push(rng.pick(&HEDGES));
+            if rng.chance(0.3) {
+                chain.push(if rng.chance(0.3) {
+                    Hedge::Not
+                } else {
+                    rng.pick(&HEDGES)
+                });
+            }
+        }
+    }
+    if rng.chance(0.03)
+        && let Some(v) = antecedent.iter().position(|k| *k == 0)
+    {
+        hedges[v] = if rng.chance(0.5) {
+            vec![Hedge::Any]
+        } else {
+            vec![Hedge::Very, Hedge::Any]
+        };
+    }
+    if hedges.iter().all(Vec::is_empty) {
+        hedges.clear();
+    }
+    hedges
+}
+
 /// A random valid controller named `name` (see the module docs).
 pub fn controller(rng: &mut XorShift, name: &str) -> ControllerSpec {
     let n_in = 1 + rng.below(4);
@@ -239,9 +275,11 @@ pub fn controller(rng: &mut XorShift, name: &str) -> ControllerSpec {
             if consequent.iter().all(|k| *k == 0) {
                 consequent[0] = 1;
             }
+            let hedges = random_hedges(rng, &mut antecedent);
             RuleSpec {
                 antecedent,
                 consequent,
+                hedges,
                 weight: if rng.chance(0.7) { 1.0 } else { rng.range(0.1, 1.0) },
                 connective: if rng.chance(0.7) {
                     Connective::And

@@ -8,14 +8,16 @@
 //!   weighted average.
 //! - [`MIXED`]: three inputs using the other membership families (Z, S, Gaussian, sigmoids,
 //!   difference and product of sigmoids, trapezoid, points, two-sided Gaussian, pi, bell),
-//!   AND and OR rules, NOT, unused inputs, weights, four outputs defuzzified by bisector, mean,
-//!   smallest and largest of maximum.
+//!   AND and OR rules, NOT, hedges (`very`, `somewhat`, `extremely`, `not seldom`), unused
+//!   inputs, weights, four outputs defuzzified by bisector, mean, smallest and largest of
+//!   maximum.
 //! - [`GRID_5X5X5`]: a 3-input Mamdani with 5 triangles per variable and 125 rules
 //!   (`(i, j, k) -> clamp(i + j + k - 4, 0, 4)`), for benchmarks.
 
 use fuzzy_core::{
-    Connective, Controller, ControllerDef, Defuzzifier, Inference, InputVariable, Membership, OutputVariable,
-    Rule, SNorm, TNorm, Term, TermRange, rule_slots, sample_len, sample_table, table_len, tables,
+    Connective, Controller, ControllerDef, Defuzzifier, Hedge, Hedged, Inference, InputVariable, Membership,
+    OutputVariable, Rule, SNorm, TNorm, Term, TermRange, rule_slots, sample_len, sample_table, table_len,
+    tables,
 };
 
 /// Seven evenly spaced triangles on [-1, 1]: NB NM NS ZE PS PM PB.
@@ -72,7 +74,7 @@ const AND_49: [Rule; 49] = [Rule::AND; 49];
 const PD_SAMPLES: [f32; sample_len(&PD_OUTPUTS, &PD_TERMS, &[])] = sample_table(&PD_OUTPUTS, &PD_TERMS, &[]);
 
 const PD_SLOTS: [u16; PD_TABLE.len()] =
-    rule_slots(&PD_INPUTS, &PD_OUTPUTS, PD_TERMS.len(), &AND_49, &PD_TABLE);
+    rule_slots(&PD_INPUTS, &PD_OUTPUTS, PD_TERMS.len(), &AND_49, &PD_TABLE, &[]);
 
 const SUGENO_SLOTS: [u16; PD_TABLE.len()] = rule_slots(
     &PD_INPUTS,
@@ -80,6 +82,7 @@ const SUGENO_SLOTS: [u16; PD_TABLE.len()] = rule_slots(
     SUGENO_TERMS.len(),
     &AND_49,
     &PD_TABLE,
+    &[],
 );
 
 /// The reference Mamdani controllers' inference (min implication, max aggregation).
@@ -113,6 +116,7 @@ pub static PD_MAMDANI: Controller<'static> = match Controller::new(ControllerDef
     params: &[],
     rules: &AND_49,
     rule_terms: &PD_TABLE,
+    hedged: &[],
     rule_slots: &PD_SLOTS,
     samples: &PD_SAMPLES,
     tables: &PD_TABLES,
@@ -149,6 +153,7 @@ pub static PD_SUGENO: Controller<'static> = match Controller::new(ControllerDef 
     params: &[],
     rules: &AND_49,
     rule_terms: &PD_TABLE,
+    hedged: &[],
     rule_slots: &SUGENO_SLOTS,
     samples: &[],
     tables: &SUGENO_TABLES,
@@ -284,6 +289,25 @@ const MIXED_RULES: [Rule; 12] = [
     },
 ];
 
+/// `x1 IS very t1` in rule 7, `x1 IS somewhat t1` in rule 11, `x2 IS extremely t3` in
+/// rule 8, `x3 IS NOT seldom t4` in rule 9 (column order: by input, then rule).
+const MIXED_HEDGED: [Hedged; 4] = [
+    hedged(6, 0, Hedge::Very),
+    hedged(10, 0, Hedge::Somewhat),
+    hedged(7, 1, Hedge::Extremely),
+    hedged(8, 2, Hedge::Seldom),
+];
+
+/// One hedge on input `input` of rule `rule`.
+const fn hedged(rule: u16, input: u8, hedge: Hedge) -> Hedged {
+    Hedged {
+        rule,
+        input,
+        count: 1,
+        hedges: [hedge; 4],
+    }
+}
+
 const MIXED_SAMPLES: [f32; sample_len(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS)] =
     sample_table(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS);
 
@@ -296,6 +320,7 @@ const MIXED_SLOTS: [u16; MIXED_TABLE.len()] = rule_slots(
     MIXED_TERMS.len(),
     &MIXED_RULES,
     &MIXED_TABLE,
+    &MIXED_HEDGED,
 );
 
 /// Three inputs, four outputs, mixed membership families (see the module docs).
@@ -312,6 +337,7 @@ pub static MIXED: Controller<'static> = match Controller::new(ControllerDef {
     params: &MIXED_PARAMS,
     rules: &MIXED_RULES,
     rule_terms: &MIXED_TABLE,
+    hedged: &MIXED_HEDGED,
     rule_slots: &MIXED_SLOTS,
     samples: &MIXED_SAMPLES,
     tables: &MIXED_TABLES,
@@ -387,6 +413,7 @@ const GRID_SLOTS: [u16; GRID_TABLE.len()] = rule_slots(
     GRID_TERMS.len(),
     &AND_125,
     &GRID_TABLE,
+    &[],
 );
 
 /// A 3-input 5×5×5 Mamdani controller with 125 rules (see the module docs).
@@ -403,6 +430,7 @@ pub static GRID_5X5X5: Controller<'static> = match Controller::new(ControllerDef
     params: &[],
     rules: &AND_125,
     rule_terms: &GRID_TABLE,
+    hedged: &[],
     rule_slots: &GRID_SLOTS,
     samples: &GRID_SAMPLES,
     tables: &GRID_TABLES,

@@ -300,6 +300,7 @@ fn large_controller_8_inputs_4_outputs_16_terms_256_rules() {
                 } else {
                     Connective::And
                 },
+                hedges: Vec::new(),
             })
             .collect(),
     };
@@ -445,6 +446,7 @@ fn random_grid(rng: &mut testkit::XorShift, k: usize) -> ControllerSpec {
                 .collect(),
             weight: if weights { rng.range(0.0, 1.0) } else { 1.0 },
             connective: Connective::And,
+            hedges: Vec::new(),
         })
         .collect();
     ControllerSpec {
@@ -629,6 +631,7 @@ fn sugeno_grid_layout_with_any_rules_gives_the_weighted_average() {
                     } else {
                         Connective::And
                     },
+                    hedges: Vec::new(),
                 }
             })
             .collect();

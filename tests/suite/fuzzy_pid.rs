@@ -555,7 +555,7 @@ mod scheduled {
     const RULES: [Rule; 4] = [Rule::AND; 4];
     // Per rule: e term, de term, kp term, ki term, kd term.
     const TABLE: [i8; 20] = [1, 1, 1, 1, 1, 1, 2, 2, 1, 1, 2, 1, 3, 1, 1, 2, 2, 4, 1, 1];
-    const SLOTS: [u16; 20] = rule_slots(&INPUTS, &OUTPUTS, TERMS.len(), &RULES, &TABLE);
+    const SLOTS: [u16; 20] = rule_slots(&INPUTS, &OUTPUTS, TERMS.len(), &RULES, &TABLE, &[]);
     const TABLES: [f32; table_len(Inference::Sugeno, &INPUTS, 3, &TERMS, 4)] =
         tables(Inference::Sugeno, &INPUTS, &OUTPUTS, &TERMS, &TABLE);
 
@@ -569,6 +569,7 @@ mod scheduled {
         params: &[],
         rules: &RULES,
         rule_terms: &TABLE,
+        hedged: &[],
         rule_slots: &SLOTS,
         samples: &[],
         tables: &TABLES,
@@ -665,6 +666,7 @@ fn gain_scheduled_pid_with_zero_factors_is_the_pid() {
             consequent: vec![1, 1, 1],
             weight: 1.0,
             connective: fuzzy_core::Connective::And,
+            hedges: Vec::new(),
         }],
     };
     let owned = spec.compile().unwrap();

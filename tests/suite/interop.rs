@@ -8,7 +8,8 @@
 //! - bad files: errors name the line and column and say what is allowed.
 
 use fuzzy_core::{
-    Connective, ControllerSpec, Defuzzifier, Inference, OutOfRange, SNorm, Sampling, Shape, Status, TNorm,
+    Connective, ControllerSpec, Defuzzifier, Hedge, Inference, OutOfRange, SNorm, Sampling, Shape, Status,
+    TNorm,
 };
 use fuzzy_files::{self as interop, Format};
 use testkit::XorShift;
@@ -170,8 +171,27 @@ pub(crate) fn adapted(spec: &ControllerSpec, format: Format) -> ControllerSpec {
         // AND (with a Hamacher or Einstein norm, T(1, x) and S(0, x) may differ from x in
         // the last bit, so the connective is not neutral to the bit).
         for r in &mut spec.rules {
-            if r.antecedent.iter().filter(|k| **k != 0).count() == 1 {
+            let used = (0..r.antecedent.len())
+                .filter(|v| r.antecedent[*v] != 0 || r.hedges.get(*v).is_some_and(|h| !h.is_empty()))
+                .count();
+            if used == 1 {
                 r.connective = Connective::And;
+            }
+        }
+    }
+    if format == Format::Fis {
+        // A .fis rule entry holds one power (Octave's decimals); fuzzylite reads `.05` and
+        // `.20` as its `somewhat` and `very` too. `x IS any` becomes an unused input.
+        for r in &mut spec.rules {
+            for chain in &mut r.hedges {
+                if chain.contains(&Hedge::Any) {
+                    chain.clear();
+                } else if !matches!(chain.as_slice(), [] | [Hedge::Very] | [Hedge::Somewhat]) {
+                    *chain = vec![Hedge::Very];
+                }
+            }
+            if r.hedges.iter().all(Vec::is_empty) {
+                r.hedges.clear();
             }
         }
     }
@@ -397,16 +417,35 @@ fn errors_name_line_column_and_what_is_allowed() {
     );
     assert!(e.message.contains("term name 'a' is used twice"), "{e}");
 
-    // .fll: a hedge, a term that does not exist.
+    // .fll: a hedge in a conclusion, too many hedges, a term that does not exist.
     let fll = "Engine: e\nInputVariable: x\n  range: 0 1\n  term: a Triangle 0 0 1\n\
         OutputVariable: y\n  range: 0 1\n  aggregation: Maximum\n  defuzzifier: Centroid 100\n\
         \x20 term: b Triangle 0 1 1\nRuleBlock: r\n  conjunction: Minimum\n  implication: Minimum\n";
-    let e = error_of(&format!("{fll}  rule: if x is very a then y is b\n"), Format::Fll);
-    assert_eq!((e.line, e.column), (13, 17), "{e}");
-    assert!(e.message.contains("hedge 'very'"), "{e}");
+    let line = "  rule: if x is a then y is very b";
+    let e = error_of(&format!("{fll}{line}\n"), Format::Fll);
+    assert_eq!((e.line, e.column), (13, line.find("very").unwrap() + 1), "{e}");
+    assert!(
+        e.message.contains("'very' is not supported in a conclusion"),
+        "{e}"
+    );
+    let line = "  rule: if x is not very very very very seldom a then y is b";
+    let e = error_of(&format!("{fll}{line}\n"), Format::Fll);
+    assert_eq!((e.line, e.column), (13, line.find("seldom").unwrap() + 1), "{e}");
+    assert!(e.message.contains("more than 4 hedges"), "{e}");
+    let read = interop::read(
+        &format!("{fll}  rule: if x is not very very very very a then y is b\n"),
+        Format::Fll,
+    )
+    .expect("four hedges and a leading not");
+    assert_eq!(read.rules[0].antecedent, [-1]);
+    assert_eq!(read.rules[0].hedges, [vec![Hedge::Very; 4]]);
     let e = error_of(&format!("{fll}  rule: if x is c then y is b\n"), Format::Fll);
     assert_eq!((e.line, e.column), (13, 17), "{e}");
-    assert!(e.message.contains("input 'x' has no term 'c' (terms: a)"), "{e}");
+    assert!(
+        e.message
+            .contains("input 'x' has no term 'c' (terms: a; hedges: not, very"),
+        "{e}"
+    );
 
     // .fcl: mixed AND/OR, an unclosed comment, a missing END.
     let fcl = data("tipper.fcl");

@@ -11,6 +11,7 @@ mod engine;
 mod export;
 mod firmware;
 mod fuzzy_pid;
+mod hedges;
 mod interop;
 mod optimizer;
 mod plants;

@@ -136,7 +136,7 @@ prop_compose! {
             if consequent.iter().all(|k| *k == 0) {
                 consequent[0] = 1;
             }
-            RuleSpec { antecedent, consequent, weight, connective: if or { Connective::Or } else { Connective::And } }
+            RuleSpec { antecedent, consequent, weight, connective: if or { Connective::Or } else { Connective::And }, hedges: Vec::new() }
         }).collect();
         ControllerSpec {
             name: "random".into(),
@@ -203,7 +203,7 @@ proptest! {
             outputs: vec![OutputSpec { name: "y".into(), min, max, defuzzifier: Defuzzifier::Centroid,
                 sampling: Sampling::MATLAB, fallback: Fallback::Midpoint, lock_range: false,
                 terms: vec![TermSpec { name: "t".into(), shape: shape(kind, min, max, u) }] }],
-            rules: vec![RuleSpec { antecedent: vec![1], consequent: vec![1], weight: 1.0, connective: Connective::And }],
+            rules: vec![RuleSpec { antecedent: vec![1], consequent: vec![1], weight: 1.0, connective: Connective::And, hedges: Vec::new() }],
         };
         let owned = spec.compile().map_err(|e| TestCaseError::fail(e.message))?;
         let def = *owned.controller().def();

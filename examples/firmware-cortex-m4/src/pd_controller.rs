@@ -161,7 +161,7 @@ const PD_RULE_TERMS: [i8; 147] = [
 ];
 
 const PD_RULE_SLOTS: [u16; 147] =
-    rule_slots(&PD_INPUTS, &PD_OUTPUTS, PD_TERMS.len(), &PD_RULES, &PD_RULE_TERMS);
+    rule_slots(&PD_INPUTS, &PD_OUTPUTS, PD_TERMS.len(), &PD_RULES, &PD_RULE_TERMS, &[]);
 
 const PD_SAMPLES: [f32; sample_len(&PD_OUTPUTS, &PD_TERMS, &PD_PARAMS)] =
     sample_table(&PD_OUTPUTS, &PD_TERMS, &PD_PARAMS);
@@ -185,6 +185,7 @@ pub static PD: Controller<'static> = match Controller::new(ControllerDef {
     params: &PD_PARAMS,
     rules: &PD_RULES,
     rule_terms: &PD_RULE_TERMS,
+    hedged: &[],
     rule_slots: &PD_RULE_SLOTS,
     samples: &PD_SAMPLES,
     tables: &PD_TABLES,

@@ -240,7 +240,7 @@ pub(crate) const fn windowed(input: &InputVariable, terms: &[Term]) -> bool {
 }
 
 const fn grid_of(def: &ControllerDef) -> Option<(u16, u16)> {
-    if def.inputs.len() != 2 {
+    if def.inputs.len() != 2 || !def.hedged.is_empty() {
         return None;
     }
     let (rows, cols) = (def.inputs[0].terms.count, def.inputs[1].terms.count);

@@ -9,6 +9,7 @@ use crate::error::{Error, Variable};
 use crate::layout::{Slots, block_count, sample_block, slot_of, table_entry, table_len};
 use crate::math::is_finite;
 use crate::membership::{Membership, Term, TermUse};
+use crate::rule::{Hedge, MAX_HEDGES};
 
 /// Largest parameter magnitude accepted (keeps every derived slope and sample finite).
 pub const MAX_PARAMETER: f32 = 1e30;
@@ -176,6 +177,67 @@ pub(super) const fn check_variable(
     Ok(())
 }
 
+/// Whether input `v` of rule `r` carries hedges.
+const fn is_hedged(def: &ControllerDef, r: usize, v: usize) -> bool {
+    let mut h = 0;
+    while h < def.hedged.len() {
+        if def.hedged[h].rule as usize == r && def.hedged[h].input as usize == v {
+            return true;
+        }
+        h += 1;
+    }
+    false
+}
+
+/// Checks the hedged antecedents: column order without repeats, rule and input in range,
+/// 1 to [`MAX_HEDGES`] valid hedges, `any` innermost exactly when the term number is 0,
+/// and every working-array position within `u16`. `rule_terms` must have its length.
+const fn check_hedged(def: &ControllerDef) -> Result<(), Error> {
+    let slots = Slots {
+        terms: def.terms.len(),
+    };
+    if slots.hedged(def.hedged.len()) > u16::MAX as usize {
+        return Err(Error::HedgeList);
+    }
+    let stride = def.inputs.len() + def.outputs.len();
+    let mut h = 0;
+    while h < def.hedged.len() {
+        let entry = def.hedged[h];
+        let (r, v) = (entry.rule as usize, entry.input as usize);
+        if r >= def.rules.len() || v >= def.inputs.len() {
+            return Err(Error::HedgeList);
+        }
+        if h > 0 {
+            let previous = def.hedged[h - 1];
+            let (pv, pr) = (previous.input as usize, previous.rule as usize);
+            if !(pv < v || (pv == v && pr < r)) {
+                return Err(Error::HedgeList);
+            }
+        }
+        let bad = Error::Hedge {
+            rule: entry.rule,
+            variable: Variable::Input(entry.input),
+        };
+        let n = entry.count as usize;
+        if n == 0 || n > MAX_HEDGES {
+            return Err(bad);
+        }
+        let mut k = 0;
+        while k < n {
+            if !entry.hedges[k].is_valid() {
+                return Err(bad);
+            }
+            k += 1;
+        }
+        let any_innermost = matches!(entry.hedges[n - 1], Hedge::Any);
+        if any_innermost != (def.rule_terms[r * stride + v] == 0) {
+            return Err(bad);
+        }
+        h += 1;
+    }
+    Ok(())
+}
+
 pub(super) const fn check_rules(def: &ControllerDef) -> Result<(), Error> {
     let inputs = def.inputs.len();
     let stride = inputs + def.outputs.len();
@@ -183,6 +245,9 @@ pub(super) const fn check_rules(def: &ControllerDef) -> Result<(), Error> {
         return Err(Error::RuleTableLength {
             expected: def.rules.len() * stride,
         });
+    }
+    if let Err(e) = check_hedged(def) {
+        return Err(e);
     }
     let mut r = 0;
     while r < def.rules.len() {
@@ -210,7 +275,7 @@ pub(super) const fn check_rules(def: &ControllerDef) -> Result<(), Error> {
             if v >= inputs && k < 0 {
                 return Err(Error::NegatedConsequent { rule, variable });
             }
-            if k != 0 {
+            if k != 0 || (v < inputs && is_hedged(def, r, v)) {
                 if v < inputs {
                     used_inputs += 1;
                 } else {
@@ -235,16 +300,24 @@ pub(super) const fn check_rules(def: &ControllerDef) -> Result<(), Error> {
     };
     let count = def.rules.len();
     let mut i = 0;
+    let mut h = 0;
     while i < def.rule_slots.len() {
         let (v, r) = (i / count, i % count);
-        let expected = slot_of(
-            def.rule_terms[r * stride + v],
-            v,
-            def.inputs,
-            def.outputs,
-            def.rules[r].connective,
-            slots,
-        );
+        let hedged =
+            h < def.hedged.len() && def.hedged[h].input as usize == v && def.hedged[h].rule as usize == r;
+        let expected = if hedged {
+            h += 1;
+            slots.hedged(h - 1) as u16
+        } else {
+            slot_of(
+                def.rule_terms[r * stride + v],
+                v,
+                def.inputs,
+                def.outputs,
+                def.rules[r].connective,
+                slots,
+            )
+        };
         if def.rule_slots[i] != expected {
             return Err(Error::RuleSlots);
         }

@@ -301,7 +301,8 @@ impl<'a> Controller<'a> {
             Slots {
                 terms: def.terms.len(),
             }
-            .len(),
+            .len()
+                + def.hedged.len(),
         )?;
         let (strengths, set) = rest.split_at_mut_checked(def.rules.len() + ROW_SLACK)?;
         Some(Work {
@@ -364,7 +365,35 @@ impl<'a> Controller<'a> {
                 }
             }
         }
+        self.hedge(slots);
         input_status(nan, outside, inputs.len() != def.inputs.len())
+    }
+
+    /// The degrees of the hedged antecedents ([`ControllerDef::hedged`]) into their slots:
+    /// the term's degree (1 for `any`) through the hedges, then NOT for a negative term
+    /// number. The loop and every branch depend on the controller only.
+    ///
+    /// [`ControllerDef::hedged`]: crate::ControllerDef::hedged
+    #[inline]
+    fn hedge(&self, slots: &mut [f32]) {
+        let def = self.def();
+        let layout = Slots {
+            terms: def.terms.len(),
+        };
+        let stride = def.inputs.len() + def.outputs.len();
+        for (h, entry) in def.hedged.iter().enumerate() {
+            let (r, v) = (entry.rule as usize, entry.input as usize);
+            let k = def.rule_terms.get(r * stride + v).copied().unwrap_or(0);
+            let start = def.inputs.get(v).map_or(0, |input| input.terms.start as usize);
+            let source = match k.unsigned_abs() {
+                0 => Slots::ONE,
+                n => layout.term(start + n as usize - 1),
+            };
+            let degree = entry.apply(slots.get(source).copied().unwrap_or(0.0));
+            if let Some(slot) = slots.get_mut(layout.hedged(h)) {
+                *slot = if k < 0 { 1.0 - degree } else { degree };
+            }
+        }
     }
 
     /// The implication of a Mamdani controller (minimum for Sugeno, which has none).

@@ -293,7 +293,7 @@ impl<'a> ControllerDef<'a> {
     }
 
     /// Length of the scratch buffer [`Controller::evaluate`] needs: one value per input, the
-    /// working array of degrees ([`Slots`]), one value per rule and 16 more (room for
+    /// working array of degrees ([`Slots`], with one value per hedged antecedent), one value per rule and 16 more (room for
     /// whole-vector stores), and (Mamdani) the largest output sample count, rounded up to
     /// [`SAMPLE_BLOCK`].
     pub const fn scratch_len(&self) -> usize {
@@ -313,6 +313,7 @@ impl<'a> ControllerDef<'a> {
                 terms: self.terms.len(),
             }
             .len()
+            + self.hedged.len()
             + self.rules.len()
             + ROW_SLACK
             + widest

@@ -1,13 +1,14 @@
 //! The working array of degrees and activations ([`Slots`]) and the compiled rule table
 //! ([`crate::ControllerDef::rule_slots`]).
 
-use crate::rule::{Connective, Rule};
+use crate::rule::{Connective, Hedged, Rule};
 use crate::variable::{InputVariable, OutputVariable};
 #[cfg(doc)]
 use crate::{Controller, ControllerDef};
 
 /// Layout of the working array of degrees and activations that evaluation fills
-/// (`2 * terms + 3` values), for a controller with `terms` terms:
+/// (`2 * terms + 3` values, then one per hedged antecedent), for a controller with `terms`
+/// terms:
 ///
 /// | position | value |
 /// | --- | --- |
@@ -16,6 +17,7 @@ use crate::{Controller, ControllerDef};
 /// | `2 + t` | degree of input term `t`, or activation of output term `t` |
 /// | `2 + terms + t` | `1 - degree` of input term `t` (NOT; filled only if a rule uses NOT) |
 /// | `2 + 2 terms` | sink for rules that do not conclude an output |
+/// | `3 + 2 terms + h` | degree of hedged antecedent `h` ([`ControllerDef::hedged`], filled only when there are any) |
 ///
 /// With it every antecedent is a plain load and every consequent a plain update: no
 /// per-rule tests of "unused" or "NOT" during evaluation.
@@ -46,7 +48,13 @@ impl Slots {
         2 + 2 * self.terms
     }
 
-    /// Length of the working array.
+    /// Position of hedged antecedent `h`'s degree.
+    pub const fn hedged(self, h: usize) -> usize {
+        3 + 2 * self.terms + h
+    }
+
+    /// Length of the working array without the hedged antecedents' degrees (add one per
+    /// hedged antecedent).
     pub const fn len(self) -> usize {
         3 + 2 * self.terms
     }
@@ -88,7 +96,9 @@ pub(crate) const fn slot_of(
 }
 
 /// Fills `table` with the compiled rule table ([`ControllerDef::rule_slots`]) for these
-/// variables and rules, as far as both go. `terms` is the length of the term list.
+/// variables, rules and hedged antecedents, as far as they go. `terms` is the length of the
+/// term list. A hedged antecedent reads its own slot ([`Slots::hedged`]); `hedged` must be
+/// in column order (as [`ControllerDef::hedged`]), entries out of order are not matched.
 pub const fn fill_rule_slots(
     table: &mut [u16],
     inputs: &[InputVariable],
@@ -96,15 +106,20 @@ pub const fn fill_rule_slots(
     terms: usize,
     rules: &[Rule],
     rule_terms: &[i8],
+    hedged: &[Hedged],
 ) {
     let stride = inputs.len() + outputs.len();
     let count = rules.len();
     let slots = Slots { terms };
     let mut i = 0;
+    let mut h = 0;
     // Column-major: entry (variable v, rule r) at v * rules + r.
     while i < table.len() && i < rule_terms.len() && count > 0 {
         let (v, r) = (i / count, i % count);
-        if r * stride + v < rule_terms.len() {
+        if h < hedged.len() && hedged[h].input as usize == v && hedged[h].rule as usize == r {
+            table[i] = slots.hedged(h) as u16;
+            h += 1;
+        } else if r * stride + v < rule_terms.len() {
             table[i] = slot_of(
                 rule_terms[r * stride + v],
                 v,
@@ -119,16 +134,17 @@ pub const fn fill_rule_slots(
 }
 
 /// The compiled rule table as a `const` array:
-/// `const SLOTS: [u16; N] = rule_slots(&INPUTS, &OUTPUTS, TERMS.len(), &RULES, &TABLE);`
-/// with `N = TABLE.len()`.
+/// `const SLOTS: [u16; N] = rule_slots(&INPUTS, &OUTPUTS, TERMS.len(), &RULES, &TABLE, &HEDGED);`
+/// with `N = TABLE.len()` (`&[]` for `HEDGED` when no antecedent has hedges).
 pub const fn rule_slots<const N: usize>(
     inputs: &[InputVariable],
     outputs: &[OutputVariable],
     terms: usize,
     rules: &[Rule],
     rule_terms: &[i8],
+    hedged: &[Hedged],
 ) -> [u16; N] {
     let mut table = [0u16; N];
-    fill_rule_slots(&mut table, inputs, outputs, terms, rules, rule_terms);
+    fill_rule_slots(&mut table, inputs, outputs, terms, rules, rule_terms, hedged);
     table
 }

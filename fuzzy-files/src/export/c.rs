@@ -87,6 +87,13 @@ fn check(controller: &Controller<'_>) -> Result<(), CExportError> {
             }
         }
     }
+    if let Some(h) = def.hedged.first() {
+        return fail(format!(
+            "rule {}, input {}: hedges are not supported by the C export (use the Rust export)",
+            h.rule + 1,
+            h.input + 1
+        ));
+    }
     if !matches!(def.and, TNorm::Minimum | TNorm::Product) {
         return fail(format!(
             "AND {:?}: only minimum and product are supported",

@@ -15,8 +15,8 @@
 use core::fmt::Write as _;
 
 use fuzzy_core::{
-    Connective, Defuzzifier, Fallback, Inference, InputVariable, OutOfRange, OutputVariable, OwnedController,
-    SNorm, Sampling, TNorm,
+    Connective, Defuzzifier, Fallback, Hedge, Inference, InputVariable, OutOfRange, OutputVariable,
+    OwnedController, SNorm, Sampling, TNorm,
 };
 
 /// The identifier used for a controller name: ASCII letters and digits in upper case, every
@@ -112,6 +112,19 @@ fn output(variable: &OutputVariable) -> String {
     )
 }
 
+/// A hedge as a Rust expression.
+fn hedge(h: Hedge) -> String {
+    match h {
+        Hedge::Not => "Hedge::Not".into(),
+        Hedge::Very => "Hedge::Very".into(),
+        Hedge::Somewhat => "Hedge::Somewhat".into(),
+        Hedge::Extremely => "Hedge::Extremely".into(),
+        Hedge::Seldom => "Hedge::Seldom".into(),
+        Hedge::Any => "Hedge::Any".into(),
+        Hedge::Power(p) => format!("Hedge::Power({})", float(p)),
+    }
+}
+
 /// `values` as the elements of an array literal, `per_line` to a line, indented.
 fn array_body(values: &[String], per_line: usize) -> String {
     let mut out = String::new();
@@ -161,9 +174,14 @@ pub fn write(controller: &OwnedController) -> String {
     );
     let _ = writeln!(
         out,
-        "use fuzzy_core::{{\n    Connective, Controller, ControllerDef, Defuzzifier, Fallback, Inference, \
+        "use fuzzy_core::{{\n    Connective, Controller, ControllerDef, Defuzzifier, Fallback, {hedge_items}Inference, \
          InputVariable, Membership, OutOfRange,\n    OutputVariable, Rule, SNorm, Sampling, TNorm, Term, \
-         TermRange, rule_slots, sample_len, sample_table, table_len, tables,\n}};\n"
+         TermRange, rule_slots, sample_len, sample_table, table_len, tables,\n}};\n",
+        hedge_items = if def.hedged.is_empty() {
+            ""
+        } else {
+            "Hedge, Hedged, "
+        }
     );
 
     let inputs: Vec<String> = def.inputs.iter().map(input).collect();
@@ -231,10 +249,36 @@ pub fn write(controller: &OwnedController) -> String {
         def.rule_terms.len(),
         array_body(&rule_terms, 1)
     );
+    // The hedged antecedents, when there are any (files without hedges stay as they were).
+    let hedged = if def.hedged.is_empty() {
+        "&[]".to_string()
+    } else {
+        let entries: Vec<String> = def
+            .hedged
+            .iter()
+            .map(|h| {
+                let hedges: Vec<String> = h.hedges.iter().map(|x| hedge(*x)).collect();
+                format!(
+                    "Hedged {{ rule: {}, input: {}, count: {}, hedges: [{}] }}",
+                    h.rule,
+                    h.input,
+                    h.count,
+                    hedges.join(", ")
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "const {name}_HEDGED: [Hedged; {}] = [\n{}];\n",
+            entries.len(),
+            array_body(&entries, 1)
+        );
+        format!("&{name}_HEDGED")
+    };
     let _ = writeln!(
         out,
         "const {name}_RULE_SLOTS: [u16; {n}] =\n    rule_slots(&{name}_INPUTS, &{name}_OUTPUTS, {name}_TERMS.len(), \
-         &{name}_RULES, &{name}_RULE_TERMS);\n",
+         &{name}_RULES, &{name}_RULE_TERMS, {hedged});\n",
         n = def.rule_terms.len()
     );
     let _ = writeln!(
@@ -257,7 +301,8 @@ pub fn write(controller: &OwnedController) -> String {
          pub static {name}: Controller<'static> = match Controller::new(ControllerDef {{\n    \
          inference: {inference},\n    and: {and},\n    or: {or},\n    inputs: &{name}_INPUTS,\n    \
          outputs: &{name}_OUTPUTS,\n    terms: &{name}_TERMS,\n    params: &{name}_PARAMS,\n    \
-         rules: &{name}_RULES,\n    rule_terms: &{name}_RULE_TERMS,\n    rule_slots: &{name}_RULE_SLOTS,\n    \
+         rules: &{name}_RULES,\n    rule_terms: &{name}_RULE_TERMS,\n    hedged: {hedged},\n    \
+         rule_slots: &{name}_RULE_SLOTS,\n    \
          samples: &{name}_SAMPLES,\n    tables: &{name}_TABLES,\n}}) {{\n    Ok(controller) => controller,\n    \
          Err(_) => panic!(\"the generated controller `{spec_name}` is invalid\"),\n}};",
         spec_name = spec.name.replace(['\n', '"', '\\', '`'], " "),

@@ -11,7 +11,7 @@
 //! Rule rows: one term number per input then per output (1-based; 0 = not used, negative = NOT).
 
 use fuzzy_core::{
-    Connective, Controller, ControllerDef, Defuzzifier, Fallback, Inference, InputVariable, Membership, OutOfRange,
+    Connective, Controller, ControllerDef, Defuzzifier, Fallback, Hedge, Hedged, Inference, InputVariable, Membership, OutOfRange,
     OutputVariable, Rule, SNorm, Sampling, TNorm, Term, TermRange, rule_slots, sample_len, sample_table, table_len, tables,
 };
 
@@ -125,8 +125,15 @@ const MIXED_RULE_TERMS: [i8; 84] = [
      3,  1,  1,  1,  3,  3,  2,
 ];
 
+const MIXED_HEDGED: [Hedged; 4] = [
+    Hedged { rule: 6, input: 0, count: 1, hedges: [Hedge::Very, Hedge::Any, Hedge::Any, Hedge::Any] },
+    Hedged { rule: 10, input: 0, count: 1, hedges: [Hedge::Somewhat, Hedge::Any, Hedge::Any, Hedge::Any] },
+    Hedged { rule: 7, input: 1, count: 1, hedges: [Hedge::Extremely, Hedge::Any, Hedge::Any, Hedge::Any] },
+    Hedged { rule: 8, input: 2, count: 1, hedges: [Hedge::Seldom, Hedge::Any, Hedge::Any, Hedge::Any] },
+];
+
 const MIXED_RULE_SLOTS: [u16; 84] =
-    rule_slots(&MIXED_INPUTS, &MIXED_OUTPUTS, MIXED_TERMS.len(), &MIXED_RULES, &MIXED_RULE_TERMS);
+    rule_slots(&MIXED_INPUTS, &MIXED_OUTPUTS, MIXED_TERMS.len(), &MIXED_RULES, &MIXED_RULE_TERMS, &MIXED_HEDGED);
 
 const MIXED_SAMPLES: [f32; sample_len(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS)] =
     sample_table(&MIXED_OUTPUTS, &MIXED_TERMS, &MIXED_PARAMS);
@@ -150,6 +157,7 @@ pub static MIXED: Controller<'static> = match Controller::new(ControllerDef {
     params: &MIXED_PARAMS,
     rules: &MIXED_RULES,
     rule_terms: &MIXED_RULE_TERMS,
+    hedged: &MIXED_HEDGED,
     rule_slots: &MIXED_RULE_SLOTS,
     samples: &MIXED_SAMPLES,
     tables: &MIXED_TABLES,

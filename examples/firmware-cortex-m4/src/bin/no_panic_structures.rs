@@ -79,12 +79,12 @@ const OUTPUTS: [OutputVariable; 3] = [
 ];
 const RULES: [Rule; 4] = [Rule::AND; 4];
 const TABLE: [i8; 20] = [1, 1, 2, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 2, 2, 2, 1, 1];
-const SLOTS: [u16; 20] = rule_slots(&INPUTS, &OUTPUTS, TERMS.len(), &RULES, &TABLE);
+const SLOTS: [u16; 20] = rule_slots(&INPUTS, &OUTPUTS, TERMS.len(), &RULES, &TABLE, &[]);
 const TABLES: [f32; table_len(Inference::Sugeno, &INPUTS, 3, &TERMS, 4)] =
     tables(Inference::Sugeno, &INPUTS, &OUTPUTS, &TERMS, &TABLE);
 /// The same table with one OR rule: not a grid, so the general evaluation path.
 const RULES_OR: [Rule; 4] = [Rule::AND, Rule::AND, Rule::AND, Rule::OR];
-const SLOTS_OR: [u16; 20] = rule_slots(&INPUTS, &OUTPUTS, TERMS.len(), &RULES_OR, &TABLE);
+const SLOTS_OR: [u16; 20] = rule_slots(&INPUTS, &OUTPUTS, TERMS.len(), &RULES_OR, &TABLE, &[]);
 
 const fn engine(rules: &'static [Rule], slots: &'static [u16]) -> Controller<'static> {
     match Controller::new(ControllerDef {
@@ -97,6 +97,7 @@ const fn engine(rules: &'static [Rule], slots: &'static [u16]) -> Controller<'st
         params: &[],
         rules,
         rule_terms: &TABLE,
+        hedged: &[],
         rule_slots: slots,
         samples: &[],
         tables: &TABLES,
