@@ -97,7 +97,7 @@ mod c99 {
     use std::process::{Command, Stdio};
 
     use fuzzy_core::FuzzyPidConfig;
-    use fuzzy_core::{ControllerSpec, FuzzyPid, OwnedController, Shape};
+    use fuzzy_core::{ControllerSpec, FuzzyPid, Hedge, OwnedController, Shape};
     use fuzzy_files::export::c;
     use optimizer::encoding::Encoding;
     use optimizer::job::Job;
@@ -299,6 +299,40 @@ int main(void) {
                 .unwrap(),
             "pd_sugeno",
         );
+        // Hedges (every kind the C export has, inner and outer NOT, `any`) on Mamdani and
+        // Sugeno rules: the general path with the hedge pass.
+        for (name, mut hedged) in [
+            ("pd_mamdani_hedged", pd_mamdani_spec()),
+            (
+                "pd_sugeno_hedged",
+                ControllerSpec::from_controller("pd_sugeno_hedged", &PD_SUGENO),
+            ),
+        ] {
+            let kinds = [
+                vec![Hedge::Very],
+                vec![Hedge::Somewhat],
+                vec![Hedge::Extremely],
+                vec![Hedge::Seldom],
+                vec![Hedge::Very, Hedge::Not],
+                vec![Hedge::Seldom, Hedge::Extremely],
+            ];
+            for (r, rule) in hedged.rules.iter_mut().enumerate() {
+                if r % 3 == 0 {
+                    rule.hedges = vec![kinds[r % kinds.len()].clone(), Vec::new()];
+                }
+                if r % 9 == 4 {
+                    rule.antecedent[0] = -rule.antecedent[0];
+                    rule.hedges = vec![vec![Hedge::Somewhat], vec![Hedge::Very]];
+                }
+                if r == 10 {
+                    rule.antecedent[1] = 0;
+                    rule.hedges = vec![vec![Hedge::Extremely], vec![Hedge::Very, Hedge::Any]];
+                }
+            }
+            let hedged = hedged.compile().unwrap();
+            assert!(hedged.controller().def().hedged.len() > 20, "{name}");
+            compare_engine(&hedged, name);
+        }
         // A Sugeno grid (summed in the grid layout's order: rule r into partial r % 7) with
         // weights and a second output that some rules leave out.
         let mut sugeno = ControllerSpec::from_controller("sugeno_weighted", &PD_SUGENO);
@@ -339,6 +373,15 @@ int main(void) {
         let error = c::write(&mixed, None).unwrap_err().to_string();
         assert!(
             error.starts_with("C export: input 1, term 1: only triangles and trapezoids"),
+            "{error}"
+        );
+        let mut powered = pd_mamdani_spec();
+        powered.rules[4].hedges = vec![Vec::new(), vec![Hedge::Power(3.0)]];
+        let error = c::write(&powered.compile().unwrap(), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("C export: rule 5, input 2: power hedges"),
             "{error}"
         );
     }

@@ -15,7 +15,8 @@
 //! engine over 1102 inputs, with and without the window.
 //!
 //! Supported (what `fuzzyopt` templates produce, and more): inputs with triangle or
-//! trapezoid terms; AND minimum or product, OR maximum or probabilistic sum, NOT, weights;
+//! trapezoid terms; AND minimum or product, OR maximum or probabilistic sum, NOT, weights,
+//! hedges (all but Octave's powers);
 //! Mamdani with minimum or product implication, maximum aggregation and centroid (any output
 //! term shape: the output terms travel as sampled tables); Sugeno with constant outputs and
 //! weighted average or sum. Anything else is refused with an error naming the item.
@@ -23,8 +24,8 @@
 use core::fmt::Write as _;
 
 use fuzzy_core::{
-    Controller, Defuzzifier, Fallback, Inference, Membership, OutOfRange, OwnedController, SAMPLE_BLOCK,
-    SNorm, TNorm,
+    Controller, Defuzzifier, Fallback, Hedge, Inference, Membership, OutOfRange, OwnedController,
+    SAMPLE_BLOCK, SNorm, TNorm,
 };
 
 use fuzzy_core::FuzzyPidConfig;
@@ -70,6 +71,80 @@ fn array<T>(values: impl IntoIterator<Item = T>, format: impl Fn(T) -> String, p
         .join(",\n")
 }
 
+/// The hedges' C functions, the same `f32` operations in the same order as `Hedge::apply`
+/// (square root by the bit estimate and four Newton steps), emitted when a rule has hedges.
+const HEDGE_FUNCTIONS: &str = "\
+/* Hedges, as fuzzy_core::Hedge::apply: square root without libm (bit estimate, Newton). */
+static float fz_sqrt(float x) {
+    union { float f; uint32_t u; } b;
+    int positive = x > 0.0f;
+    float y, half, s;
+    x = fz_max(x, 1.17549435e-38f);
+    b.f = x;
+    b.u = 0x5f375a86u - (b.u >> 1);
+    y = b.f;
+    half = 0.5f * x;
+    y = y * (1.5f - half * y * y);
+    y = y * (1.5f - half * y * y);
+    y = y * (1.5f - half * y * y);
+    s = x * y;
+    s = s + 0.5f * y * (x - s * s);
+    return positive ? s : 0.0f;
+}
+static float fz_extremely(float x) {
+    int low = x <= 0.5f;
+    float d = low ? x : 1.0f - x;
+    float y = 2.0f * d * d;
+    return low ? y : 1.0f - y;
+}
+static float fz_square(float x) { return x * x; }
+static float fz_seldom(float x) {
+    int low = x <= 0.5f;
+    float y = fz_sqrt(0.5f * (low ? x : 1.0f - x));
+    return low ? y : 1.0f - y;
+}
+
+";
+
+/// C statements that fill the hedged conditions' slots (fuzzy-core's hedge pass), one per
+/// hedged condition: the term's degree (1 for `any`) through the hedges, innermost first,
+/// then NOT for a negative term number.
+fn hedge_pass(def: &fuzzy_core::ControllerDef<'_>) -> String {
+    let stride = def.inputs.len() + def.outputs.len();
+    let n_terms = def.terms.len();
+    let mut out = String::new();
+    for (h, entry) in def.hedged.iter().enumerate() {
+        let (r, v) = (entry.rule as usize, entry.input as usize);
+        let k = def.rule_terms.get(r * stride + v).copied().unwrap_or(0);
+        let start = def.inputs.get(v).map_or(0, |i| i.terms.start as usize);
+        let mut value = match k.unsigned_abs() {
+            0 => "1.0f".to_string(),
+            n => format!("slot[{}]", 2 + start + n as usize - 1),
+        };
+        for hedge in entry.chain().iter().rev() {
+            value = match hedge {
+                Hedge::Not => format!("1.0f - ({value})"),
+                Hedge::Very => format!("fz_square({value})"),
+                Hedge::Somewhat => format!("fz_sqrt({value})"),
+                Hedge::Extremely => format!("fz_extremely({value})"),
+                Hedge::Seldom => format!("fz_seldom({value})"),
+                Hedge::Any | Hedge::Power(_) => "1.0f".to_string(),
+            };
+        }
+        if k < 0 {
+            value = format!("1.0f - ({value})");
+        }
+        let _ = writeln!(
+            out,
+            "    slot[{}] = {value}; /* rule {}, input {} */",
+            2 * n_terms + 3 + h,
+            r + 1,
+            v + 1
+        );
+    }
+    out
+}
+
 fn check(controller: &Controller<'_>) -> Result<(), CExportError> {
     let def = controller.def();
     let fail = |m: String| Err(CExportError(m));
@@ -87,9 +162,14 @@ fn check(controller: &Controller<'_>) -> Result<(), CExportError> {
             }
         }
     }
-    if let Some(h) = def.hedged.first() {
+    if let Some(h) = def
+        .hedged
+        .iter()
+        .find(|h| h.chain().iter().any(|x| matches!(x, Hedge::Power(_))))
+    {
         return fail(format!(
-            "rule {}, input {}: hedges are not supported by the C export (use the Rust export)",
+            "rule {}, input {}: power hedges (a .fis rule's decimals other than .05, .20, .40) \
+             are not supported by the C export (use the Rust export)",
             h.rule + 1,
             h.input + 1
         ));
@@ -176,7 +256,8 @@ pub fn write(
     let n_out = def.outputs.len();
     let n_terms = def.terms.len();
     let n_rules = def.rules.len();
-    let slots = 2 * n_terms + 3;
+    let slots = 2 * n_terms + 3 + def.hedged.len();
+    let sink = 2 * n_terms + 2;
 
     let mut h = String::new();
     let _ = write!(
@@ -214,8 +295,13 @@ pub fn write(
          static float fz_max(float a, float b) {{ return a > b ? a : b; }}\n\
          /* NaN maps to lo, as in fuzzy-core. */\n\
          static float fz_clamp(float x, float lo, float hi) {{ return fz_min(fz_max(x, lo), hi); }}\n\
-         static int fz_finite(float x) {{ return x == x && x - x == 0.0f; }}\n\n",
+         static int fz_finite(float x) {{ return x == x && x - x == 0.0f; }}\n\n{hedge_functions}",
         name = comment_text(&controller.spec().name),
+        hedge_functions = if def.hedged.is_empty() {
+            ""
+        } else {
+            HEDGE_FUNCTIONS
+        },
     );
     // Input terms: edges (rise at/slope, fall at/slope).
     let mut edges = Vec::new();
@@ -282,10 +368,10 @@ pub fn write(
             c,
             "/* Compiled rule table, column by column: entry v * {n_rules} + r is the working-array\n   \
              position of variable v in rule r (0 = constant 0, 1 = constant 1, 2 + t = degree of\n   \
-             term t, 2 + {n_terms} + t = its complement, {sink} = not concluded). */\n\
+             term t, 2 + {n_terms} + t = its complement, {sink} = not concluded, after it the\n   \
+             hedged conditions). */\n\
              static const uint16_t RULE_SLOTS[{len}] = {{\n{}\n}};",
             array(def.rule_slots.iter(), |s| s.to_string(), 16),
-            sink = slots - 1,
             len = def.rule_slots.len(),
         );
     }
@@ -487,11 +573,11 @@ pub fn write(
              for (t = INPUT_TERMS[i][0]; t < INPUT_TERMS[i][0] + INPUT_TERMS[i][1]; ++t) {{\n            \
              float rise = fz_clamp((x - EDGES[t][0]) * EDGES[t][1], 0.0f, 1.0f);\n            \
              float fall = fz_clamp((x - EDGES[t][2]) * EDGES[t][3], 0.0f, 1.0f);\n            \
-             float d = fz_min(rise, fall);\n            slot[2 + t] = d;\n            slot[2 + {n_terms} + t] = 1.0f - d;\n        }}\n    }}\n    \
+             float d = fz_min(rise, fall);\n            slot[2 + t] = d;\n            slot[2 + {n_terms} + t] = 1.0f - d;\n        }}\n    }}\n{hedge_pass}    \
              for (r = 0; r < {n_rules}; ++r) {{\n        float s = slot[RULE_SLOTS[r]];\n        \
              for (i = 1; i < {n_in}; ++i) {{\n            float d = slot[RULE_SLOTS[i * {n_rules} + r]];\n            \
              s = RULE_OR[r] ? ({or}) : ({and});\n        }}\n        strength[r] = s * RULE_WEIGHT[r];\n    }}\n",
-            sink = slots - 1,
+            hedge_pass = hedge_pass(def),
         )
     };
     let _ = write!(
