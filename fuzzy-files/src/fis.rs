@@ -13,6 +13,15 @@
 //! `probor`, `sum`) plus Octave's (`algebraic_product`, `bounded_difference`,
 //! `einstein_product`, …); a user-defined function name is an error.
 //!
+//! What MATLAB reads, this reads, with a note naming the line ([`read_with`]): keys it
+//! ignores (fuzzylite's exporter writes `Enabled`, `LockValid`, `LockRange`), parameter
+//! lists padded past a function's count (old files pad every list with zeros; the first n
+//! are used), `MFk` labels that repeat or skip (the lines are taken in file order).
+//! [`ReadOptions::strict`] refuses these instead. A byte-order mark and CRLF line ends are
+//! read as nothing and as line ends; vector entries may be expressions of numbers and `pi`
+//! (`Range=[-pi/4 pi/4]`); a repeated section is an error. Rule entries carry Octave's hedge
+//! decimals (`2.20` = very term 2).
+//!
 //! One module holds both directions of the format (over 700 lines): the writer must emit
 //! exactly what the reader accepts, and the round-trip tests read both side by side.
 
@@ -117,10 +126,98 @@ impl Entry<'_> {
             .split(|c: char| c.is_whitespace() || c == ',')
             .filter(|w| !w.is_empty())
             .map(|w| {
-                parse_number(w).ok_or_else(|| self.error(format!("expected a finite number, found '{w}'")))
+                parse_number(w).or_else(|| expression(w)).ok_or_else(|| {
+                    self.error(format!(
+                        "expected a finite number or an expression of numbers and pi (-pi/4, 2*pi), found '{w}'"
+                    ))
+                })
             })
             .collect()
     }
+}
+
+/// A number written as MATLAB evaluates it in a vector (`Range=[-pi/4 pi/4]`): numbers,
+/// `pi`, `+ - * /`, parentheses and signs, without spaces (a space separates elements).
+/// `None` for anything else or a result that is not a finite `f32`.
+fn expression(text: &str) -> Option<f32> {
+    /// Recursive descent over the bytes; `at` is the position.
+    struct P<'a> {
+        b: &'a [u8],
+        at: usize,
+    }
+    impl P<'_> {
+        fn peek(&self) -> Option<u8> {
+            self.b.get(self.at).copied()
+        }
+        fn sum(&mut self, depth: usize) -> Option<f64> {
+            let mut x = self.product(depth)?;
+            while let Some(op @ (b'+' | b'-')) = self.peek() {
+                self.at += 1;
+                let y = self.product(depth)?;
+                x = if op == b'+' { x + y } else { x - y };
+            }
+            Some(x)
+        }
+        fn product(&mut self, depth: usize) -> Option<f64> {
+            let mut x = self.factor(depth)?;
+            while let Some(op @ (b'*' | b'/')) = self.peek() {
+                self.at += 1;
+                let y = self.factor(depth)?;
+                x = if op == b'*' { x * y } else { x / y };
+            }
+            Some(x)
+        }
+        fn factor(&mut self, depth: usize) -> Option<f64> {
+            // Nesting is bounded: hostile input cannot exhaust the stack.
+            if depth > 32 {
+                return None;
+            }
+            match self.peek()? {
+                b'-' => {
+                    self.at += 1;
+                    self.factor(depth + 1).map(|x| -x)
+                }
+                b'+' => {
+                    self.at += 1;
+                    self.factor(depth + 1)
+                }
+                b'(' => {
+                    self.at += 1;
+                    let x = self.sum(depth + 1)?;
+                    (self.peek()? == b')').then(|| self.at += 1)?;
+                    Some(x)
+                }
+                _ if self.b[self.at..].starts_with(b"pi") => {
+                    self.at += 2;
+                    Some(std::f64::consts::PI)
+                }
+                _ => {
+                    let start = self.at;
+                    while self.peek().is_some_and(|c| c.is_ascii_digit() || c == b'.') {
+                        self.at += 1;
+                    }
+                    // An exponent: 1e-3, 2.5E+4.
+                    if matches!(self.peek(), Some(b'e' | b'E')) {
+                        self.at += 1;
+                        if matches!(self.peek(), Some(b'+' | b'-')) {
+                            self.at += 1;
+                        }
+                        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                            self.at += 1;
+                        }
+                    }
+                    std::str::from_utf8(&self.b[start..self.at]).ok()?.parse().ok()
+                }
+            }
+        }
+    }
+    let mut p = P {
+        b: text.as_bytes(),
+        at: 0,
+    };
+    let x = p.sum(0)?;
+    let x = x as f32;
+    (p.at == text.len() && x.is_finite() && x.abs() <= fuzzy_core::MAX_PARAMETER).then_some(x)
 }
 
 /// A section: its name, the line of its header and its entries.
@@ -150,6 +247,9 @@ type Parsed<'t> = (Vec<Section<'t>>, Vec<(usize, &'t str)>);
 fn sections(text: &str) -> Result<Parsed<'_>, ParseError> {
     let mut sections: Vec<Section<'_>> = Vec::new();
     let mut rules = Vec::new();
+    // A byte-order mark (Windows editors write one) is not part of the text; `lines`
+    // takes CRLF line ends as well.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         let trimmed = raw.trim();
@@ -157,6 +257,13 @@ fn sections(text: &str) -> Result<Parsed<'_>, ParseError> {
             continue;
         }
         if let Some(name) = trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            if let Some(first) = sections.iter().find(|s| s.name == name) {
+                return Err(ParseError {
+                    line,
+                    column: 1,
+                    message: format!("section [{name}] repeated (first at line {})", first.line),
+                });
+            }
             sections.push(Section {
                 name,
                 line,
@@ -208,17 +315,30 @@ const SYSTEM_KEYS: [&str; 11] = [
     "DefuzzMethod",
 ];
 
-/// Rejects unknown and repeated keys: a misspelt `DefuzzMethod` must not silently become
-/// the default.
-fn check_keys(section: &Section<'_>) -> Result<(), ParseError> {
+/// How a `.fis` file is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Refuse what MATLAB reads but ignores (unknown keys, parameters past a membership
+    /// function's count, `MFk` labels out of order) instead of reading on with a note.
+    pub strict: bool,
+}
+
+/// Checks the keys of a section. Unknown keys are ignored with a note, as MATLAB ignores
+/// them (fuzzylite's exporter writes `Enabled`, `LockValid`, `LockRange`, …), or refused
+/// under [`ReadOptions::strict`] (a misspelt `DefuzzMethod` then cannot silently become the
+/// default). A repeated key is an error, except `MFk` labels, which are read in file order
+/// (see [`range_and_terms`]).
+fn check_keys(
+    section: &Section<'_>,
+    options: ReadOptions,
+    notes: &mut Vec<String>,
+) -> Result<(), ParseError> {
     for (i, e) in section.entries.iter().enumerate() {
+        let mf = is_mf_key(e.key);
         let known = if section.name == "System" {
             SYSTEM_KEYS.contains(&e.key)
         } else {
-            matches!(e.key, "Name" | "Range" | "NumMFs")
-                || e.key
-                    .strip_prefix("MF")
-                    .is_some_and(|k| k.parse::<usize>().is_ok_and(|k| k >= 1))
+            matches!(e.key, "Name" | "Range" | "NumMFs") || mf
         };
         if !known {
             let allowed = if section.name == "System" {
@@ -226,13 +346,20 @@ fn check_keys(section: &Section<'_>) -> Result<(), ParseError> {
             } else {
                 "Name, Range, NumMFs, MF1, MF2, …".to_string()
             };
-            return Err(ParseError {
-                line: e.line,
-                column: 1,
-                message: format!("unknown key '{}' in [{}] (known: {allowed})", e.key, section.name),
-            });
+            if options.strict {
+                return Err(ParseError {
+                    line: e.line,
+                    column: 1,
+                    message: format!("unknown key '{}' in [{}] (known: {allowed})", e.key, section.name),
+                });
+            }
+            notes.push(format!(
+                "line {}: unknown key '{}' in [{}] ignored, as MATLAB does (known: {allowed})",
+                e.line, e.key, section.name
+            ));
+            continue;
         }
-        if section.entries[..i].iter().any(|p| p.key == e.key) {
+        if !mf && section.entries[..i].iter().any(|p| p.key == e.key) {
             return Err(ParseError {
                 line: e.line,
                 column: 1,
@@ -241,6 +368,12 @@ fn check_keys(section: &Section<'_>) -> Result<(), ParseError> {
         }
     }
     Ok(())
+}
+
+/// `MF1`, `MF2`, …
+fn is_mf_key(key: &str) -> bool {
+    key.strip_prefix("MF")
+        .is_some_and(|k| k.parse::<usize>().is_ok_and(|k| k >= 1))
 }
 
 fn method<T: Copy>(
@@ -267,7 +400,12 @@ fn method<T: Copy>(
 }
 
 /// `MFk='name':'type',[params]`.
-fn term(entry: &Entry<'_>, inputs: usize) -> Result<TermSpec, ParseError> {
+fn term(
+    entry: &Entry<'_>,
+    inputs: usize,
+    options: ReadOptions,
+    notes: &mut Vec<String>,
+) -> Result<TermSpec, ParseError> {
     let v = entry.value;
     let (name, rest) = split_quoted(v).ok_or_else(|| entry.error("expected 'name':'type',[parameters]"))?;
     let rest = rest
@@ -281,8 +419,11 @@ fn term(entry: &Entry<'_>, inputs: usize) -> Result<TermSpec, ParseError> {
         .strip_prefix(',')
         .ok_or_else(|| entry.error("expected ',' and [parameters] after the type"))?;
     let p = entry.vector(params_text)?;
-    let need = |n: usize| -> Result<(), ParseError> {
-        if p.len() == n {
+    // Old MATLAB files pad every list to one length with zeros; MATLAB uses the first n.
+    let mut used = p.len();
+    let mut need = |n: usize| -> Result<(), ParseError> {
+        if p.len() == n || (p.len() > n && !options.strict) {
+            used = n;
             Ok(())
         } else {
             Err(entry.error(format!("{kind} takes {n} parameters, found {}", p.len())))
@@ -303,15 +444,23 @@ fn term(entry: &Entry<'_>, inputs: usize) -> Result<TermSpec, ParseError> {
         "constant" => need(1).map(|_| Shape::Constant(p[0]))?,
         "linear" => {
             need(inputs + 1)?;
-            Shape::Linear(p)
+            Shape::Linear(p[..inputs + 1].to_vec())
         }
         other => {
             return Err(entry.error(format!(
                 "membership function '{other}' is not supported (trimf, trapmf, gaussmf, gauss2mf, gbellmf, \
-                 sigmf, dsigmf, psigmf, smf, zmf, pimf, constant, linear)"
+                 sigmf, dsigmf, psigmf, smf, zmf, pimf, constant, linear); a function MATLAB \
+                 calls by name cannot be imported"
             )));
         }
     };
+    if used < p.len() {
+        notes.push(format!(
+            "line {}: {kind} '{name}' has {} parameters; the first {used} are used, as MATLAB does",
+            entry.line,
+            p.len(),
+        ));
+    }
     Ok(TermSpec {
         name: name.to_string(),
         shape,
@@ -342,9 +491,14 @@ fn variable<'s>(
         })
 }
 
+/// A variable section's name, range and terms. The terms are the section's first `NumMFs`
+/// `MFk=` lines in file order, as MATLAB reads them: labels that repeat or skip a number
+/// are read on with a note (refused under [`ReadOptions::strict`]).
 fn range_and_terms(
     section: &Section<'_>,
     inputs: usize,
+    options: ReadOptions,
+    notes: &mut Vec<String>,
 ) -> Result<(String, f32, f32, Vec<TermSpec>), ParseError> {
     let name = section.require("Name")?.string()?;
     let range_entry = section.require("Range")?;
@@ -355,23 +509,64 @@ fn range_and_terms(
     let count = section
         .require("NumMFs")?
         .count(fuzzy_core::MAX_TERMS_PER_VARIABLE)?;
-    let mut terms = Vec::with_capacity(count);
-    for k in 1..=count {
-        let entry = section.get(&format!("MF{k}")).ok_or_else(|| ParseError {
+    let lines: Vec<&Entry<'_>> = section.entries.iter().filter(|e| is_mf_key(e.key)).collect();
+    if lines.len() < count {
+        return Err(ParseError {
             line: section.line,
             column: 1,
             message: format!(
-                "[{}] announces {count} membership functions but has no MF{k}=",
-                section.name
+                "[{}] announces {count} membership functions but has {} MFk= lines",
+                section.name,
+                lines.len()
             ),
-        })?;
-        terms.push(term(entry, inputs)?);
+        });
+    }
+    let mut terms = Vec::with_capacity(count);
+    for (k, entry) in lines.iter().take(count).enumerate() {
+        let label = format!("MF{}", k + 1);
+        if entry.key != label {
+            if options.strict {
+                return Err(ParseError {
+                    line: entry.line,
+                    column: 1,
+                    message: format!(
+                        "expected {label}=, found {}= (labels must count 1, 2, …)",
+                        entry.key
+                    ),
+                });
+            }
+            notes.push(format!(
+                "line {}: {}= read as [{}]'s membership function {} (MATLAB reads them in file order)",
+                entry.line,
+                entry.key,
+                section.name,
+                k + 1
+            ));
+        }
+        terms.push(term(entry, inputs, options, notes)?);
+    }
+    if lines.len() > count {
+        notes.push(format!(
+            "line {}: [{}] has {} MFk= lines but NumMFs={count}; the rest are ignored, as MATLAB does",
+            lines[count].line,
+            section.name,
+            lines.len()
+        ));
     }
     Ok((name, min, max, terms))
 }
 
-/// Reads `.fis` text (see the module docs for the conventions applied).
+/// Reads `.fis` text (see the module docs for the conventions applied), leniently like
+/// MATLAB; the notes are dropped (see [`read_with`]).
 pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
+    read_with(text, ReadOptions::default()).map(|(spec, _)| spec)
+}
+
+/// Reads `.fis` text with `options`; returns the controller and notes on what was read
+/// the way MATLAB reads it rather than as written (padded parameters, unknown keys,
+/// labels out of order), each with its line.
+pub fn read_with(text: &str, options: ReadOptions) -> Result<(ControllerSpec, Vec<String>), ParseError> {
+    let mut notes = Vec::new();
     let (sections, rule_lines) = sections(text)?;
     let system = sections
         .iter()
@@ -396,7 +591,7 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
         });
     }
     for section in &sections {
-        check_keys(section)?;
+        check_keys(section, options, &mut notes)?;
     }
     let name = system
         .get("Name")
@@ -457,7 +652,12 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
     );
     let mut inputs = Vec::with_capacity(n_in);
     for i in 1..=n_in {
-        let (name, min, max, terms) = range_and_terms(variable(&sections, "Input", i, system)?, n_in)?;
+        let (name, min, max, terms) = range_and_terms(
+            variable(&sections, "Input", i, system)?,
+            n_in,
+            options,
+            &mut notes,
+        )?;
         inputs.push(InputSpec {
             name,
             min,
@@ -468,7 +668,12 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
     }
     let mut outputs = Vec::with_capacity(n_out);
     for o in 1..=n_out {
-        let (name, min, max, terms) = range_and_terms(variable(&sections, "Output", o, system)?, n_in)?;
+        let (name, min, max, terms) = range_and_terms(
+            variable(&sections, "Output", o, system)?,
+            n_in,
+            options,
+            &mut notes,
+        )?;
         outputs.push(OutputSpec {
             name,
             min,
@@ -493,7 +698,7 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
             )));
         }
     }
-    Ok(ControllerSpec {
+    let spec = ControllerSpec {
         name,
         inference: if sugeno {
             Inference::Sugeno
@@ -508,7 +713,8 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
         inputs,
         outputs,
         rules,
-    })
+    };
+    Ok((spec, notes))
 }
 
 /// A rule entry's hedges from the decimal part of its term number, as Octave's

@@ -62,6 +62,21 @@ impl Format {
     }
 }
 
+/// Reads a controller from text in `format`, with notes on what was read the way MATLAB
+/// reads it rather than as written (`.fis`: padded parameters, unknown keys, labels out of
+/// order; see [`fis::read_with`]); `strict` refuses those instead. The other formats have
+/// no such notes.
+pub fn read_with_notes(
+    text: &str,
+    format: Format,
+    strict: bool,
+) -> Result<(ControllerSpec, Vec<String>), ParseError> {
+    match format {
+        Format::Fis => fis::read_with(text, fis::ReadOptions { strict }),
+        _ => read(text, format).map(|spec| (spec, Vec::new())),
+    }
+}
+
 /// Reads a controller from text in `format`. JSON accepts a bare controller description
 /// and a tuning run's controller file (whose `controller` field is taken).
 pub fn read(text: &str, format: Format) -> Result<ControllerSpec, ParseError> {
@@ -242,6 +257,15 @@ pub enum LoadError {
 /// Loads a controller file in any format (by extension, or `format` when given) and checks
 /// that it compiles.
 pub fn load(path: &Path, format: Option<Format>) -> Result<ControllerSpec, LoadError> {
+    load_with_notes(path, format, false).map(|(spec, _)| spec)
+}
+
+/// [`load`] with [`read_with_notes`]'s notes and `strict` option.
+pub fn load_with_notes(
+    path: &Path,
+    format: Option<Format>,
+    strict: bool,
+) -> Result<(ControllerSpec, Vec<String>), LoadError> {
     let shown = path.display().to_string();
     let format = format
         .or_else(|| Format::of_path(path))
@@ -250,7 +274,7 @@ pub fn load(path: &Path, format: Option<Format>) -> Result<ControllerSpec, LoadE
         path: shown.clone(),
         source,
     })?;
-    let spec = read(&text, format).map_err(|error| LoadError::Parse {
+    let (spec, notes) = read_with_notes(&text, format, strict).map_err(|error| LoadError::Parse {
         path: shown.clone(),
         error,
     })?;
@@ -258,5 +282,5 @@ pub fn load(path: &Path, format: Option<Format>) -> Result<ControllerSpec, LoadE
         path: shown,
         message: e.to_string(),
     })?;
-    Ok(spec)
+    Ok((spec, notes))
 }

@@ -517,7 +517,7 @@ impl Job {
         })?;
         if let Some(engine) = &job.controller.engine {
             let path = Path::new(file).parent().unwrap_or(Path::new("")).join(engine);
-            let spec = fuzzy_files::load(&path, None).map_err(|e| JobError {
+            let spec = crate::commands::load_file_noting(&path, None).map_err(|e| JobError {
                 file: file.to_string(),
                 message: format!("[controller] engine: {e}"),
             })?;

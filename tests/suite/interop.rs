@@ -373,15 +373,19 @@ fn errors_name_line_column_and_what_is_allowed() {
     assert_eq!(e.line, 39, "{e}");
     assert!(e.message.contains("1 (AND) or 2 (OR)"), "{e}");
 
-    // .fis: a misspelt key is an error, not a silent default (found by fuzzing).
-    let e = error_of(
-        &fis.replace("DefuzzMethod='centroid'", "DebuzzMethod='centroid'"),
-        Format::Fis,
-    );
+    // .fis: a misspelt key is never a silent default (found by fuzzing): MATLAB ignores
+    // unknown keys, so the lenient reading says so in a note, the strict one refuses.
+    let misspelt = fis.replace("DefuzzMethod='centroid'", "DebuzzMethod='centroid'");
+    let e = interop::read_with_notes(&misspelt, Format::Fis, true).unwrap_err();
     assert_eq!((e.line, e.column), (12, 1), "{e}");
     assert!(
         e.message.contains("unknown key 'DebuzzMethod' in [System]"),
         "{e}"
+    );
+    let (_, notes) = interop::read_with_notes(&misspelt, Format::Fis, false).unwrap();
+    assert!(
+        notes[0].starts_with("line 12: unknown key 'DebuzzMethod' in [System] ignored"),
+        "{notes:?}"
     );
 
     // Names: a .fis may repeat a term name (its rules use numbers); FLL and FCL refer to
@@ -564,4 +568,87 @@ fn fuzz_corpus_replays_without_panics() {
         replayed >= 1000,
         "the committed corpus is about 1 000 inputs, replayed {replayed}"
     );
+}
+
+/// What MATLAB reads in a `.fis` file and a strict reader would refuse: a byte-order mark
+/// and CRLF, keys of other writers, zero-padded parameter lists, repeated `MFk` labels,
+/// expressions in vectors; each lenient reading leaves a note with its line, and `strict`
+/// refuses it with line and column.
+#[test]
+fn fis_files_read_what_matlab_reads_with_notes() {
+    let tipper = data("tipper.fis");
+    let plain = interop::read(&tipper, Format::Fis).unwrap();
+    let read = |text: &str| interop::read_with_notes(text, Format::Fis, false).unwrap();
+    let strict = |text: &str| interop::read_with_notes(text, Format::Fis, true).unwrap_err();
+
+    // A byte-order mark and Windows line ends change nothing and leave no note.
+    let windows = format!("\u{feff}{}", tipper.replace('\n', "\r\n"));
+    assert_eq!(read(&windows), (plain.clone(), Vec::new()));
+
+    // fuzzylite's exporter writes keys MATLAB ignores.
+    let extra = tipper.replace("Name='service'\n", "Name='service'\nEnabled=1\nLockRange=0\n");
+    let (spec, notes) = read(&extra);
+    assert_eq!(spec, plain);
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes[0].starts_with("line 16: unknown key 'Enabled' in [Input1] ignored"),
+        "{notes:?}"
+    );
+    let e = strict(&extra);
+    assert_eq!((e.line, e.column), (16, 1), "{e}");
+    assert!(e.message.contains("unknown key 'Enabled' in [Input1]"), "{e}");
+
+    // Old MATLAB files pad parameter lists with zeros: the first n are used.
+    let padded = tipper.replace("'gaussmf',[1.5 5]", "'gaussmf',[1.5 5 0 0]");
+    let (spec, notes) = read(&padded);
+    assert_eq!(spec, plain);
+    assert_eq!(
+        notes,
+        ["line 19: gaussmf 'good' has 4 parameters; the first 2 are used, as MATLAB does"]
+    );
+    let e = strict(&padded);
+    assert_eq!(e.line, 19, "{e}");
+    assert!(e.message.contains("gaussmf takes 2 parameters, found 4"), "{e}");
+
+    // A repeated label: the lines are read in order.
+    let relabelled = tipper.replace("MF2='good'", "MF1='good'");
+    let (spec, notes) = read(&relabelled);
+    assert_eq!(spec, plain);
+    assert_eq!(
+        notes,
+        ["line 19: MF1= read as [Input1]'s membership function 2 (MATLAB reads them in file order)"]
+    );
+    assert!(strict(&relabelled).message.contains("expected MF2=, found MF1="));
+
+    // MATLAB evaluates vectors: `pi`, products, quotients, signs, parentheses.
+    let (spec, notes) = read(&tipper.replace("Range=[0 10]\nNumMFs=3", "Range=[-pi/4 (2*pi+1)/2]\nNumMFs=3"));
+    assert!(notes.is_empty());
+    assert_eq!(
+        (spec.inputs[0].min, spec.inputs[0].max),
+        (-std::f32::consts::FRAC_PI_4, 3.641_592_7)
+    );
+    let e = interop::read(
+        &tipper.replace("Range=[0 10]\nNumMFs=3", "Range=[0 1e400]\nNumMFs=3"),
+        Format::Fis,
+    )
+    .unwrap_err();
+    assert!(e.message.contains("found '1e400'"), "{e}");
+
+    // A second [System] is refused, naming both places.
+    let e = interop::read(&format!("{tipper}\n[System]\nName='again'\n"), Format::Fis).unwrap_err();
+    assert!(
+        e.message.contains("section [System] repeated (first at line 1)"),
+        "{e}"
+    );
+
+    // Names are kept exactly; `eval --inputs` matches a column up to surrounding spaces.
+    let spaced = interop::read(&tipper.replace("Name='service'", "Name='User '"), Format::Fis).unwrap();
+    assert_eq!(spaced.inputs[0].name, "User ");
+    let dir = std::env::temp_dir().join(format!("fis-names-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("inputs.csv");
+    std::fs::write(&csv, "\u{feff}User ,food\n1,2\n").unwrap();
+    let rows = optimizer::commands::read_inputs(&csv, &["User ", "food"]).unwrap();
+    assert_eq!(rows, [vec![1.0, 2.0]]);
+    let _ = std::fs::remove_dir_all(&dir);
 }

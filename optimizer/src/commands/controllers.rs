@@ -26,7 +26,7 @@ pub enum AnyController {
 fn load_interchange(path: &Path) -> Result<Option<ControllerSpec>, CommandError> {
     match Format::of_path(path) {
         Some(Format::Json) | None => Ok(None),
-        Some(format) => Ok(Some(fuzzy_files::load(path, Some(format))?)),
+        Some(format) => Ok(Some(super::load_file_noting(path, Some(format))?)),
     }
 }
 

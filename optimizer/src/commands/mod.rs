@@ -18,6 +18,43 @@ use crate::report::{ReportError, mean_itae, write_folder};
 mod controllers;
 mod table;
 
+/// `--strict`: controller files are read without MATLAB's leniency (unknown keys, padded
+/// parameters and `MFk` labels out of order are errors instead of notes; see
+/// `fuzzy_files::fis::ReadOptions`). Set once by the command line before any file is read.
+static STRICT_FILES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Sets the `--strict` reading of controller files for this process.
+pub fn set_strict_files(strict: bool) {
+    STRICT_FILES.store(strict, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Loads a controller file with the `--strict` setting; returns its notes (what was read the
+/// way MATLAB reads it), each prefixed with the file's name.
+pub fn load_file(
+    path: &Path,
+    format: Option<Format>,
+) -> Result<(fuzzy_core::ControllerSpec, Vec<String>), LoadError> {
+    let strict = STRICT_FILES.load(std::sync::atomic::Ordering::Relaxed);
+    let (spec, notes) = fuzzy_files::load_with_notes(path, format, strict)?;
+    let notes = notes
+        .into_iter()
+        .map(|n| format!("{}: {n}", path.display()))
+        .collect();
+    Ok((spec, notes))
+}
+
+/// [`load_file`], printing the notes on stderr (for commands that return no notes).
+pub(crate) fn load_file_noting(
+    path: &Path,
+    format: Option<Format>,
+) -> Result<fuzzy_core::ControllerSpec, LoadError> {
+    let (spec, notes) = load_file(path, format)?;
+    for note in notes {
+        eprintln!("fuzzyopt: note: {note}");
+    }
+    Ok(spec)
+}
+
 use crate::run::{Checkpointing, Outcome, RunError, RunOptions, tune};
 pub use controllers::{
     AnyController, ExportFormat, Exported, Simulation, bench, eval, export, export_text, load_any,
@@ -210,8 +247,7 @@ pub fn convert(
     resample: bool,
 ) -> Result<Vec<String>, CommandError> {
     let (source, target) = (format_of(input, from, "input")?, format_of(output, to, "output")?);
-    let mut spec = fuzzy_files::load(input, Some(source))?;
-    let mut notes = Vec::new();
+    let (mut spec, mut notes) = load_file(input, Some(source))?;
     // A tuning run's controller.json also holds the wrapper (structure and gains): JSON keeps
     // it, the interchange formats have no place for it (said, not dropped silently).
     let tuned = match source {

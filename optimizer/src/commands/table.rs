@@ -57,9 +57,12 @@ pub fn read_inputs(path: &Path, names: &[&str]) -> Result<Vec<Vec<f32>>, Command
     let Some((header_line, columns)) = records.next() else {
         return Err(table_error(1, "no header".into()));
     };
+    // Cells are trimmed, names are kept exactly (MATLAB's 'User ' has a trailing space):
+    // a column matches a name equal up to the spaces around it.
+    let same = |column: &str, name: &str| column.trim() == name.trim();
     let mut order = Vec::new();
     for name in names {
-        let Some(index) = columns.iter().position(|c| c == name) else {
+        let Some(index) = columns.iter().position(|c| same(c, name)) else {
             return Err(table_error(
                 header_line,
                 format!("no column `{name}` (columns: {})", columns.join(", ")),
@@ -67,7 +70,7 @@ pub fn read_inputs(path: &Path, names: &[&str]) -> Result<Vec<Vec<f32>>, Command
         };
         order.push(index);
     }
-    if let Some(extra) = columns.iter().find(|c| !names.contains(&c.as_str())) {
+    if let Some(extra) = columns.iter().find(|c| !names.iter().any(|n| same(c, n))) {
         return Err(table_error(
             header_line,
             format!("unknown column `{extra}` (inputs: {})", names.join(", ")),

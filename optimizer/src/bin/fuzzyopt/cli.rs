@@ -11,6 +11,11 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Read .fis files strictly: unknown keys, parameters past a membership function's
+    /// count and MFk labels out of order are errors (by default they are read as MATLAB
+    /// reads them, with a note)
+    #[arg(long, global = true)]
+    pub strict: bool,
 }
 
 /// Export formats.

@@ -28,6 +28,7 @@ fn note(text: &str) {
 }
 
 fn run(cli: Cli) -> Result<(), CommandError> {
+    commands::set_strict_files(cli.strict);
     match cli.command {
         Command::Plants => print!("{}", commands::plants_text()),
         Command::Init { path, force } => {
