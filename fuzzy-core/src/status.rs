@@ -60,3 +60,32 @@ impl core::ops::BitOrAssign for Status {
         self.0 |= rhs.0;
     }
 }
+
+impl core::fmt::Display for Status {
+    /// The set flags' names joined with `|` (`nan input | fallback`), or `ok`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        const NAMES: [(Status, &str); 7] = [
+            (Status::NAN_INPUT, "nan input"),
+            (Status::INPUT_OUT_OF_RANGE, "input out of range"),
+            (Status::NO_RULE_FIRED, "no rule fired"),
+            (Status::FALLBACK, "fallback"),
+            (Status::INPUT_COUNT, "input count"),
+            (Status::BUFFER_TOO_SMALL, "buffer too small"),
+            (Status::INVALID_MEASUREMENT, "invalid measurement"),
+        ];
+        if self.is_ok() {
+            return f.write_str("ok");
+        }
+        let mut first = true;
+        for (flag, name) in NAMES {
+            if self.contains(flag) {
+                if !first {
+                    f.write_str(" | ")?;
+                }
+                f.write_str(name)?;
+                first = false;
+            }
+        }
+        Ok(())
+    }
+}

@@ -652,3 +652,27 @@ fn fis_files_read_what_matlab_reads_with_notes() {
     assert_eq!(rows, [vec![1.0, 2.0]]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `fuzzyopt eval --explain`: MATLAB's tipper at service 1, food 2 by hand: poor =
+/// exp(-1/4.5) = 0.8007, good = exp(-16/4.5) = 0.0286, excellent = exp(-81/4.5) = 1.5e-8,
+/// rancid = trapmf(2; 0 0 1 3) = 0.5, delicious = 0; rule 1 is OR: max(0.8007, 0.5).
+#[test]
+fn eval_explain_shows_degrees_strengths_and_outputs() {
+    let path = std::path::PathBuf::from(format!("{}/tests/data/interop/tipper.fis", testkit::ROOT));
+    let text = optimizer::commands::eval(&path, &[1.0, 2.0], None, true).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "row 1: service = 1, food = 2");
+    assert_eq!(lines[1], "  service: poor 0.8007  good 0.0286  excellent 1.5e-8");
+    assert_eq!(lines[2], "  food: rancid 0.5000  delicious 0");
+    assert_eq!(lines[3], "  rules (3 of 3 fired; strength = firing x weight):");
+    assert!(lines[4].starts_with("  *   1  if service is poor or food is rancid then tip is cheap"));
+    assert!(lines[4].ends_with(" 0.8007"), "{}", lines[4]);
+    assert!(lines[6].ends_with(" 1.5e-8"), "{}", lines[6]);
+    assert_eq!(lines[7], "  tip = 5.558586");
+    // A NaN input: the fallback and the flags, said in words.
+    let text = optimizer::commands::eval(&path, &[12.0, f32::NAN], None, true).unwrap();
+    assert!(
+        text.contains("tip = 15.0  (status: nan input | input out of range | fallback)"),
+        "{text}"
+    );
+}

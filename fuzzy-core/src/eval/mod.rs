@@ -251,6 +251,29 @@ impl<'a> Controller<'a> {
         status
     }
 
+    /// The degree of every input term for `inputs`, inputs' terms in order (the first
+    /// `Σ terms of the inputs` entries of the term list), into `degrees` (as many as fit):
+    /// what the rules read before NOT and hedges. Same input handling as
+    /// [`Controller::evaluate`]; for inspection (`fuzzyopt eval --explain`) and tests.
+    pub fn input_degrees(&self, inputs: &[f32], scratch: &mut [f32], degrees: &mut [f32]) -> Status {
+        let Some(work) = self.split(scratch) else {
+            return Status::BUFFER_TOO_SMALL;
+        };
+        let status = self.fuzzify(inputs, work.crisp, work.slots);
+        let first = Slots::term(
+            Slots {
+                terms: self.def().terms.len(),
+            },
+            0,
+        );
+        let count: usize = self.def().inputs.iter().map(|v| v.terms.count as usize).sum();
+        let fuzzified = work.slots.get(first..first + count).unwrap_or(&[]);
+        for (out, degree) in degrees.iter_mut().zip(fuzzified) {
+            *out = *degree;
+        }
+        status
+    }
+
     /// The aggregated fuzzy set of Mamdani output `output` for `inputs`, sampled at the
     /// output's sample points (see [`crate::Sampling::position`]); a slice of `scratch`.
     /// Empty for Sugeno controllers, a missing output or a short scratch buffer. For plots

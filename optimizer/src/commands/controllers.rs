@@ -214,8 +214,15 @@ pub fn simulation_plots(simulation: &Simulation, dir: &Path) -> Result<Vec<PathB
 }
 
 /// `eval CONTROLLER`: the controller's outputs for each row (`values`, one per input, or the
-/// rows of the `inputs` table), as CSV with a header of input and output names.
-pub fn eval(path: &Path, values: &[f32], inputs: Option<&Path>) -> Result<String, CommandError> {
+/// rows of the `inputs` table), as CSV with a header of input and output names; with
+/// `explain`, per row the inputs' term degrees, every rule's strength and the outputs (what
+/// MATLAB's rule viewer and fuzzylite's activation listing show), as text.
+pub fn eval(
+    path: &Path,
+    values: &[f32],
+    inputs: Option<&Path>,
+    explain: bool,
+) -> Result<String, CommandError> {
     let (spec, _) = load_controller(path)?;
     let owned = spec.compile().map_err(|e| invalid(path, e))?;
     let names: Vec<&str> = spec.inputs.iter().map(|v| v.name.as_str()).collect();
@@ -234,6 +241,9 @@ pub fn eval(path: &Path, values: &[f32], inputs: Option<&Path>) -> Result<String
             vec![values.to_vec()]
         }
     };
+    if explain {
+        return Ok(explain_rows(&spec, &owned, &rows));
+    }
     let header: Vec<&str> = names
         .iter()
         .copied()
@@ -247,6 +257,91 @@ pub fn eval(path: &Path, values: &[f32], inputs: Option<&Path>) -> Result<String
         out.push('\n');
     }
     Ok(out)
+}
+
+/// A degree for `--explain`: 0 as `0`, below 1e-3 in scientific form (a rule that barely
+/// fired must not read as 0.0000), else four decimals.
+fn degree_text(d: f32) -> String {
+    if d == 0.0 {
+        "0".into()
+    } else if d.abs() < 1e-3 {
+        format!("{d:.1e}")
+    } else {
+        format!("{d:.4}")
+    }
+}
+
+/// `eval --explain`'s text: per row the inputs, each input's term degrees, each rule's
+/// strength (firing × weight, `*` where it fired, in the rule's FLL wording) and the outputs
+/// with the status flags.
+fn explain_rows(spec: &ControllerSpec, owned: &fuzzy_core::OwnedController, rows: &[Vec<f32>]) -> String {
+    let controller = owned.controller();
+    let mut scratch = vec![0.0f32; controller.scratch_len()];
+    let term_count: usize = spec.inputs.iter().map(|v| v.terms.len()).sum();
+    let mut degrees = vec![0.0f32; term_count];
+    let mut strengths = vec![0.0f32; spec.rules.len()];
+    let words = ["if", "is", "not", "and", "or", "then", "with"];
+    let texts: Vec<String> = spec
+        .rules
+        .iter()
+        .map(|r| {
+            fuzzy_files::text::rule_text(r, &spec.inputs, &spec.outputs, words, " and ", |w| format!("{w}"))
+                .unwrap_or_else(|e| format!("(rule not shown: {e})"))
+        })
+        .collect();
+    let width = texts.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (n, row) in rows.iter().enumerate() {
+        let assignments: Vec<String> = spec
+            .inputs
+            .iter()
+            .zip(row)
+            .map(|(v, x)| format!("{} = {x}", v.name))
+            .collect();
+        let _ = writeln!(out, "row {}: {}", n + 1, assignments.join(", "));
+        controller.input_degrees(row, &mut scratch, &mut degrees);
+        let mut offset = 0;
+        for input in &spec.inputs {
+            let cells: Vec<String> = input
+                .terms
+                .iter()
+                .zip(&degrees[offset..])
+                .map(|(t, d)| format!("{} {}", t.name, degree_text(*d)))
+                .collect();
+            offset += input.terms.len();
+            let _ = writeln!(out, "  {}: {}", input.name, cells.join("  "));
+        }
+        controller.rule_strengths(row, &mut scratch, &mut strengths);
+        let fired = strengths.iter().filter(|s| **s > 0.0).count();
+        let _ = writeln!(
+            out,
+            "  rules ({fired} of {} fired; strength = firing x weight):",
+            spec.rules.len()
+        );
+        for (r, (text, strength)) in texts.iter().zip(&strengths).enumerate() {
+            let mark = if *strength > 0.0 { '*' } else { ' ' };
+            let _ = writeln!(
+                out,
+                "  {mark} {:>3}  {text:<width$}  {}",
+                r + 1,
+                degree_text(*strength)
+            );
+        }
+        let (outputs, status) = owned.evaluate(row);
+        let values: Vec<String> = spec
+            .outputs
+            .iter()
+            .zip(&outputs)
+            .map(|(v, y)| format!("{} = {y:?}", v.name))
+            .collect();
+        let flags = if status.is_ok() {
+            String::new()
+        } else {
+            format!("  (status: {status})")
+        };
+        let _ = writeln!(out, "  {}{flags}\n", values.join(", "));
+    }
+    out
 }
 
 /// `bench CONTROLLER`: times `evaluations` evaluations over the input rows (the `inputs`

@@ -106,6 +106,10 @@ pub enum Command {
         /// CSV file with a header of input names
         #[arg(long)]
         inputs: Option<PathBuf>,
+        /// per row, print each input's term degrees, each rule's strength (which fired) and
+        /// the outputs instead of CSV
+        #[arg(long)]
+        explain: bool,
     },
     /// Run a controller through a job's plant and scenarios: metrics table (or JSON) and, with
     /// -o, step-response plots. The controller file may be a tuned controller

@@ -68,7 +68,11 @@ fn run(cli: Cli) -> Result<(), CommandError> {
             controller,
             values,
             inputs,
-        } => print!("{}", commands::eval(&controller, &values, inputs.as_deref())?),
+            explain,
+        } => print!(
+            "{}",
+            commands::eval(&controller, &values, inputs.as_deref(), explain)?
+        ),
         Command::Export {
             controller,
             format,
