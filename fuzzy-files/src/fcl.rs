@@ -681,8 +681,13 @@ pub fn write(spec: &ControllerSpec) -> Result<(String, Vec<String>), String> {
     out += "END_VAR\n";
     let terms = |out: &mut String, owner: &str, terms: &[TermSpec]| -> Result<(), String> {
         for t in terms {
-            let text = term_text(&t.shape)
-                .ok_or_else(|| format!("{owner}, term '{}': {:?} has no FCL form", t.name, t.shape))?;
+            let text = term_text(&t.shape).ok_or_else(|| {
+                format!(
+                    "{owner}, term '{}': {} has no FCL form",
+                    t.name,
+                    crate::fis::shape_text(&t.shape)
+                )
+            })?;
             *out += &format!("    TERM {} := {text};\n", ident(&t.name)?);
         }
         Ok(())

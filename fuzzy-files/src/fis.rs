@@ -902,6 +902,15 @@ fn nums(values: &[f32]) -> String {
     values.iter().map(|v| num(*v)).collect::<Vec<_>>().join(" ")
 }
 
+/// A shape in a user's words for messages: MATLAB's function name and parameters
+/// (`zmf [1 4]`), `points (3)` for a points term.
+pub fn shape_text(shape: &Shape) -> String {
+    match (shape, mf_text(shape)) {
+        (Shape::Points(p), _) => format!("points ({})", p.len()),
+        (_, (kind, params)) => format!("{kind} [{params}]"),
+    }
+}
+
 fn mf_text(shape: &Shape) -> (&'static str, String) {
     match shape {
         Shape::Triangle(p) => ("trimf", nums(p)),
@@ -1011,8 +1020,13 @@ pub fn write(spec: &ControllerSpec) -> Result<(String, Vec<String>), String> {
         }
         if output.fallback != Fallback::Midpoint {
             notes.push(format!(
-                "output '{}': when no rule fires MATLAB returns the range midpoint, not {:?}",
-                output.name, output.fallback
+                "output '{}': when no rule fires MATLAB returns the range midpoint, not {}",
+                output.name,
+                match output.fallback {
+                    Fallback::Hold => "the previous output".to_string(),
+                    Fallback::Value(v) => format!("the value {v}"),
+                    Fallback::Midpoint => "the midpoint".to_string(),
+                }
             ));
         }
         out += &format!("\n[Output{}]\n", o + 1);

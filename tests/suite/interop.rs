@@ -676,3 +676,14 @@ fn eval_explain_shows_degrees_strengths_and_outputs() {
         "{text}"
     );
 }
+
+/// Write refusals name the item in a user's words, never Rust's debug text.
+#[test]
+fn write_refusals_name_shapes_in_matlab_words() {
+    let mixed = ControllerSpec::from_controller("mixed", &testkit::reference::MIXED);
+    let e = interop::write(&mixed, Format::Fcl).unwrap_err();
+    assert!(
+        e.contains("input 'in1', term 'mf1': zmf [1 4] has no FCL form"),
+        "{e}"
+    );
+}
