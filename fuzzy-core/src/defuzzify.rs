@@ -15,7 +15,7 @@
 //! fuzzylite's MOM takes the middle of the *first* maximal plateau; it agrees with ours
 //! whenever the maximum is reached on a single plateau.
 
-use crate::math::rt::{max, select_bits};
+use crate::math::rt::{max, select, select_bits};
 
 /// Defuzzification method of an output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -36,6 +36,13 @@ pub enum Defuzzifier {
     SmallestOfMaximum,
     /// Mamdani: largest maximising point (FCL `RM`).
     LargestOfMaximum,
+    /// Mamdani: the maximising point of smallest magnitude `|x|` (MATLAB `som`, which
+    /// differs from [`Defuzzifier::SmallestOfMaximum`] when the range reaches below 0); on
+    /// equal magnitudes the first (lower) point.
+    SmallestOfMaximumMagnitude,
+    /// Mamdani: the maximising point of largest magnitude `|x|` (MATLAB `lom`); on equal
+    /// magnitudes the first (lower) point.
+    LargestOfMaximumMagnitude,
     /// Sugeno: `Σ w z / Σ w` (MATLAB `wtaver`) over the rules, `w` a rule's strength
     /// (weight included) and `z` the value of the term it concludes; rules concluding no
     /// term of the output count in neither sum. Each sum is taken rule by rule in eight
@@ -169,6 +176,8 @@ pub(crate) fn defuzzify_with(
                 _ => mean,
             }
         }
+        Defuzzifier::SmallestOfMaximumMagnitude => magnitude_index(samples, x0, dx, false),
+        Defuzzifier::LargestOfMaximumMagnitude => magnitude_index(samples, x0, dx, true),
         // Centroid (and the Sugeno methods, which never reach here). An empty set gives
         // `0 / 0`, NaN, and the output its fallback (as the caller does for `!non_empty`
         // anyway): no select on the value's path.
@@ -288,9 +297,46 @@ fn maximum_indices(samples: &[f32]) -> (f32, f32, f32) {
     (first as f32, last as f32, index_sum as f32 / count.max(1) as f32)
 }
 
+/// Index of the maximising sample (as in [`maximum_indices`]) whose position
+/// `x0 + i·dx` has the smallest magnitude, or with `largest` the largest; the first such
+/// sample on equal magnitudes (MATLAB's `min(abs(...))` / `max(abs(...))`). One scan with
+/// selects: fixed time.
+fn magnitude_index(samples: &[f32], x0: f32, dx: f32, largest: bool) -> f32 {
+    let peak = samples.iter().fold(0.0f32, |m, v| max(*v, m));
+    let threshold = peak - MAXIMUM_TOLERANCE * peak;
+    // Signed so that one strict comparison serves both: -|x| for the smallest magnitude.
+    let sign = if largest { 1.0 } else { -1.0 };
+    let mut best = f32::NEG_INFINITY;
+    let mut chosen = 0u32;
+    for (index, value) in (0u32..).zip(samples) {
+        let score = sign * crate::math::abs(x0 + dx * index as f32);
+        let better = (*value >= threshold) & (score > best);
+        chosen = select_bits(better, index, chosen);
+        best = select(better, score, best);
+    }
+    chosen as f32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn matlab_som_and_lom_pick_by_magnitude() {
+        // Maximal on x = -3, -2 and 1 (a two-plateau set on x = -4 .. 4): by value the
+        // smallest is -3 and the largest 1; by magnitude (MATLAB) 1 and -3.
+        let s = [0.2, 1.0, 1.0, 0.5, 0.0, 1.0, 0.3, 0.0, 0.0];
+        let at = |m| defuzzify_sampled(m, &s, -4.0, 1.0).0;
+        assert_eq!(at(Defuzzifier::SmallestOfMaximum), -3.0);
+        assert_eq!(at(Defuzzifier::LargestOfMaximum), 1.0);
+        assert_eq!(at(Defuzzifier::SmallestOfMaximumMagnitude), 1.0);
+        assert_eq!(at(Defuzzifier::LargestOfMaximumMagnitude), -3.0);
+        // Equal magnitudes: the first (lower) point, as MATLAB's min/max return it.
+        let s = [0.0, 1.0, 0.0, 1.0, 0.0];
+        let at = |m| defuzzify_sampled(m, &s, -2.0, 1.0).0;
+        assert_eq!(at(Defuzzifier::SmallestOfMaximumMagnitude), -1.0);
+        assert_eq!(at(Defuzzifier::LargestOfMaximumMagnitude), -1.0);
+    }
 
     #[test]
     fn grids() {

@@ -723,8 +723,8 @@ pub fn write(spec: &ControllerSpec) -> Result<(String, Vec<String>), String> {
         if v.lock_range {
             return Err(format!("output '{}': FCL has no lock_range", v.name));
         }
-        let method =
-            name_in(&METHODS, v.defuzzifier).ok_or_else(|| format!("output '{}': no FCL method", v.name))?;
+        let method = name_in(&METHODS, crate::by_value(v)?)
+            .ok_or_else(|| format!("output '{}': no FCL method", v.name))?;
         out += &format!("    METHOD : {method};\n");
         match v.fallback {
             Fallback::Midpoint => {

@@ -63,8 +63,8 @@ const DEFUZZIFIERS: [(&str, Defuzzifier); 7] = [
     ("centroid", Defuzzifier::Centroid),
     ("bisector", Defuzzifier::Bisector),
     ("mom", Defuzzifier::MeanOfMaximum),
-    ("som", Defuzzifier::SmallestOfMaximum),
-    ("lom", Defuzzifier::LargestOfMaximum),
+    ("som", Defuzzifier::SmallestOfMaximumMagnitude),
+    ("lom", Defuzzifier::LargestOfMaximumMagnitude),
     ("wtaver", Defuzzifier::WeightedAverage),
     ("wtsum", Defuzzifier::WeightedSum),
 ];
@@ -938,15 +938,24 @@ fn mf_text(shape: &Shape) -> (&'static str, String) {
 pub fn write(spec: &ControllerSpec) -> Result<(String, Vec<String>), String> {
     let mut notes = Vec::new();
     let sugeno = matches!(spec.inference, Inference::Sugeno);
-    let defuzzifier = spec.outputs.first().map_or(
-        if sugeno {
-            Defuzzifier::WeightedAverage
-        } else {
-            Defuzzifier::Centroid
-        },
-        |o| o.defuzzifier,
-    );
-    if let Some(o) = spec.outputs.iter().find(|o| o.defuzzifier != defuzzifier) {
+    // MATLAB's som/lom pick by magnitude: a by-value method is written as the one that
+    // agrees on its output's range (or refused across 0).
+    let methods = spec
+        .outputs
+        .iter()
+        .map(crate::by_magnitude)
+        .collect::<Result<Vec<_>, _>>()?;
+    let defuzzifier = methods.first().copied().unwrap_or(if sugeno {
+        Defuzzifier::WeightedAverage
+    } else {
+        Defuzzifier::Centroid
+    });
+    if let Some((o, _)) = spec
+        .outputs
+        .iter()
+        .zip(&methods)
+        .find(|(_, m)| **m != defuzzifier)
+    {
         return Err(format!(
             "output '{}': a .fis file has one defuzzification method for all outputs",
             o.name

@@ -74,6 +74,9 @@ fn defuzzifier_name(d: Defuzzifier) -> &'static str {
         Defuzzifier::MeanOfMaximum => "MeanOfMaximum",
         Defuzzifier::SmallestOfMaximum => "SmallestOfMaximum",
         Defuzzifier::LargestOfMaximum => "LargestOfMaximum",
+        // Written as a by-value method (`crate::by_value`); not a fuzzylite name.
+        Defuzzifier::SmallestOfMaximumMagnitude => "SmallestOfMaximumMagnitude",
+        Defuzzifier::LargestOfMaximumMagnitude => "LargestOfMaximumMagnitude",
         Defuzzifier::WeightedAverage => "WeightedAverage",
         Defuzzifier::WeightedSum => "WeightedSum",
     }
@@ -166,6 +169,7 @@ pub fn write(spec: &ControllerSpec) -> Result<String, FllError> {
         Inference::Sugeno => None,
     };
     for output in &spec.outputs {
+        let defuzzifier = crate::by_value(output).map_err(FllError)?;
         let _ = writeln!(w, "OutputVariable: {}", check_name(&output.name)?);
         let _ = writeln!(w, "  enabled: true");
         let _ = writeln!(w, "  range: {} {}", num(output.min), num(output.max));
@@ -183,19 +187,11 @@ pub fn write(spec: &ControllerSpec) -> Result<String, FllError> {
                     }
                 };
                 let _ = writeln!(w, "  aggregation: {}", s_norm_name(aggregation));
-                let _ = writeln!(
-                    w,
-                    "  defuzzifier: {} {resolution}",
-                    defuzzifier_name(output.defuzzifier)
-                );
+                let _ = writeln!(w, "  defuzzifier: {} {resolution}", defuzzifier_name(defuzzifier));
             }
             None => {
                 let _ = writeln!(w, "  aggregation: none");
-                let _ = writeln!(
-                    w,
-                    "  defuzzifier: {} TakagiSugeno",
-                    defuzzifier_name(output.defuzzifier)
-                );
+                let _ = writeln!(w, "  defuzzifier: {} TakagiSugeno", defuzzifier_name(defuzzifier));
             }
         }
         let _ = writeln!(w, "  default: nan");

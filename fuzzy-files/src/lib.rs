@@ -13,7 +13,7 @@
 
 use std::path::Path;
 
-use fuzzy_core::ControllerSpec;
+use fuzzy_core::{ControllerSpec, Defuzzifier, OutputSpec};
 
 pub mod export;
 pub mod fcl;
@@ -60,6 +60,56 @@ impl Format {
             .find(|(f, _)| *f == self)
             .map_or("json", |(_, e)| e)
     }
+}
+
+/// MATLAB's `som`/`lom` pick the maximising point of smallest/largest magnitude, fuzzylite's
+/// and FCL's by value. On a range that does not reach below 0 the two agree; on one that
+/// does not reach above 0 smallest and largest swap; across 0 they differ.
+fn magnitude_swap(output: &OutputSpec, to_magnitude: bool) -> Result<Defuzzifier, String> {
+    use fuzzy_core::Defuzzifier::{
+        LargestOfMaximum, LargestOfMaximumMagnitude, SmallestOfMaximum, SmallestOfMaximumMagnitude,
+    };
+    let (same, swapped) = (output.min >= 0.0, output.max <= 0.0);
+    let mapped = match (output.defuzzifier, to_magnitude) {
+        (SmallestOfMaximumMagnitude, false) if same => SmallestOfMaximum,
+        (SmallestOfMaximumMagnitude, false) if swapped => LargestOfMaximum,
+        (LargestOfMaximumMagnitude, false) if same => LargestOfMaximum,
+        (LargestOfMaximumMagnitude, false) if swapped => SmallestOfMaximum,
+        (SmallestOfMaximum, true) if same => SmallestOfMaximumMagnitude,
+        (SmallestOfMaximum, true) if swapped => LargestOfMaximumMagnitude,
+        (LargestOfMaximum, true) if same => LargestOfMaximumMagnitude,
+        (LargestOfMaximum, true) if swapped => SmallestOfMaximumMagnitude,
+        (d @ (SmallestOfMaximumMagnitude | LargestOfMaximumMagnitude), false)
+        | (d @ (SmallestOfMaximum | LargestOfMaximum), true) => {
+            let (has, wants) = if to_magnitude {
+                ("by value", "by magnitude (MATLAB's som/lom)")
+            } else {
+                ("by magnitude (MATLAB's som/lom)", "by value")
+            };
+            let method = if matches!(d, SmallestOfMaximum | SmallestOfMaximumMagnitude) {
+                "smallest of maximum"
+            } else {
+                "largest of maximum"
+            };
+            return Err(format!(
+                "output '{}': its {method} picks the maximising point {has}, the format's {wants}; \
+                 on the range [{}, {}] across 0 they differ",
+                output.name, output.min, output.max
+            ));
+        }
+        (other, _) => other,
+    };
+    Ok(mapped)
+}
+
+/// The output's defuzzifier as a by-value method (FLL, FCL).
+pub(crate) fn by_value(output: &OutputSpec) -> Result<Defuzzifier, String> {
+    magnitude_swap(output, false)
+}
+
+/// The output's defuzzifier as a by-magnitude method (`.fis`).
+pub(crate) fn by_magnitude(output: &OutputSpec) -> Result<Defuzzifier, String> {
+    magnitude_swap(output, true)
 }
 
 /// Reads a controller from text in `format`, with notes on what was read the way MATLAB

@@ -545,6 +545,17 @@ fn fuzzylite_reads_our_fis_files_as_we_do() {
     for k in 0..100 {
         let mut spec =
             crate::interop::adapted(&random::controller(&mut rng, &format!("fis{k}")), Format::Fis);
+        // fuzzylite's FIS importer reads som/lom by value, MATLAB (and we) by magnitude:
+        // they agree on ranges that do not reach below 0 only.
+        let magnitude = matches!(
+            spec.outputs[0].defuzzifier,
+            Defuzzifier::SmallestOfMaximumMagnitude | Defuzzifier::LargestOfMaximumMagnitude
+        );
+        if magnitude && spec.outputs.iter().any(|o| o.min < 0.0) {
+            for o in &mut spec.outputs {
+                o.defuzzifier = Defuzzifier::Centroid;
+            }
+        }
         spec.and = [TNorm::Minimum, TNorm::Product][k % 2];
         spec.or = [SNorm::Maximum, SNorm::ProbabilisticSum][(k / 2) % 2];
         if let Inference::Mamdani {

@@ -257,10 +257,24 @@ pub(crate) fn adapted(spec: &ControllerSpec, format: Format) -> ControllerSpec {
         }
     }
     if format == Format::Fis {
-        // One defuzzification method per file.
-        let first = spec.outputs[0].defuzzifier;
+        // One defuzzification method per file; som/lom are MATLAB's (by magnitude).
+        let first = match spec.outputs[0].defuzzifier {
+            Defuzzifier::SmallestOfMaximum => Defuzzifier::SmallestOfMaximumMagnitude,
+            Defuzzifier::LargestOfMaximum => Defuzzifier::LargestOfMaximumMagnitude,
+            other => other,
+        };
         for o in &mut spec.outputs {
             o.defuzzifier = first;
+        }
+    }
+    if matches!(format, Format::Fcl | Format::Fll) {
+        // By value there; MATLAB's by-magnitude methods only where they agree (range >= 0).
+        for o in &mut spec.outputs {
+            o.defuzzifier = match o.defuzzifier {
+                Defuzzifier::SmallestOfMaximumMagnitude if o.min < 0.0 => Defuzzifier::SmallestOfMaximum,
+                Defuzzifier::LargestOfMaximumMagnitude if o.min < 0.0 => Defuzzifier::LargestOfMaximum,
+                other => other,
+            };
         }
     }
     spec
@@ -686,4 +700,68 @@ fn write_refusals_name_shapes_in_matlab_words() {
         e.contains("input 'in1', term 'mf1': zmf [1 4] has no FCL form"),
         "{e}"
     );
+}
+
+/// `.fis` files evaluate som/lom as MATLAB does (by magnitude); FLL and FCL by value.
+/// Writing converts where the two agree and refuses across 0.
+#[test]
+fn som_and_lom_follow_each_formats_peer() {
+    let tipper = data("tipper.fis").replace("DefuzzMethod='centroid'", "DefuzzMethod='som'");
+    // The output moved to [-15, 15] (terms peaking at -10, 0 and 10).
+    let shifted = tipper
+        .replace("Range=[0 30]", "Range=[-15 15]")
+        .replace("[0 5 10]", "[-15 -10 -5]")
+        .replace("[10 15 20]", "[-5 0 5]")
+        .replace("[20 25 30]", "[5 10 15]");
+    let spec = interop::read(&shifted, Format::Fis).unwrap();
+    assert_eq!(
+        spec.outputs[0].defuzzifier,
+        Defuzzifier::SmallestOfMaximumMagnitude
+    );
+    // The output is the maximising sample of smallest |x| of the engine's own set: at
+    // service 2.5 (poor = good = 0.249), food 5, rules 1 and 2 cut `cheap` and `average` at
+    // the same height, plateaus around -10 and around 0: by magnitude 0, by value -13.8.
+    let owned = spec.compile().unwrap();
+    let c = owned.controller();
+    let mut scratch = vec![0.0; c.scratch_len()];
+    let row = [2.5f32, 5.0];
+    let set = c.aggregated_set(&row, &mut scratch, 0).to_vec();
+    let peak = set.iter().copied().fold(0.0f32, f32::max);
+    let smallest_magnitude = (0..set.len())
+        .filter(|&i| set[i] >= peak * (1.0 - 4.0 * f32::EPSILON))
+        .map(|i| fuzzy_core::Sampling::MATLAB.position(i, -15.0, 15.0))
+        .min_by(|a, b| a.abs().total_cmp(&b.abs()))
+        .unwrap();
+    let (out, _) = owned.evaluate(&row);
+    assert_eq!(out[0], smallest_magnitude);
+    assert!(out[0].abs() < 1e-5, "{}", out[0]); // the sample at 0 (f32 grid: 9.5e-7)
+    let mut by_value = spec.clone();
+    by_value.outputs[0].defuzzifier = Defuzzifier::SmallestOfMaximum;
+    assert!(by_value.compile().unwrap().evaluate(&row).0[0] < -13.0);
+    // FLL has only the by-value method: across 0 the writer refuses, naming the output.
+    let e = interop::write(&spec, Format::Fll).unwrap_err();
+    assert!(
+        e.contains("output 'tip': its smallest of maximum picks the maximising point by magnitude"),
+        "{e}"
+    );
+    // On MATLAB's tipper range [0, 30] the two agree: written as SmallestOfMaximum, the
+    // same outputs.
+    let mut spec = interop::read(&tipper, Format::Fis).unwrap();
+    spec.outputs[0].sampling = fuzzy_core::Sampling::FUZZYLITE;
+    let fll = interop::write(&spec, Format::Fll).unwrap().text;
+    assert!(fll.contains("defuzzifier: SmallestOfMaximum 100"), "{fll}");
+    let back = interop::read(&fll, Format::Fll).unwrap();
+    assert_eq!(back.outputs[0].defuzzifier, Defuzzifier::SmallestOfMaximum);
+    // And by value into .fis on a range below 0: written as lom (largest magnitude).
+    let mut negative = back.clone();
+    negative.outputs[0].min = -30.0;
+    negative.outputs[0].max = 0.0;
+    negative.outputs[0].sampling = fuzzy_core::Sampling::MATLAB;
+    for t in &mut negative.outputs[0].terms {
+        if let fuzzy_core::Shape::Triangle(p) = &mut t.shape {
+            *p = [-p[2], -p[1], -p[0]];
+        }
+    }
+    let fis = interop::write(&negative, Format::Fis).unwrap().text;
+    assert!(fis.contains("DefuzzMethod='lom'"), "{fis}");
 }

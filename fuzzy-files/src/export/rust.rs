@@ -88,6 +88,8 @@ fn output(variable: &OutputVariable) -> String {
         Defuzzifier::MeanOfMaximum => "MeanOfMaximum",
         Defuzzifier::SmallestOfMaximum => "SmallestOfMaximum",
         Defuzzifier::LargestOfMaximum => "LargestOfMaximum",
+        Defuzzifier::SmallestOfMaximumMagnitude => "SmallestOfMaximumMagnitude",
+        Defuzzifier::LargestOfMaximumMagnitude => "LargestOfMaximumMagnitude",
         Defuzzifier::WeightedAverage => "WeightedAverage",
         Defuzzifier::WeightedSum => "WeightedSum",
     };
