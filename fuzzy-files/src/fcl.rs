@@ -10,6 +10,14 @@
 //! shapes of jFuzzyLogic: `trian a b c`, `trape a b c d`, `gauss mean sigma`,
 //! `gbell a b mean`, `sigm gain centre`, `dsigm gain1 centre1 gain2 centre2`.
 //!
+//! fuzzylite's FCL exporter writes its own dialect, which is read too: terms as fuzzylite's
+//! classes with FLL's parameter order (`TERM NB := Triangle -1 -1 -0.667;`, `Constant`,
+//! `Linear` for Sugeno outputs), rules ended by the line instead of `;`, its operator names
+//! (`DPROD EPROD HPROD NMIN`, `DSUM ESUM HSUM NMAX NSUM`, `UnboundedSum`), `METHOD : COGSS`
+//! (weighted sum) and `DEFAULT := nan` (no default: the midpoint). A file with fuzzylite's
+//! term classes is evaluated as fuzzylite evaluates it: Mamdani outputs at the midpoints of
+//! 100 intervals, inputs outside their range not clamped (its FCL has no lock-range).
+//!
 //! Conventions where IEC 61131-7 leaves a choice (written down because other tools differ):
 //! - a variable without `RANGE` spans its terms (first to last point; only for points,
 //!   triangles, trapezoids and singletons — other shapes need a `RANGE`);
@@ -33,31 +41,57 @@ use super::text::{
     Cursor, ParseError, RuleWords, Token, check_names, is_identifier, parse_rule, rule_text, tokenize,
 };
 
-const AND: [(&str, TNorm); 3] = [
+/// IEC's T-norm names, then the ones fuzzylite's FCL exporter writes for its other norms.
+const AND: [(&str, TNorm); 7] = [
     ("MIN", TNorm::Minimum),
     ("PROD", TNorm::Product),
     ("BDIF", TNorm::BoundedDifference),
+    ("DPROD", TNorm::DrasticProduct),
+    ("EPROD", TNorm::EinsteinProduct),
+    ("HPROD", TNorm::HamacherProduct),
+    ("NMIN", TNorm::NilpotentMinimum),
 ];
-const OR: [(&str, SNorm); 3] = [
+/// IEC's S-norm names, then fuzzylite's (its exporter writes `UnboundedSum` by class name).
+const OR: [(&str, SNorm); 8] = [
     ("MAX", SNorm::Maximum),
     ("ASUM", SNorm::ProbabilisticSum),
     ("BSUM", SNorm::BoundedSum),
+    ("DSUM", SNorm::DrasticSum),
+    ("ESUM", SNorm::EinsteinSum),
+    ("HSUM", SNorm::HamacherSum),
+    ("NMAX", SNorm::NilpotentMaximum),
+    ("NSUM", SNorm::NormalizedSum),
 ];
-const ACT: [(&str, TNorm); 2] = [("MIN", TNorm::Minimum), ("PROD", TNorm::Product)];
-const ACCU: [(&str, SNorm); 5] = [
+/// IEC's activations, then fuzzylite's.
+const ACT: [(&str, TNorm); 7] = [
+    ("MIN", TNorm::Minimum),
+    ("PROD", TNorm::Product),
+    ("BDIF", TNorm::BoundedDifference),
+    ("DPROD", TNorm::DrasticProduct),
+    ("EPROD", TNorm::EinsteinProduct),
+    ("HPROD", TNorm::HamacherProduct),
+    ("NMIN", TNorm::NilpotentMinimum),
+];
+const ACCU: [(&str, SNorm); 10] = [
     ("MAX", SNorm::Maximum),
     ("BSUM", SNorm::BoundedSum),
     ("NSUM", SNorm::NormalizedSum),
     ("ASUM", SNorm::ProbabilisticSum),
     ("SUM", SNorm::UnboundedSum),
+    ("UnboundedSum", SNorm::UnboundedSum),
+    ("DSUM", SNorm::DrasticSum),
+    ("ESUM", SNorm::EinsteinSum),
+    ("HSUM", SNorm::HamacherSum),
+    ("NMAX", SNorm::NilpotentMaximum),
 ];
-const METHODS: [(&str, Defuzzifier); 6] = [
+const METHODS: [(&str, Defuzzifier); 7] = [
     ("COG", Defuzzifier::Centroid),
     ("COGS", Defuzzifier::WeightedAverage),
     ("COA", Defuzzifier::Bisector),
     ("LM", Defuzzifier::SmallestOfMaximum),
     ("RM", Defuzzifier::LargestOfMaximum),
     ("MM", Defuzzifier::MeanOfMaximum),
+    ("COGSS", Defuzzifier::WeightedSum),
 ];
 
 /// Words FCL reserves (blocks, declarations, rule grammar, settings).
@@ -191,9 +225,32 @@ fn number(cursor: &mut Cursor<'_>, what: &str) -> Result<f32, ParseError> {
     cursor.take(what)?.number(what)
 }
 
-/// A term's membership function up to (not including) its `;`.
-fn membership(cursor: &mut Cursor<'_>, name: &Token) -> Result<(Shape, bool), ParseError> {
+/// A term's membership function up to (not including) its `;`, and whether it is a Sugeno
+/// term (a singleton, or fuzzylite's `Constant`/`Linear`). `inputs` is the number of
+/// declared inputs (fuzzylite's `Linear` has a coefficient per input). Sets
+/// `fuzzylite_dialect` when the term is written as fuzzylite's FCL exporter writes terms
+/// (`Triangle -1 0 1`, fuzzylite's class names and parameter order).
+fn membership(
+    cursor: &mut Cursor<'_>,
+    name: &Token,
+    inputs: usize,
+    fuzzylite_dialect: &mut bool,
+) -> Result<(Shape, bool), ParseError> {
     let first = cursor.take("a membership function")?;
+    if crate::fll::FUZZYLITE_TERMS.contains(&first.text.as_str()) {
+        *fuzzylite_dialect = true;
+        let mut params = Vec::new();
+        let mut words = vec![first];
+        while cursor.peek().is_some_and(|t| !t.is(";")) {
+            let t = cursor.take("a parameter")?;
+            params.push(t.number(&format!("{} parameter", first.text))?);
+            words.push(t);
+        }
+        let shape = crate::fll::fuzzylite_shape(&first.text, params, inputs)
+            .map_err(|(word, message)| words.get(word).copied().unwrap_or(first).error(message))?;
+        let sugeno = matches!(shape, Shape::Constant(_) | Shape::Linear(_));
+        return Ok((shape, sugeno));
+    }
     if first.is("(") {
         let mut points = Vec::new();
         loop {
@@ -288,6 +345,8 @@ struct Block {
     method: Option<(Defuzzifier, usize)>,
     default: Option<Fallback>,
     accu: Option<SNorm>,
+    /// a term was written in fuzzylite's FCL dialect
+    fuzzylite: bool,
 }
 
 fn declared<'t>(cursor: &mut Cursor<'t>, end: &str) -> Result<Vec<&'t Token>, ParseError> {
@@ -305,7 +364,7 @@ fn declared<'t>(cursor: &mut Cursor<'t>, end: &str) -> Result<Vec<&'t Token>, Pa
     Ok(names)
 }
 
-fn block(cursor: &mut Cursor<'_>, end: &str, output: bool) -> Result<Block, ParseError> {
+fn block(cursor: &mut Cursor<'_>, end: &str, output: bool, inputs: usize) -> Result<Block, ParseError> {
     let mut b = Block::default();
     loop {
         let t = cursor.take(&format!("TERM, RANGE or {end}"))?;
@@ -315,7 +374,7 @@ fn block(cursor: &mut Cursor<'_>, end: &str, output: bool) -> Result<Block, Pars
         if t.is("TERM") {
             let name = identifier(cursor, "a term name")?;
             cursor.expect(":=")?;
-            let (shape, singleton) = membership(cursor, name)?;
+            let (shape, singleton) = membership(cursor, name, inputs, &mut b.fuzzylite)?;
             if b.terms.iter().any(|x| x.name == name.text) {
                 return Err(name.error(format!("term '{}' is defined twice", name.text)));
             }
@@ -341,6 +400,9 @@ fn block(cursor: &mut Cursor<'_>, end: &str, output: bool) -> Result<Block, Pars
             let v = cursor.take("a value or NC")?;
             b.default = Some(if v.is("NC") {
                 Fallback::Hold
+            } else if v.is("nan") {
+                // fuzzylite's "no default" (its output is NaN): the engine's midpoint.
+                Fallback::Midpoint
             } else {
                 Fallback::Value(v.number("DEFAULT")?)
             });
@@ -384,10 +446,10 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
             output_names.extend(declared(&mut cursor, "END_VAR")?);
         } else if t.is("FUZZIFY") {
             let v = identifier(&mut cursor, "an input name")?;
-            fuzzify.push((v, block(&mut cursor, "END_FUZZIFY", false)?));
+            fuzzify.push((v, block(&mut cursor, "END_FUZZIFY", false, input_names.len())?));
         } else if t.is("DEFUZZIFY") {
             let v = identifier(&mut cursor, "an output name")?;
-            defuzzify.push((v, block(&mut cursor, "END_DEFUZZIFY", true)?));
+            defuzzify.push((v, block(&mut cursor, "END_DEFUZZIFY", true, input_names.len())?));
         } else if t.is("RULEBLOCK") {
             if rule_block.is_some() {
                 return Err(t.error("a second RULEBLOCK: the engine has one rule base"));
@@ -409,6 +471,13 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
                     cursor.expect(":")?;
                     let mut rule = Vec::new();
                     loop {
+                        // fuzzylite's exporter ends a rule with the line, not `;`.
+                        if cursor
+                            .peek()
+                            .is_some_and(|n| n.is("RULE") || n.is("END_RULEBLOCK"))
+                        {
+                            break;
+                        }
                         let r = cursor.take("';' ending the rule")?;
                         if r.is(";") {
                             break;
@@ -453,6 +522,9 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
             })?;
         Ok(blocks.remove(i).1)
     };
+    // A file in fuzzylite's dialect is evaluated as fuzzylite evaluates it: Mamdani outputs
+    // at the midpoints of 100 intervals (fuzzylite's FCL has no resolution).
+    let fuzzylite = fuzzify.iter().chain(&defuzzify).any(|(_, b)| b.fuzzylite);
     let mut inputs = Vec::new();
     for name in &input_names {
         let b = find(&mut fuzzify, name, "input")?;
@@ -464,7 +536,12 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
             name: name.text.clone(),
             min,
             max,
-            out_of_range: OutOfRange::Clamp,
+            // fuzzylite's FCL has no lock-range: it evaluates inputs outside as they are.
+            out_of_range: if fuzzylite {
+                OutOfRange::Extend
+            } else {
+                OutOfRange::Clamp
+            },
             terms: b.terms,
         });
     }
@@ -494,12 +571,14 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
                 });
             }
             Some((Defuzzifier::Centroid, _)) if all => Defuzzifier::WeightedAverage,
-            Some((d, line)) if all && d != Defuzzifier::WeightedAverage => {
+            Some((d, line))
+                if all && !matches!(d, Defuzzifier::WeightedAverage | Defuzzifier::WeightedSum) =>
+            {
                 return Err(ParseError {
                     line,
                     column: 1,
                     message: format!(
-                        "output '{}': singleton terms are defuzzified by COGS (or COG)",
+                        "output '{}': singleton terms are defuzzified by COGS (or COG, or fuzzylite's COGSS)",
                         name.text
                     ),
                 });
@@ -519,7 +598,11 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
             min,
             max,
             defuzzifier,
-            sampling: Sampling::MATLAB,
+            sampling: if fuzzylite {
+                Sampling::FUZZYLITE
+            } else {
+                Sampling::MATLAB
+            },
             fallback: b.default.unwrap_or(Fallback::Midpoint),
             lock_range: false,
             terms: b.terms,

@@ -356,7 +356,7 @@ fn split_line(number: usize, raw: &str) -> Result<Option<Line<'_>>, ParseError> 
 /// docs). `inputs` is the number of input variables (a `Linear` term has one coefficient
 /// per input and a constant).
 fn shape_of(line: &Line<'_>, words: &[(usize, &str)], inputs: usize) -> Result<Shape, ParseError> {
-    let Some(&(kind_column, kind)) = words.first() else {
+    let Some(&(_, kind)) = words.first() else {
         return Err(line.error("term: expected 'term: NAME TYPE PARAMETERS'"));
     };
     let mut params = Vec::new();
@@ -368,18 +368,28 @@ fn shape_of(line: &Line<'_>, words: &[(usize, &str)], inputs: usize) -> Result<S
             )
         })?);
     }
+    fuzzylite_shape(kind, params, inputs)
+        .map_err(|(word, message)| line.word_error(words.get(word).map_or(words[0].0, |w| w.0), message))
+}
+
+/// fuzzylite's term `kind` (`Triangle`, `Gaussian`, …) with its `params` in fuzzylite's
+/// order, as a shape in MATLAB's order (see the module docs); shared with the FCL reader,
+/// which reads fuzzylite's FCL exports. `inputs` is the number of input variables (a
+/// `Linear` term has one coefficient per input and a constant). An error names the word
+/// to blame (0 = the kind, `k` = parameter `k`) and what is wrong.
+pub(crate) fn fuzzylite_shape(kind: &str, params: Vec<f32>, inputs: usize) -> Result<Shape, (usize, String)> {
     // Shapes with a fixed count may carry fuzzylite's optional height as one more number;
     // only height 1 has a meaning in the engine.
-    let fixed = |n: usize| -> Result<Vec<f32>, ParseError> {
+    let fixed = |n: usize| -> Result<Vec<f32>, (usize, String)> {
         match params.len() {
             k if k == n => Ok(params.clone()),
             k if k == n + 1 && params[n] == 1.0 => Ok(params[..n].to_vec()),
-            k if k == n + 1 => Err(line.word_error(
-                words[n + 1].0,
+            k if k == n + 1 => Err((
+                n + 1,
                 format!("{kind}: height {} is not supported (only 1)", params[n]),
             )),
-            k => Err(line.word_error(
-                kind_column,
+            k => Err((
+                0,
                 format!("{kind} takes {n} parameters (and an optional height of 1), found {k}"),
             )),
         }
@@ -427,8 +437,8 @@ fn shape_of(line: &Line<'_>, words: &[(usize, &str)], inputs: usize) -> Result<S
         "Constant" => Shape::Constant(fixed(1)?[0]),
         "Linear" => {
             if params.len() != inputs + 1 {
-                return Err(line.word_error(
-                    kind_column,
+                return Err((
+                    0,
                     format!(
                         "Linear takes one coefficient per input ({inputs}) and a constant, found {} numbers",
                         params.len()
@@ -440,23 +450,20 @@ fn shape_of(line: &Line<'_>, words: &[(usize, &str)], inputs: usize) -> Result<S
         "Discrete" => {
             let pairs = if params.len() % 2 == 1 {
                 if params[params.len() - 1] != 1.0 {
-                    return Err(line.word_error(
-                        words[params.len()].0,
-                        "Discrete: height is not supported (only 1)",
-                    ));
+                    return Err((params.len(), "Discrete: height is not supported (only 1)".into()));
                 }
                 &params[..params.len() - 1]
             } else {
                 &params[..]
             };
             if pairs.len() < 4 {
-                return Err(line.word_error(kind_column, "Discrete needs at least two x y pairs"));
+                return Err((0, "Discrete needs at least two x y pairs".into()));
             }
             Shape::Points(pairs.chunks_exact(2).map(|p| [p[0], p[1]]).collect())
         }
         other => {
-            return Err(line.word_error(
-                kind_column,
+            return Err((
+                0,
                 format!(
                     "term type '{other}' is not supported (supported: Triangle, Trapezoid, Gaussian, \
                      GaussianProduct, Bell, Sigmoid, SigmoidDifference, SigmoidProduct, SShape, ZShape, \
@@ -466,6 +473,24 @@ fn shape_of(line: &Line<'_>, words: &[(usize, &str)], inputs: usize) -> Result<S
         }
     })
 }
+
+/// fuzzylite's term kinds that [`fuzzylite_shape`] reads.
+pub(crate) const FUZZYLITE_TERMS: [&str; 14] = [
+    "Triangle",
+    "Trapezoid",
+    "Gaussian",
+    "GaussianProduct",
+    "Bell",
+    "Sigmoid",
+    "SigmoidDifference",
+    "SigmoidProduct",
+    "SShape",
+    "ZShape",
+    "PiShape",
+    "Discrete",
+    "Constant",
+    "Linear",
+];
 
 fn term_of(line: &Line<'_>, inputs: usize) -> Result<TermSpec, ParseError> {
     let words = line.words();

@@ -93,9 +93,23 @@ fn write_inputs(path: &Path, spec: &ControllerSpec, rows: &[Vec<f32>]) {
 }
 
 fn fuzzylite_outputs(fll: &Path, inputs: &Path, out: &Path, n_inputs: usize) -> Vec<Vec<f64>> {
+    fuzzylite_outputs_from(fll, "fll", inputs, out, n_inputs)
+}
+
+/// fuzzylite's outputs for the rows of `inputs` (FLD) from a controller file in `format`
+/// (`fll`, `fcl`, `fis`), read by fuzzylite's own importer.
+fn fuzzylite_outputs_from(
+    file: &Path,
+    format: &str,
+    inputs: &Path,
+    out: &Path,
+    n_inputs: usize,
+) -> Vec<Vec<f64>> {
+    let fll = file;
     let status = Command::new("fuzzylite")
         .arg("-i")
         .arg(fll)
+        .args(["-if", format])
         .args(["-of", "fld", "-o"])
         .arg(out)
         .arg("-d")
@@ -621,4 +635,92 @@ fn fuzzylite_reads_our_fis_files_as_we_do() {
     let _ = std::fs::remove_dir_all(&work);
     assert_eq!(compared, expected, "every output of every row compared");
     println!("fuzzylite's FIS import agrees with ours on 100 random controllers ({compared} outputs)");
+}
+
+/// fuzzylite's FCL dialect: fuzzylite exports each 7×7 conformance controller as FCL
+/// (`fuzzylite -i X.fll -of fcl`: its class names for terms, rules without `;`, 3-decimal
+/// numbers), reads that FCL back with its own importer and evaluates it on the case's
+/// inputs; we read the same FCL file and must agree within 1e-4 of the range (nothing fired
+/// in both: fuzzylite's NaN, our midpoint with NO_RULE_FIRED).
+#[test]
+fn fuzzylites_fcl_exports_read_as_fuzzylite_reads_them() {
+    if !tool_available(
+        "fuzzylite",
+        "fuzzylites_fcl_exports_read_as_fuzzylite_reads_them",
+        "apt-get install -y fuzzylite",
+    ) {
+        return;
+    }
+    let work = std::env::temp_dir().join(format!("fuzzylite-fcl-{}", std::process::id()));
+    std::fs::create_dir_all(&work).expect("temp dir");
+    let data = Path::new(testkit::ROOT).join("tests/data/fuzzylite");
+    let (mut compared, mut nothing_fired) = (0, 0);
+    for case in [
+        "pd_mamdani",
+        "pd_sugeno",
+        "pd_sugeno_linear",
+        "pd_product_probor",
+        "pd_einstein_hamacher",
+        "pd_sum",
+    ] {
+        let fcl = work.join(format!("{case}.fcl"));
+        let status = Command::new("fuzzylite")
+            .arg("-i")
+            .arg(data.join(format!("{case}.fll")))
+            .args(["-of", "fcl", "-o"])
+            .arg(&fcl)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("fuzzylite runs");
+        assert!(status.success(), "{case}: fuzzylite -of fcl");
+        let text = std::fs::read_to_string(&fcl).expect("fcl");
+        let spec =
+            fuzzy_files::read(&text, fuzzy_files::Format::Fcl).unwrap_or_else(|e| panic!("{case}: {e}"));
+        let owned = spec.compile().unwrap();
+        let inputs = data.join(format!("{case}.inputs.fld"));
+        let rows: Vec<Vec<f32>> = std::fs::read_to_string(&inputs)
+            .expect("inputs")
+            .lines()
+            .skip(1)
+            .map(|l| l.split_whitespace().map(|w| w.parse().expect("number")).collect())
+            .collect();
+        let theirs = fuzzylite_outputs_from(
+            &fcl,
+            "fcl",
+            &inputs,
+            &work.join(format!("{case}.out")),
+            rows[0].len(),
+        );
+        assert_eq!(theirs.len(), rows.len(), "{case}: fuzzylite's rows");
+        for (row, their) in rows.iter().zip(&theirs) {
+            let (ours, status) = owned.evaluate(row);
+            for (o, output) in spec.outputs.iter().enumerate() {
+                if their[o].is_nan() {
+                    assert!(
+                        status.contains(Status::NO_RULE_FIRED),
+                        "{case} {row:?}: fuzzylite fired nothing, we did"
+                    );
+                    nothing_fired += 1;
+                    continue;
+                }
+                let range = f64::from(output.max - output.min);
+                let error = (f64::from(ours[o]) - their[o]).abs() / range;
+                assert!(
+                    error <= TOLERANCE,
+                    "{case} {row:?}: ours {} fuzzylite {} ({error:.2e} of the range)",
+                    ours[o],
+                    their[o]
+                );
+                compared += 1;
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    // 6 cases × 825 rows; the rows outside the ranges fire nothing in both (fuzzylite's FCL
+    // has no lock-range, so neither clamps).
+    assert_eq!(compared + nothing_fired, 6 * 825, "every output accounted for");
+    assert!(compared >= 3000, "only {compared} outputs compared");
+    println!(
+        "fuzzylite's own FCL exports: {compared} outputs agree within {TOLERANCE:.0e} of the range, {nothing_fired} fire nothing in both"
+    );
 }
