@@ -62,16 +62,8 @@ const OR: [(&str, SNorm); 8] = [
     ("NMAX", SNorm::NilpotentMaximum),
     ("NSUM", SNorm::NormalizedSum),
 ];
-/// IEC's activations, then fuzzylite's.
-const ACT: [(&str, TNorm); 7] = [
-    ("MIN", TNorm::Minimum),
-    ("PROD", TNorm::Product),
-    ("BDIF", TNorm::BoundedDifference),
-    ("DPROD", TNorm::DrasticProduct),
-    ("EPROD", TNorm::EinsteinProduct),
-    ("HPROD", TNorm::HamacherProduct),
-    ("NMIN", TNorm::NilpotentMinimum),
-];
+/// Activations: IEC's (`MIN`, `PROD`), then every other T-norm by the names of [`AND`].
+const ACT: [(&str, TNorm); 7] = AND;
 const ACCU: [(&str, SNorm); 10] = [
     ("MAX", SNorm::Maximum),
     ("BSUM", SNorm::BoundedSum),
