@@ -1,12 +1,13 @@
 //! Writes a reference controller as Rust source for `fuzzy-core` (the optimizer's Rust
 //! exporter, `fuzzy_files::export::rust`), to stdout.
 //!
-//! Usage: `export_rust pd|mixed|tuned`. The committed outputs, which `tests/suite/export.rs`
+//! Usage: `export_rust pd|mixed|tuned|lut`. The committed outputs, which `tests/suite/export.rs`
 //! keeps up to date and compiles:
 //! - `pd` → `examples/firmware-cortex-m4/src/pd_controller.rs` (the firmware demo's controller)
 //! - `mixed` → `tests/data/rust/mixed.rs`
 //! - `tuned` → `tests/data/rust/tuned.rs`: engine and `FuzzyPid` of the tuned controller in
 //!   `tests/data/rust/tuned.json` (a `fuzzyopt tune` result for the README's main job)
+//! - `lut` → `tests/data/rust/lut.rs`: the `pd` controller as a 17 × 17 lookup table
 
 use std::process::ExitCode;
 
@@ -21,6 +22,26 @@ fn main() -> ExitCode {
     let (spec, wrapper) = match mode.as_deref() {
         Some("pd") => (pd_mamdani_spec(), None),
         Some("mixed") => (ControllerSpec::from_controller("mixed", &MIXED), None),
+        Some("lut") => {
+            // The PD Mamdani controller as a uniform 17 x 17 lookup table.
+            let pd = match pd_mamdani_spec().compile() {
+                Ok(pd) => pd,
+                Err(e) => {
+                    eprintln!("pd: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            return match fuzzy_files::export::lut::Lut::sample(&pd, 17, 17) {
+                Ok(lut) => {
+                    print!("{}", lut.rust(lut.max_error(&pd)));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Some("tuned") => match serde_json::from_str::<fuzzy_files::TunedController>(TUNED) {
             Ok(tuned) => (tuned.controller, Some(tuned.wrapper)),
             Err(e) => {
@@ -29,7 +50,7 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: export_rust pd|mixed|tuned");
+            eprintln!("usage: export_rust pd|mixed|tuned|lut");
             return ExitCode::from(2);
         }
     };

@@ -12,6 +12,10 @@ mod mixed_generated;
 #[path = "../data/rust/tuned.rs"]
 mod tuned_generated;
 
+#[rustfmt::skip]
+#[path = "../data/rust/lut.rs"]
+mod lut_generated;
+
 const TUNED_JSON: &str = include_str!("../data/rust/tuned.json");
 
 fn root(path: &str) -> String {
@@ -69,6 +73,98 @@ fn the_exported_tuned_controller_steps_like_the_in_memory_one() {
         assert_eq!(a, b, "step {k}");
         y += 0.05 * (a.output - y);
     }
+}
+
+/// Inputs for lookup tables: every node and cell centre of a 33 × 33 grid over 1.2× the
+/// range, the range ends, NaN and ±inf.
+fn lut_rows(lut: &fuzzy_files::export::lut::Lut) -> Vec<[f32; 2]> {
+    let span = |k: usize| {
+        let axis = &lut.axes[k];
+        let (lo, hi) = (axis[0], axis[axis.len() - 1]);
+        let pad = 0.1 * (hi - lo);
+        (0..65).map(move |i| lo - pad + (hi - lo + 2.0 * pad) * (i as f32 / 64.0))
+    };
+    let mut rows: Vec<[f32; 2]> = span(0).flat_map(|x| span(1).map(move |y| [x, y])).collect();
+    for special in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 0.0, -1.0, 1.0] {
+        rows.push([special, 0.3]);
+        rows.push([0.3, special]);
+    }
+    rows
+}
+
+#[test]
+fn the_generated_lookup_table_reads_like_the_library() {
+    use fuzzy_files::export::lut::Lut;
+    let pd = pd_mamdani_spec().compile().unwrap();
+    let lut = Lut::sample(&pd, 17, 17).unwrap();
+    let committed = std::fs::read_to_string(root("tests/data/rust/lut.rs")).unwrap();
+    assert!(
+        committed == lut.rust(lut.max_error(&pd)),
+        "tests/data/rust/lut.rs is stale: cargo run --example export_rust lut > tests/data/rust/lut.rs"
+    );
+    for [x, y] in lut_rows(&lut) {
+        let (mut ours, mut theirs) = ([0.0f32], [0.0f32]);
+        lut.eval(x, y, &mut ours);
+        lut_generated::pd_lut(x, y, &mut theirs);
+        assert_eq!(ours[0].to_bits(), theirs[0].to_bits(), "({x}, {y})");
+        assert!(ours[0].is_finite(), "({x}, {y})");
+    }
+    // At the nodes the table is the engine, exactly.
+    for (i, x) in lut.axes[0].iter().enumerate() {
+        for (j, y) in lut.axes[1].iter().enumerate() {
+            let mut out = [0.0f32];
+            lut.eval(*x, *y, &mut out);
+            assert_eq!(out[0], pd.evaluate(&[*x, *y]).0[0], "node ({i}, {j})");
+        }
+    }
+}
+
+#[test]
+fn lookup_tables_meet_the_requested_error_or_say_why_not() {
+    use fuzzy_files::export::lut::Lut;
+    // The 7×7 Sugeno PD (product AND over a partition of unity) is bilinear in each cell of
+    // its terms: nodes on the corners reproduce it.
+    let sugeno = ControllerSpec::from_controller("sugeno", &testkit::reference::PD_SUGENO)
+        .compile()
+        .unwrap();
+    let (lut, error) = Lut::for_error(&sugeno, 1e-4).unwrap();
+    assert_eq!((lut.axes[0].len(), lut.axes[1].len()), (7, 7));
+    assert!(error < 1e-6, "{error}");
+    // The Mamdani PD needs refined cells; the measured error is within the request and
+    // measured again independently here on random points.
+    let pd = pd_mamdani_spec().compile().unwrap();
+    let (lut, error) = Lut::for_error(&pd, 1e-2).unwrap();
+    assert!(
+        error <= 1e-2 && lut.axes[0].len() > 7,
+        "{error}, {} nodes",
+        lut.axes[0].len()
+    );
+    let mut rng = testkit::XorShift(99);
+    for _ in 0..2000 {
+        let (x, y) = (rng.range(-1.0, 1.0), rng.range(-1.0, 1.0));
+        let mut out = [0.0f32];
+        lut.eval(x, y, &mut out);
+        let exact = pd.evaluate(&[x, y]).0[0];
+        assert!(
+            (out[0] - exact).abs() / 2.0 <= 1.5e-2,
+            "({x}, {y}): {} vs {exact}",
+            out[0]
+        );
+    }
+    // What cannot be met is said, with the best reached; other input counts are refused.
+    let e = Lut::for_error(&pd, 1e-6).unwrap_err().to_string();
+    assert!(
+        e.contains("no table of up to 257 nodes per input reaches a maximum error of 1e-6"),
+        "{e}"
+    );
+    let mixed = ControllerSpec::from_controller("mixed", &MIXED)
+        .compile()
+        .unwrap();
+    let e = Lut::sample(&mixed, 5, 5).unwrap_err().to_string();
+    assert!(
+        e.contains("needs a 2-input controller; 'mixed' has 3 inputs"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -363,6 +459,40 @@ int main(void) {
             .map(|(l, h)| l + (h - l) * f64::from(rng.unit()))
             .collect();
         compare_engine(&encoding.decode(&genome).controller.compile().unwrap(), "tuned");
+    }
+
+    #[test]
+    fn c_lookup_tables_read_like_the_library() {
+        if !tool_available(
+            "cc",
+            "c_lookup_tables_read_like_the_library",
+            "apt-get install -y gcc",
+        ) {
+            return;
+        }
+        use fuzzy_files::export::lut::Lut;
+        let pd = pd_mamdani_spec().compile().unwrap();
+        // Uniform and corner-refined nodes (a non-uniform binary search).
+        for (name, lut) in [
+            ("lut_uniform", Lut::sample(&pd, 17, 9).unwrap()),
+            ("lut_refined", Lut::for_error(&pd, 2e-2).unwrap().0),
+        ] {
+            let dir = temporary_dir(name);
+            let program = build(&lut.c(0.0), EVAL_DRIVER, &dir);
+            let rows = super::lut_rows(&lut);
+            let input: String = rows.iter().map(|[x, y]| format!("{x:e} {y:e}\n")).collect();
+            let results = run(&program, &input);
+            assert_eq!(results.len(), rows.len(), "{name}: the C program stopped early");
+            for ([x, y], c_row) in rows.iter().zip(&results) {
+                let mut out = [0.0f32];
+                lut.eval(*x, *y, &mut out);
+                assert_eq!(out[0], c_row[0] as f32, "{name} ({x}, {y})");
+            }
+            println!(
+                "C lookup table {name}: equal bit for bit over {} inputs",
+                rows.len()
+            );
+        }
     }
 
     #[test]

@@ -371,7 +371,7 @@ pub fn bench(
 }
 
 /// The formats `export` writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ExportFormat {
     /// the controller file (engine and wrapper), pretty JSON
     Json,
@@ -379,14 +379,28 @@ pub enum ExportFormat {
     Rust,
     /// a C99 header and source
     C,
+    /// a lookup table of a 2-input controller's surface, as Rust (`c: false`) or C: `nodes`
+    /// evenly spread per input, or nodes on the inputs' term corners, refined until the
+    /// measured error meets `max_error` (a fraction of each output's range)
+    Lut {
+        /// C instead of Rust
+        c: bool,
+        /// node count per input, when given
+        nodes: Option<usize>,
+        /// the largest error allowed when choosing the node count
+        max_error: f32,
+    },
 }
 
-/// What `export` produced: text for one file (or stdout), or a C pair.
+/// What `export` produced: text for one file (or stdout), or a C pair; with a note to show
+/// (a lookup table's size and measured error).
 pub enum Exported {
     /// one text
     Text(String),
     /// a C header and source, with their file stem
     C(fuzzy_files::export::c::CSource),
+    /// a lookup table's source, and what to tell about it
+    Lut(Box<Exported>, String),
 }
 
 /// `export CONTROLLER --format F`: the controller as JSON, Rust or C.
@@ -406,6 +420,34 @@ pub fn export(path: &Path, format: ExportFormat) -> Result<Exported, CommandErro
         }),
         ExportFormat::C => {
             Exported::C(fuzzy_files::export::c::write(&owned, wrapper).map_err(|e| invalid(path, e))?)
+        }
+        ExportFormat::Lut { c, nodes, max_error } => {
+            use fuzzy_files::export::lut::Lut;
+            if !(max_error > 0.0 && max_error < 1.0) {
+                return Err(CommandError::Usage(format!(
+                    "--max-error {max_error}: expected a fraction of the output range in (0, 1)"
+                )));
+            }
+            let (lut, error) = match nodes {
+                Some(n) => {
+                    let lut = Lut::sample(&owned, n, n).map_err(|e| invalid(path, e))?;
+                    let error = lut.max_error(&owned);
+                    (lut, error)
+                }
+                None => Lut::for_error(&owned, max_error).map_err(|e| invalid(path, e))?,
+            };
+            let (n, m) = (lut.axes[0].len(), lut.axes[1].len());
+            let note = format!(
+                "lookup table: {n} x {m} nodes, {} bytes of tables; measured maximum error {error:.3e} of the \
+                 output range (engine on a grid 4 times as fine)",
+                lut.bytes()
+            );
+            let source = if c {
+                Exported::C(lut.c(error))
+            } else {
+                Exported::Text(lut.rust(error))
+            };
+            Exported::Lut(Box::new(source), note)
         }
     })
 }
@@ -447,6 +489,7 @@ pub fn write_export(exported: &Exported, output: &Path) -> Result<Vec<PathBuf>, 
             write_file(&source, source_text.as_bytes())?;
             Ok(vec![header, source])
         }
+        Exported::Lut(inner, _) => write_export(inner, output),
     }
 }
 
@@ -460,5 +503,6 @@ pub fn export_text(exported: &Exported) -> String {
             pair.source,
             stem = pair.stem
         ),
+        Exported::Lut(inner, _) => export_text(inner),
     }
 }

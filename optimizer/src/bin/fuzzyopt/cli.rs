@@ -27,6 +27,10 @@ pub enum Format {
     Rust,
     /// C99 header and source (-o names a folder for NAME.h and NAME.c)
     C,
+    /// lookup table of a 2-input controller's surface with bilinear interpolation, Rust
+    Lut,
+    /// the same lookup table as C99 (-o as for c)
+    LutC,
 }
 
 /// Controller file formats of `convert`.
@@ -177,5 +181,13 @@ pub enum Command {
         /// output file (default: stdout)
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// lut: nodes per input, evenly spread (default: a node on every corner of the inputs'
+        /// terms, intervals split in 2, 4, ... parts until --max-error is met)
+        #[arg(long)]
+        nodes: Option<usize>,
+        /// lut: largest error allowed, as a fraction of each output's range, measured
+        /// against the engine on a grid 4 times as fine
+        #[arg(long, default_value_t = 1e-3)]
+        max_error: f32,
     },
 }

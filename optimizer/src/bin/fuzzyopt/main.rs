@@ -77,13 +77,21 @@ fn run(cli: Cli) -> Result<(), CommandError> {
             controller,
             format,
             output,
+            nodes,
+            max_error,
         } => {
+            let lut = |c| ExportFormat::Lut { c, nodes, max_error };
             let format = match format {
                 Format::Json => ExportFormat::Json,
                 Format::Rust => ExportFormat::Rust,
                 Format::C => ExportFormat::C,
+                Format::Lut => lut(false),
+                Format::LutC => lut(true),
             };
             let exported = commands::export(&controller, format)?;
+            if let commands::Exported::Lut(_, text) = &exported {
+                note(text);
+            }
             match output {
                 Some(out) => {
                     commands::write_export(&exported, &out)?;
