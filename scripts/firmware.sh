@@ -10,29 +10,37 @@
 #   binary without cortex-m-rt's vector table and start-up code (its symbols listed below).
 # - stack: measured by the demo with stack painting around one step.
 #
-# Usage: scripts/firmware.sh   (needs qemu-system-arm and the thumbv7em-none-eabihf target)
+# Usage: scripts/firmware.sh [TARGET]   (needs qemu-system-arm and the target)
+#   TARGET thumbv7em-none-eabihf (default, Cortex-M4F on QEMU's mps2-an386) or
+#   thumbv6m-none-eabi (Cortex-M0 on QEMU's microbit, soft float).
 set -euo pipefail
 cd "$(dirname "$0")/../examples/firmware-cortex-m4"
+target=${1:-thumbv7em-none-eabihf}
+case "$target" in
+  thumbv7em-none-eabihf) machine=(-machine mps2-an386 -cpu cortex-m4) ;;
+  thumbv6m-none-eabi) machine=(-machine microbit) ;;
+  *) echo "unknown target $target (thumbv7em-none-eabihf or thumbv6m-none-eabi)" >&2; exit 2 ;;
+esac
 command -v qemu-system-arm >/dev/null || { echo "qemu-system-arm not found: apt-get install -y qemu-system-arm" >&2; exit 1; }
 
-if ! cargo build --quiet --release --bin no-panic 2>/tmp/no-panic-build.log; then
+if ! cargo build --quiet --release --target "$target" --bin no-panic 2>/tmp/no-panic-build.log; then
   cat /tmp/no-panic-build.log >&2
   grep -q controller_step_can_panic /tmp/no-panic-build.log &&
     echo "FAIL: a panic is reachable from the controller step (see the undefined symbol above)" >&2
   exit 1
 fi
 echo "no panic: the step-only binary links without a panic handler"
-if ! cargo build --quiet --release --bin no-panic-structures 2>/tmp/no-panic-build.log; then
+if ! cargo build --quiet --release --target "$target" --bin no-panic-structures 2>/tmp/no-panic-build.log; then
   cat /tmp/no-panic-build.log >&2
   grep -q controller_step_can_panic /tmp/no-panic-build.log &&
     echo "FAIL: a panic is reachable from a structure's step (see the undefined symbol above)" >&2
   exit 1
 fi
 echo "no panic: every structure's step (run-time choice, gain-scheduled PID included) links without a panic handler"
-cargo build --quiet --release --bin demo
-bin=target/thumbv7em-none-eabihf/release
+cargo build --quiet --release --target "$target" --bin demo
+bin=target/$target/release
 
-out=$(qemu-system-arm -machine mps2-an386 -cpu cortex-m4 -nographic \
+out=$(qemu-system-arm "${machine[@]}" -nographic \
       -semihosting-config enable=on,target=native -kernel $bin/demo)
 sed -n 1p <<<"$out"
 echo "$out" | awk '$1 == "tick" && ($2 % 100 == 0 || $2 == 399)' | python3 -c '

@@ -1,6 +1,7 @@
-//! The Cortex-M4 firmware demo (`examples/firmware-cortex-m4`) runs in QEMU and prints what
-//! its controller did; the host runs the same code (the two files below) with the same
-//! engine, and every printed `f32` must be equal bit for bit.
+//! The firmware demo (`examples/firmware-cortex-m4`) runs in QEMU on a Cortex-M4F (hardware
+//! float) and on a Cortex-M0 (the BBC micro:bit: soft float, every `f32` operation a library
+//! call) and prints what its controller did; the host runs the same code (the two files
+//! below) with the same engine, and every printed `f32` must be equal bit for bit.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -18,15 +19,26 @@ fn firmware_dir() -> PathBuf {
     PathBuf::from(testkit::ROOT).join("examples/firmware-cortex-m4")
 }
 
-/// Builds the demo (release) and returns its path.
-fn build_firmware() -> PathBuf {
+/// Builds the demo (release) for `target` and returns its path.
+fn build_firmware(target: &str) -> PathBuf {
     let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "--bin", "demo"])
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "--bin",
+            "demo",
+            "--target",
+            target,
+        ])
         .current_dir(firmware_dir())
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "building examples/firmware-cortex-m4 failed");
-    firmware_dir().join("target/thumbv7em-none-eabihf/release/demo")
+    assert!(
+        status.success(),
+        "building examples/firmware-cortex-m4 for {target} failed"
+    );
+    firmware_dir().join(format!("target/{target}/release/demo"))
 }
 
 /// The host's lines, in the firmware's format.
@@ -65,15 +77,29 @@ fn host_lines() -> Vec<String> {
 
 #[test]
 fn firmware_in_qemu_matches_the_host_bit_for_bit() {
-    const TEST: &str = "firmware_in_qemu_matches_the_host_bit_for_bit";
-    if !tool_available("qemu-system-arm", TEST, "apt-get install -y qemu-system-arm")
-        || !target_available("thumbv7em-none-eabihf", TEST)
+    firmware_matches_the_host(
+        "thumbv7em-none-eabihf",
+        &["-machine", "mps2-an386", "-cpu", "cortex-m4"],
+    );
+}
+
+#[test]
+fn cortex_m0_soft_float_firmware_matches_the_host_bit_for_bit() {
+    firmware_matches_the_host("thumbv6m-none-eabi", &["-machine", "microbit"]);
+}
+
+/// Runs the demo built for `target` on the QEMU `machine` and compares it with the host.
+fn firmware_matches_the_host(target: &str, machine: &[&str]) {
+    let test = format!("firmware on {target} matches the host");
+    if !tool_available("qemu-system-arm", &test, "apt-get install -y qemu-system-arm")
+        || !target_available(target, &test)
     {
         return;
     }
-    let firmware = build_firmware();
+    let firmware = build_firmware(target);
     let output = Command::new("qemu-system-arm")
-        .args(["-machine", "mps2-an386", "-cpu", "cortex-m4", "-nographic"])
+        .args(machine)
+        .arg("-nographic")
         .args(["-semihosting-config", "enable=on,target=native", "-kernel"])
         .arg(&firmware)
         .output()
@@ -89,9 +115,9 @@ fn firmware_in_qemu_matches_the_host_bit_for_bit() {
         .filter(|l| l.starts_with("tick ") || l.starts_with("sweep "))
         .collect();
     let host = host_lines();
-    assert_eq!(firmware_lines.len(), host.len(), "line count\n{stdout}");
+    assert_eq!(firmware_lines.len(), host.len(), "{target}: line count\n{stdout}");
     for (fw, host) in firmware_lines.iter().zip(&host) {
-        assert_eq!(*fw, host, "firmware (left) and host (right) differ");
+        assert_eq!(*fw, host, "{target}: firmware (left) and host (right) differ");
     }
     // The demo does its job: the motor settles at the final setpoint.
     let last = host.iter().rfind(|l| l.starts_with("tick ")).unwrap();
