@@ -20,7 +20,10 @@
 //! [`ReadOptions::strict`] refuses these instead. A byte-order mark and CRLF line ends are
 //! read as nothing and as line ends; vector entries may be expressions of numbers and `pi`
 //! (`Range=[-pi/4 pi/4]`); a repeated section is an error. Rule entries carry Octave's hedge
-//! decimals (`2.20` = very term 2).
+//! decimals (`2.20` = very term 2). A negated Mamdani conclusion (`-3` in an output column)
+//! implies the term's complement, as MATLAB does: it is read as an added points term `not
+//! NAME` holding `1 − μ` at the output's 101 sample points (exact there, which is where the
+//! engine aggregates), with a note.
 //!
 //! One module holds both directions of the format (over 700 lines): the writer must emit
 //! exactly what the reader accepts, and the round-trip tests read both side by side.
@@ -686,9 +689,10 @@ pub fn read_with(text: &str, options: ReadOptions) -> Result<(ControllerSpec, Ve
         });
     }
     let mut rules = Vec::new();
-    for (line, raw) in rule_lines {
-        rules.push(rule(line, raw, n_in, n_out)?);
+    for (line, raw) in &rule_lines {
+        rules.push(rule(*line, raw, n_in, n_out)?);
     }
+    complement_conclusions(&mut rules, &rule_lines, &mut outputs, sugeno, &mut notes)?;
     if let Some(e) = system.get("NumRules") {
         let announced = e.count(fuzzy_core::MAX_RULES)?;
         if announced != rules.len() {
@@ -715,6 +719,120 @@ pub fn read_with(text: &str, options: ReadOptions) -> Result<(ControllerSpec, Ve
         rules,
     };
     Ok((spec, notes))
+}
+
+/// MATLAB's negated conclusions (`-2` in an output column): a Mamdani rule then implies the
+/// complement `1 − μ` of the output term. Each negated (output, term) becomes one more
+/// output term, `not NAME`, the complement sampled at the output's 101 points as a points
+/// term: the engine aggregates outputs at exactly those points, so the result is MATLAB's.
+/// A Sugeno output has no complement: refused with the rule's line.
+fn complement_conclusions(
+    rules: &mut [RuleSpec],
+    lines: &[(usize, &str)],
+    outputs: &mut [OutputSpec],
+    sugeno: bool,
+    notes: &mut Vec<String>,
+) -> Result<(), ParseError> {
+    // (output, negated term number, the complement's term number)
+    let mut made: Vec<(usize, i32, i32)> = Vec::new();
+    for (r, rule) in rules.iter_mut().enumerate() {
+        let line = lines.get(r).map_or(0, |(l, _)| *l);
+        for (o, k) in rule.consequent.iter_mut().enumerate() {
+            if *k >= 0 {
+                continue;
+            }
+            let Some(output) = outputs.get_mut(o) else {
+                continue;
+            };
+            let position = k.unsigned_abs() as usize;
+            let Some(term) = output.terms.get(position.wrapping_sub(1)).cloned() else {
+                continue; // no such term: the engine's check names it
+            };
+            if sugeno {
+                return Err(ParseError {
+                    line,
+                    column: 1,
+                    message: format!(
+                        "rule: NOT '{}' of output '{}': a Sugeno output has no complement (MATLAB \
+                         allows negated conclusions in Mamdani systems only)",
+                        term.name, output.name
+                    ),
+                });
+            }
+            if let Some((_, _, index)) = made.iter().find(|(mo, mk, _)| *mo == o && *mk == *k) {
+                *k = *index;
+                continue;
+            }
+            let Some(points) = complement_points(output, &term) else {
+                continue; // an invalid term: the engine's check names it
+            };
+            output.terms.push(TermSpec {
+                name: format!("not {}", term.name),
+                shape: Shape::Points(points),
+            });
+            let index = output.terms.len() as i32;
+            notes.push(format!(
+                "line {line}: NOT '{}' of output '{}' read as MATLAB does: the complement of the term at \
+                 the output's 101 sample points, as the points term 'not {}'",
+                term.name, output.name, term.name
+            ));
+            made.push((o, *k, index));
+            *k = index;
+        }
+    }
+    Ok(())
+}
+
+/// `1 − μ` of `term` at `output`'s sample points (MATLAB's 101 with both ends), from the
+/// engine's own degrees; `None` when the term does not compile.
+fn complement_points(output: &OutputSpec, term: &TermSpec) -> Option<Vec<[f32; 2]>> {
+    let probe = ControllerSpec {
+        name: "complement".into(),
+        inference: Inference::Sugeno,
+        and: TNorm::Minimum,
+        or: SNorm::Maximum,
+        inputs: vec![InputSpec {
+            name: "y".into(),
+            min: output.min,
+            max: output.max,
+            out_of_range: OutOfRange::Extend,
+            terms: vec![term.clone()],
+        }],
+        outputs: vec![OutputSpec {
+            name: "z".into(),
+            min: 0.0,
+            max: 1.0,
+            defuzzifier: Defuzzifier::WeightedAverage,
+            sampling: Sampling::MATLAB,
+            fallback: Fallback::Midpoint,
+            lock_range: false,
+            terms: vec![TermSpec {
+                name: "one".into(),
+                shape: Shape::Constant(1.0),
+            }],
+        }],
+        rules: vec![RuleSpec {
+            antecedent: vec![1],
+            consequent: vec![1],
+            weight: 1.0,
+            connective: Connective::And,
+            hedges: Vec::new(),
+        }],
+    }
+    .compile()
+    .ok()?;
+    let controller = probe.controller();
+    let mut scratch = vec![0.0f32; controller.scratch_len()];
+    let mut degree = [0.0f32];
+    Some(
+        (0..output.sampling.count())
+            .map(|i| {
+                let x = output.sampling.position(i, output.min, output.max);
+                controller.input_degrees(&[x], &mut scratch, &mut degree);
+                [x, 1.0 - degree[0]]
+            })
+            .collect(),
+    )
 }
 
 /// A rule entry's hedges from the decimal part of its term number, as Octave's
@@ -844,13 +962,7 @@ fn rule(line: usize, raw: &str, inputs: usize, outputs: usize) -> Result<RuleSpe
         ));
     }
     let column = |i: usize| columns.get(i).copied().unwrap_or(1);
-    for (o, (k, hedges)) in consequent.iter().enumerate() {
-        if *k < 0 {
-            return Err(at(
-                column(inputs + o),
-                format!("rule: negated conclusion {k} is not supported"),
-            ));
-        }
+    for (o, (_, hedges)) in consequent.iter().enumerate() {
         if !hedges.is_empty() {
             return Err(at(
                 column(inputs + o),

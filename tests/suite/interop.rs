@@ -765,3 +765,56 @@ fn som_and_lom_follow_each_formats_peer() {
     let fis = interop::write(&negative, Format::Fis).unwrap().text;
     assert!(fis.contains("DefuzzMethod='lom'"), "{fis}");
 }
+
+/// MATLAB's negated conclusion (`-3` in an output column) implies the complement of the
+/// output term; checked against the definition computed here in f64 at MATLAB's 101 points.
+#[test]
+fn fis_negated_conclusions_imply_the_complement() {
+    let tipper = data("tipper.fis").replace("3 2, 3 (1) : 2", "3 2, -3 (1) : 2");
+    let (spec, notes) = interop::read_with_notes(&tipper, Format::Fis, false).unwrap();
+    assert_eq!(spec.rules[2].consequent, [4], "a fourth output term");
+    assert_eq!(spec.outputs[0].terms[3].name, "not generous");
+    assert!(
+        notes[0].contains("NOT 'generous' of output 'tip' read as MATLAB does"),
+        "{notes:?}"
+    );
+    let owned = spec.compile().unwrap();
+    let c = owned.controller();
+    let mut scratch = vec![0.0; c.scratch_len()];
+    let tri = |y: f64, a: f64, b: f64, cc: f64| ((y - a) / (b - a)).min((cc - y) / (cc - b)).clamp(0.0, 1.0);
+    for row in [[1.0f32, 2.0], [5.0, 5.0], [8.0, 9.0], [9.5, 1.0]] {
+        let mut strengths = [0.0f32; 3];
+        c.rule_strengths(&row, &mut scratch, &mut strengths);
+        let w = strengths.map(f64::from);
+        let (mut area, mut moment) = (0.0, 0.0);
+        for i in 0..101 {
+            let y = 30.0 * f64::from(i) / 100.0;
+            let implied = [
+                w[0].min(tri(y, 0.0, 5.0, 10.0)),
+                w[1].min(tri(y, 10.0, 15.0, 20.0)),
+                w[2].min(1.0 - tri(y, 20.0, 25.0, 30.0)),
+            ];
+            let g = implied.iter().copied().fold(0.0, f64::max);
+            area += g;
+            moment += g * y;
+        }
+        let (out, _) = owned.evaluate(&row);
+        assert!(
+            (f64::from(out[0]) - moment / area).abs() < 1e-4,
+            "{row:?}: {} vs {}",
+            out[0],
+            moment / area
+        );
+    }
+    // Sugeno outputs have no complement.
+    let sugeno = data("tipper.fis")
+        .replace("Type='mamdani'", "Type='sugeno'")
+        .replace("DefuzzMethod='centroid'", "DefuzzMethod='wtaver'")
+        .replace("'trimf',[0 5 10]", "'constant',[5]")
+        .replace("'trimf',[10 15 20]", "'constant',[15]")
+        .replace("'trimf',[20 25 30]", "'constant',[25]")
+        .replace("3 2, 3 (1) : 2", "3 2, -3 (1) : 2");
+    let e = interop::read(&sugeno, Format::Fis).unwrap_err();
+    assert!(e.message.contains("a Sugeno output has no complement"), "{e}");
+    assert_eq!(e.line, 40, "{e}");
+}
