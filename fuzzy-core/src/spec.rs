@@ -178,6 +178,53 @@ pub struct InputSpec {
     pub terms: Vec<TermSpec>,
 }
 
+impl InputSpec {
+    /// The degree of each of the input's terms at each of `xs`, as the engine computes them
+    /// (with the input's range handling): `degrees[k][t]` for `xs[k]` and term `t`. An error
+    /// when the input does not compile (a term with invalid parameters, an empty range).
+    /// For tools: plots, explanations, sampled complements.
+    pub fn degrees(&self, xs: &[f32]) -> Result<Vec<Vec<f32>>, SpecError> {
+        let probe = ControllerSpec {
+            name: self.name.clone(),
+            inference: Inference::Sugeno,
+            and: TNorm::Minimum,
+            or: SNorm::Maximum,
+            inputs: alloc::vec![self.clone()],
+            outputs: alloc::vec![OutputSpec {
+                name: "probe".into(),
+                min: 0.0,
+                max: 1.0,
+                defuzzifier: Defuzzifier::WeightedAverage,
+                sampling: Sampling::MATLAB,
+                fallback: Fallback::Midpoint,
+                lock_range: false,
+                terms: alloc::vec![TermSpec {
+                    name: "one".into(),
+                    shape: Shape::Constant(1.0),
+                }],
+            }],
+            rules: alloc::vec![RuleSpec {
+                antecedent: alloc::vec![1],
+                consequent: alloc::vec![1],
+                weight: 1.0,
+                connective: Connective::And,
+                hedges: Vec::new(),
+            }],
+        }
+        .compile()?;
+        let controller = probe.controller();
+        let mut scratch = alloc::vec![0.0f32; controller.scratch_len()];
+        Ok(xs
+            .iter()
+            .map(|x| {
+                let mut degrees = alloc::vec![0.0f32; self.terms.len()];
+                controller.input_degrees(&[*x], &mut scratch, &mut degrees);
+                degrees
+            })
+            .collect())
+    }
+}
+
 /// A named output variable.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -786,53 +786,18 @@ fn complement_conclusions(
 /// `1 − μ` of `term` at `output`'s sample points (MATLAB's 101 with both ends), from the
 /// engine's own degrees; `None` when the term does not compile.
 fn complement_points(output: &OutputSpec, term: &TermSpec) -> Option<Vec<[f32; 2]>> {
-    let probe = ControllerSpec {
-        name: "complement".into(),
-        inference: Inference::Sugeno,
-        and: TNorm::Minimum,
-        or: SNorm::Maximum,
-        inputs: vec![InputSpec {
-            name: "y".into(),
-            min: output.min,
-            max: output.max,
-            out_of_range: OutOfRange::Extend,
-            terms: vec![term.clone()],
-        }],
-        outputs: vec![OutputSpec {
-            name: "z".into(),
-            min: 0.0,
-            max: 1.0,
-            defuzzifier: Defuzzifier::WeightedAverage,
-            sampling: Sampling::MATLAB,
-            fallback: Fallback::Midpoint,
-            lock_range: false,
-            terms: vec![TermSpec {
-                name: "one".into(),
-                shape: Shape::Constant(1.0),
-            }],
-        }],
-        rules: vec![RuleSpec {
-            antecedent: vec![1],
-            consequent: vec![1],
-            weight: 1.0,
-            connective: Connective::And,
-            hedges: Vec::new(),
-        }],
-    }
-    .compile()
-    .ok()?;
-    let controller = probe.controller();
-    let mut scratch = vec![0.0f32; controller.scratch_len()];
-    let mut degree = [0.0f32];
-    Some(
-        (0..output.sampling.count())
-            .map(|i| {
-                let x = output.sampling.position(i, output.min, output.max);
-                controller.input_degrees(&[x], &mut scratch, &mut degree);
-                [x, 1.0 - degree[0]]
-            })
-            .collect(),
-    )
+    let xs: Vec<f32> = (0..output.sampling.count())
+        .map(|i| output.sampling.position(i, output.min, output.max))
+        .collect();
+    let input = InputSpec {
+        name: output.name.clone(),
+        min: output.min,
+        max: output.max,
+        out_of_range: OutOfRange::Extend,
+        terms: vec![term.clone()],
+    };
+    let degrees = input.degrees(&xs).ok()?;
+    Some(xs.iter().zip(degrees).map(|(x, d)| [*x, 1.0 - d[0]]).collect())
 }
 
 /// A rule entry's hedges from the decimal part of its term number, as Octave's

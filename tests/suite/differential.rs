@@ -45,9 +45,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use fuzzy_core::{
-    ControllerSpec, Defuzzifier, Hedge, Inference, OutputSpec, RuleSpec, Sampling, Shape, Status, TermSpec,
-};
+use fuzzy_core::{ControllerSpec, Defuzzifier, Hedge, Inference, Shape, Status};
 use fuzzy_files::fll;
 use testkit::XorShift;
 use testkit::random;
@@ -194,64 +192,15 @@ fn hedge_sensitivity(chain: &[Hedge], degree: f64, absolute: f64) -> f64 {
     hi - lo
 }
 
-/// One-rule controllers that pass a term's degree through as their rule strength, per input
-/// and term (`probes[input][term]`), to read the degrees the engine computes.
-fn term_probes(spec: &ControllerSpec) -> Vec<Vec<fuzzy_core::OwnedController>> {
+/// The degree of every term of every input at `row` (`degrees[input][term]`), as the
+/// engine computes them.
+fn term_degrees(spec: &ControllerSpec, row: &[f32]) -> Vec<Vec<f64>> {
     spec.inputs
         .iter()
-        .map(|input| {
-            (1..=input.terms.len() as i32)
-                .map(|k| {
-                    let probe = ControllerSpec {
-                        name: "probe".into(),
-                        inference: Inference::Sugeno,
-                        and: spec.and,
-                        or: spec.or,
-                        inputs: vec![input.clone()],
-                        outputs: vec![OutputSpec {
-                            name: "y".into(),
-                            min: 0.0,
-                            max: 1.0,
-                            defuzzifier: Defuzzifier::WeightedAverage,
-                            sampling: Sampling::FUZZYLITE,
-                            fallback: fuzzy_core::Fallback::Midpoint,
-                            lock_range: false,
-                            terms: vec![TermSpec {
-                                name: "one".into(),
-                                shape: Shape::Constant(1.0),
-                            }],
-                        }],
-                        rules: vec![RuleSpec {
-                            antecedent: vec![k],
-                            consequent: vec![1],
-                            weight: 1.0,
-                            connective: fuzzy_core::Connective::And,
-                            hedges: Vec::new(),
-                        }],
-                    };
-                    probe.compile().expect("probe compiles")
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// The degree of every term of every input at `row` (`degrees[input][term]`).
-fn term_degrees(probes: &[Vec<fuzzy_core::OwnedController>], row: &[f32]) -> Vec<Vec<f64>> {
-    probes
-        .iter()
-        .enumerate()
-        .map(|(v, terms)| {
-            terms
-                .iter()
-                .map(|owned| {
-                    let c = owned.controller();
-                    let mut scratch = vec![0.0; c.scratch_len()];
-                    let mut strength = [0.0f32];
-                    c.rule_strengths(&row[v..=v], &mut scratch, &mut strength);
-                    f64::from(strength[0])
-                })
-                .collect()
+        .zip(row)
+        .map(|(input, x)| {
+            let degrees = input.degrees(&[*x]).expect("the input compiles");
+            degrees[0].iter().map(|d| f64::from(*d)).collect()
         })
         .collect()
 }
@@ -294,10 +243,9 @@ fn compare(spec: &ControllerSpec, rows: &[Vec<f32>], theirs: &[Vec<f64>], summar
     // answer fails here instead of comparing nothing.
     assert_eq!(theirs.len(), rows.len(), "{}: fuzzylite's rows", spec.name);
     let hedged = spec.rules.iter().any(|r| !r.hedges.is_empty());
-    let probes = if hedged { term_probes(spec) } else { Vec::new() };
     for (r, (row, their)) in rows.iter().zip(theirs).enumerate() {
         let degrees = if hedged {
-            term_degrees(&probes, row)
+            term_degrees(spec, row)
         } else {
             Vec::new()
         };
