@@ -258,12 +258,7 @@ fn membership(
                 break;
             }
         }
-        if points.len() < 2 {
-            return Err(name.error(format!(
-                "term '{}': a points term needs at least two points",
-                name.text
-            )));
-        }
+        // One point is a constant degree, as in the engine and fuzzylite.
         return Ok((Shape::Points(points), false));
     }
     if let Ok(value) = first.number("singleton") {

@@ -456,8 +456,9 @@ pub(crate) fn fuzzylite_shape(kind: &str, params: Vec<f32>, inputs: usize) -> Re
             } else {
                 &params[..]
             };
-            if pairs.len() < 4 {
-                return Err((0, "Discrete needs at least two x y pairs".into()));
+            // One pair is a constant, as in fuzzylite and the engine.
+            if pairs.len() < 2 {
+                return Err((0, "Discrete needs at least one x y pair".into()));
             }
             Shape::Points(pairs.chunks_exact(2).map(|p| [p[0], p[1]]).collect())
         }
