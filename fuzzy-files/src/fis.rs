@@ -23,7 +23,7 @@
 //! decimals (`2.20` = very term 2). A negated Mamdani conclusion (`-3` in an output column)
 //! implies the term's complement, as MATLAB does: it is read as an added points term `not
 //! NAME` holding `1 − μ` at the output's 101 sample points (exact there, which is where the
-//! engine aggregates), with a note.
+//! engine aggregates), with a note; the writer folds such a term back into `-k`.
 //!
 //! One module holds both directions of the format (over 700 lines): the writer must emit
 //! exactly what the reader accepts, and the round-trip tests read both side by side.
@@ -783,6 +783,50 @@ fn complement_conclusions(
     Ok(())
 }
 
+/// The reverse of [`complement_conclusions`] for writing: an output term `not NAME` that
+/// holds exactly the complement of the output's term `NAME` at its sample points is dropped,
+/// and the rules concluding it conclude NOT `NAME` again (`-k`), as MATLAB writes it. Other
+/// terms keep their order; everything else is unchanged.
+fn fold_complements(spec: &ControllerSpec) -> ControllerSpec {
+    let mut folded = spec.clone();
+    for (o, output) in spec.outputs.iter().enumerate() {
+        // (complement's term number, complemented term's term number), both 1-based
+        let pairs: Vec<(usize, usize)> = output
+            .terms
+            .iter()
+            .enumerate()
+            .filter_map(|(c, term)| {
+                let (Shape::Points(points), Some(name)) = (&term.shape, term.name.strip_prefix("not "))
+                else {
+                    return None;
+                };
+                let k = output.terms.iter().position(|t| t.name == name)?;
+                (complement_points(output, &output.terms[k]).as_ref() == Some(points))
+                    .then_some((c + 1, k + 1))
+            })
+            .collect();
+        if pairs.is_empty() {
+            continue;
+        }
+        let kept: Vec<usize> = (1..=output.terms.len())
+            .filter(|t| !pairs.iter().any(|(c, _)| c == t))
+            .collect();
+        let renumber = |t: usize| kept.iter().position(|k| *k == t).map_or(0, |p| p as i32 + 1);
+        folded.outputs[o].terms = kept.iter().map(|t| output.terms[t - 1].clone()).collect();
+        for rule in &mut folded.rules {
+            if let Some(k) = rule.consequent.get_mut(o) {
+                let t = k.unsigned_abs() as usize;
+                *k = match pairs.iter().find(|(c, _)| *c == t) {
+                    Some((_, complemented)) => -renumber(*complemented),
+                    None if t > 0 => renumber(t),
+                    None => 0,
+                };
+            }
+        }
+    }
+    folded
+}
+
 /// `1 − μ` of `term` at `output`'s sample points (MATLAB's 101 with both ends), from the
 /// engine's own degrees; `None` when the term does not compile.
 fn complement_points(output: &OutputSpec, term: &TermSpec) -> Option<Vec<[f32; 2]>> {
@@ -1013,6 +1057,8 @@ fn mf_text(shape: &Shape) -> (&'static str, String) {
 /// outputs with different defuzzifiers, points terms, clamped Sugeno outputs, names with a
 /// quote.
 pub fn write(spec: &ControllerSpec) -> Result<(String, Vec<String>), String> {
+    let folded = fold_complements(spec);
+    let spec = &folded;
     let mut notes = Vec::new();
     let sugeno = matches!(spec.inference, Inference::Sugeno);
     // MATLAB's som/lom pick by magnitude: a by-value method is written as the one that

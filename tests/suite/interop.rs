@@ -806,6 +806,11 @@ fn fis_negated_conclusions_imply_the_complement() {
             moment / area
         );
     }
+    // Written back as MATLAB wrote it: the complement term folds into `-3` again.
+    let text = interop::write(&spec, Format::Fis).unwrap().text;
+    assert!(text.contains("3 2, -3 (1) : 2"), "{text}");
+    assert!(!text.contains("not generous"), "{text}");
+    assert_eq!(interop::read(&text, Format::Fis).unwrap(), spec);
     // Sugeno outputs have no complement.
     let sugeno = data("tipper.fis")
         .replace("Type='mamdani'", "Type='sugeno'")
