@@ -54,10 +54,11 @@ fn steps(nodes: usize) -> u32 {
 }
 
 /// One axis: the input clamped into the nodes' span (NaN to the first node), its cell (0 to
-/// `nodes.len() - 2`, found in [`steps`] halvings) and the fraction within it, with
-/// `inverse[i] = 1 / (nodes[i + 1] - nodes[i])`.
+/// `nodes.len() - 2`, found in [`steps`] halvings) and the fraction within it, scaled by
+/// `1 / (nodes[i + 1] - nodes[i])` (the same `f32` the generated code holds in its table of
+/// inverses, [`Lut::inverses`]).
 #[inline(always)]
-fn cell(x: f32, nodes: &[f32], inverse: &[f32]) -> (usize, f32) {
+fn cell(x: f32, nodes: &[f32]) -> (usize, f32) {
     let first = nodes.first().copied().unwrap_or(0.0);
     let last = nodes.last().copied().unwrap_or(0.0);
     let clamped = x.max(first).min(last);
@@ -71,7 +72,8 @@ fn cell(x: f32, nodes: &[f32], inverse: &[f32]) -> (usize, f32) {
         step >>= 1;
     }
     let base = nodes.get(i).copied().unwrap_or(0.0);
-    (i, (clamped - base) * inverse.get(i).copied().unwrap_or(0.0))
+    let next = nodes.get(i + 1).copied().unwrap_or(base + 1.0);
+    (i, (clamped - base) * (1.0 / (next - base)))
 }
 
 /// `n` nodes evenly over `[min, max]`, both ends exact.
@@ -172,8 +174,8 @@ impl Lut {
     /// The table's outputs at `(x, y)` into `out` (as many as fit).
     pub fn eval(&self, x: f32, y: f32, out: &mut [f32]) {
         let m = self.axes[1].len();
-        let (i, tx) = cell(x, &self.axes[0], &self.inverses(0));
-        let (j, ty) = cell(y, &self.axes[1], &self.inverses(1));
+        let (i, tx) = cell(x, &self.axes[0]);
+        let (j, ty) = cell(y, &self.axes[1]);
         for (o, (_, values)) in out.iter_mut().zip(&self.outputs) {
             let at = |k: usize| values.get(k).copied().unwrap_or(0.0);
             let (v00, v01) = (at(i * m + j), at(i * m + j + 1));
