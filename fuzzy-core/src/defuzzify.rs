@@ -299,18 +299,22 @@ fn maximum_indices(samples: &[f32]) -> (f32, f32, f32) {
 
 /// Index of the maximising sample (as in [`maximum_indices`]) whose position
 /// `x0 + i·dx` has the smallest magnitude, or with `largest` the largest; the first such
-/// sample on equal magnitudes (MATLAB's `min(abs(...))` / `max(abs(...))`). One scan with
-/// selects: fixed time.
+/// sample on equal magnitudes (MATLAB's `min(abs(...))` / `max(abs(...))`). Magnitudes
+/// within a thousandth of a sample step count as equal: the positions are computed in f32,
+/// and on a range symmetric about 0 the mirrored points (`-1.6`, `1.6`) must tie as they do
+/// in exact arithmetic, not be decided by their rounding (found by the compatibility
+/// corpus, `signed-lom.fis`). One scan with selects: fixed time.
 fn magnitude_index(samples: &[f32], x0: f32, dx: f32, largest: bool) -> f32 {
     let peak = samples.iter().fold(0.0f32, |m, v| max(*v, m));
     let threshold = peak - MAXIMUM_TOLERANCE * peak;
     // Signed so that one strict comparison serves both: -|x| for the smallest magnitude.
     let sign = if largest { 1.0 } else { -1.0 };
+    let tie = 1e-3 * dx;
     let mut best = f32::NEG_INFINITY;
     let mut chosen = 0u32;
     for (index, value) in (0u32..).zip(samples) {
         let score = sign * crate::math::abs(x0 + dx * index as f32);
-        let better = (*value >= threshold) & (score > best);
+        let better = (*value >= threshold) & (score > best + tie);
         chosen = select_bits(better, index, chosen);
         best = select(better, score, best);
     }
@@ -336,6 +340,18 @@ mod tests {
         let at = |m| defuzzify_sampled(m, &s, -2.0, 1.0).0;
         assert_eq!(at(Defuzzifier::SmallestOfMaximumMagnitude), -1.0);
         assert_eq!(at(Defuzzifier::LargestOfMaximumMagnitude), -1.0);
+        // Mirrored points whose f32 positions round differently (-10 + 42 x 0.2 =
+        // -1.5999999, -10 + 58 x 0.2 = 1.6000004) still tie: the lower one.
+        let mut s = [0.0f32; 101];
+        s[42] = 1.0;
+        s[58] = 1.0;
+        let at = |m| defuzzify_sampled(m, &s, -10.0, 0.2).0;
+        for m in [
+            Defuzzifier::LargestOfMaximumMagnitude,
+            Defuzzifier::SmallestOfMaximumMagnitude,
+        ] {
+            assert!((at(m) + 1.6).abs() < 1e-5, "{m:?}: {}", at(m));
+        }
     }
 
     #[test]

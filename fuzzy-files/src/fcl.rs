@@ -38,7 +38,8 @@ use fuzzy_core::{
 };
 
 use super::text::{
-    Cursor, ParseError, RuleWords, Token, check_names, is_identifier, parse_rule, rule_text, tokenize,
+    Cursor, ParseError, RuleWords, Token, check_names, check_names_located, is_identifier, parse_rule,
+    rule_text, tokenize,
 };
 
 /// IEC's T-norm names, then the ones fuzzylite's FCL exporter writes for its other norms.
@@ -625,17 +626,7 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
         outputs: outputs.clone(),
         rules: Vec::new(),
     };
-    check_names(&probe, KEYWORDS).map_err(|message| {
-        let at = input_names.first().copied().or(output_names.first().copied());
-        match at {
-            Some(t) => t.error(message),
-            None => ParseError {
-                line: 1,
-                column: 1,
-                message,
-            },
-        }
-    })?;
+    check_names_located(&probe, KEYWORDS).map_err(|p| p.at(text))?;
     let words = RuleWords {
         conclusion_separators: &[","],
     };

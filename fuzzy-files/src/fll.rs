@@ -19,7 +19,8 @@
 use core::fmt::Write as _;
 
 use super::text::{
-    Cursor, ParseError, RuleWords, check_names, is_identifier, parse_number, parse_rule, rule_text, tokenize,
+    Cursor, ParseError, RuleWords, check_names, check_names_located, is_identifier, parse_number, parse_rule,
+    rule_text, tokenize,
 };
 
 use fuzzy_core::{
@@ -123,7 +124,8 @@ fn check_name(name: &str) -> Result<&str, FllError> {
     }
 }
 
-/// Words the FLL rule grammar reserves.
+/// Words the FLL rule grammar reserves (fuzzylite's rule keywords and hedges; `none` is a
+/// value of some keys, not a rule word, and fuzzylite accepts it as a term name).
 pub(crate) const KEYWORDS: &[&str] = &[
     "if",
     "is",
@@ -137,7 +139,6 @@ pub(crate) const KEYWORDS: &[&str] = &[
     "seldom",
     "extremely",
     "any",
-    "none",
 ];
 
 /// The controller as FLL text.
@@ -525,7 +526,8 @@ enum Section {
     Rules,
 }
 
-/// Reads fuzzylite 6 FLL text (fuzzylite 5's `accumulation` is read as `aggregation`).
+/// Reads fuzzylite 6 FLL text (fuzzylite 5's `accumulation` is read as `aggregation`, its
+/// `activation: <T-norm>` as `implication`).
 ///
 /// Mapping (see also the module docs): input `lock-range: true` clamps, `false` (fuzzylite's
 /// default) evaluates the terms at the value; output `default: nan` is the range-midpoint
@@ -711,6 +713,11 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
                 "conjunction" => conjunction = norm_setting(&line, t_norm_named, "T-norm")?,
                 "disjunction" => disjunction = norm_setting(&line, s_norm_named, "S-norm")?,
                 "implication" => implication = norm_setting(&line, t_norm_named, "T-norm")?,
+                // fuzzylite 5 named the implication T-norm `activation`; fuzzylite 6 reads
+                // such a line as `implication` (with a warning), and so does this reader.
+                "activation" if t_norm_named(value).is_some() => {
+                    implication = norm_setting(&line, t_norm_named, "T-norm")?;
+                }
                 "activation" => {
                     if !matches!(value, "General" | "" | "none") {
                         return Err(line.word_error(
@@ -817,11 +824,7 @@ pub fn read(text: &str) -> Result<ControllerSpec, ParseError> {
         outputs: outputs.clone(),
         rules: Vec::new(),
     };
-    check_names(&probe, KEYWORDS).map_err(|message| ParseError {
-        line: 1,
-        column: 1,
-        message,
-    })?;
+    check_names_located(&probe, KEYWORDS).map_err(|p| p.at(text))?;
     let words = RuleWords {
         conclusion_separators: &[],
     };

@@ -564,14 +564,83 @@ pub fn with_identifiers(
 /// `.fis` file (which refers to terms by number) or a JSON file may hold names that break
 /// these rules; writing them by name would change which term a rule means.
 pub fn check_names(spec: &fuzzy_core::ControllerSpec, keywords: &[&str]) -> Result<(), String> {
-    let check = |what: &str, name: &str| -> Result<(), String> {
+    check_names_located(spec, keywords).map_err(|p| p.message)
+}
+
+/// A name [`check_names`] refuses: the message, the name, and which occurrence of it in
+/// the file is the offending one (1, or 2 for a name used twice).
+pub struct NameProblem {
+    /// what is wrong and what is allowed
+    pub message: String,
+    name: String,
+    occurrence: usize,
+}
+
+impl NameProblem {
+    /// The problem as a parse error at the offending occurrence of the name in `text` (the
+    /// file it was read from): its first whole-word, case-insensitive match outside the
+    /// part of a line after `#`, counted from the top; line 1 if it cannot be found.
+    pub fn at(self, text: &str) -> ParseError {
+        let (line, column) = word_position(text, &self.name, self.occurrence).unwrap_or((1, 1));
+        ParseError {
+            line,
+            column,
+            message: self.message,
+        }
+    }
+}
+
+/// Line and column (1-based, in characters) of the `nth` whole-word occurrence of `word`.
+fn word_position(text: &str, word: &str, nth: usize) -> Option<(usize, usize)> {
+    let mut seen = 0;
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    for (number, line) in (1..).zip(text.lines()) {
+        let code = line.split('#').next().unwrap_or("");
+        let mut start = 0;
+        while let Some(found) = code[start..].to_lowercase().find(&word.to_lowercase()) {
+            let at = start + found;
+            let end = at + word.len();
+            let before = code[..at].chars().next_back().is_none_or(|c| !is_word(c));
+            let after = code
+                .get(end..)
+                .and_then(|s| s.chars().next())
+                .is_none_or(|c| !is_word(c));
+            if before && after {
+                seen += 1;
+                if seen == nth {
+                    return Some((number, code[..at].chars().count() + 1));
+                }
+            }
+            start = end.min(code.len());
+            if start == code.len() || !code.is_char_boundary(start) {
+                break;
+            }
+        }
+    }
+    None
+}
+
+/// [`check_names`] saying which name is refused, so that a reader can point at it.
+pub fn check_names_located(spec: &fuzzy_core::ControllerSpec, keywords: &[&str]) -> Result<(), NameProblem> {
+    let problem = |message: String, name: &str, occurrence: usize| NameProblem {
+        message,
+        name: name.to_string(),
+        occurrence,
+    };
+    let check = |what: &str, name: &str| -> Result<(), NameProblem> {
         if !is_identifier(name) {
-            return Err(format!(
-                "{what} '{name}' is not an identifier (letters, digits, '_')"
+            return Err(problem(
+                format!("{what} '{name}' is not an identifier (letters, digits, '_')"),
+                name,
+                1,
             ));
         }
         if keywords.iter().any(|k| k.eq_ignore_ascii_case(name)) {
-            return Err(format!("{what} '{name}' is a keyword of the format"));
+            return Err(problem(
+                format!("{what} '{name}' is a keyword of the format"),
+                name,
+                1,
+            ));
         }
         Ok(())
     };
@@ -585,13 +654,17 @@ pub fn check_names(spec: &fuzzy_core::ControllerSpec, keywords: &[&str]) -> Resu
     for (name, terms) in variables {
         check("variable", name)?;
         if seen.iter().any(|s| s.eq_ignore_ascii_case(name)) {
-            return Err(format!("variable name '{name}' is used twice"));
+            return Err(problem(format!("variable name '{name}' is used twice"), name, 2));
         }
         seen.push(name);
         for (k, t) in terms.iter().enumerate() {
             check(&format!("variable '{name}': term"), &t.name)?;
             if terms[..k].iter().any(|u| u.name.eq_ignore_ascii_case(&t.name)) {
-                return Err(format!("variable '{name}': term name '{}' is used twice", t.name));
+                return Err(problem(
+                    format!("variable '{name}': term name '{}' is used twice", t.name),
+                    &t.name,
+                    2,
+                ));
             }
         }
     }

@@ -434,6 +434,23 @@ fn errors_name_line_column_and_what_is_allowed() {
         Format::Fll,
     );
     assert!(e.message.contains("term name 'a' is used twice"), "{e}");
+    // ... at the second declaration, as a keyword used as a name is at its own.
+    assert_eq!((e.line, e.column), (5, 9), "{e}");
+    let e = error_of(
+        "Engine: e\nInputVariable: x\n  range: 0 1\n  term: a Triangle 0 0 1\n  term: Then Triangle 0 1 1\n",
+        Format::Fll,
+    );
+    assert_eq!((e.line, e.column), (5, 9), "{e}");
+    assert!(
+        e.message.contains("term 'Then' is a keyword of the format"),
+        "{e}"
+    );
+    let e = error_of(
+        "FUNCTION_BLOCK f\nVAR_INPUT\n  x : REAL;\nEND_VAR\nFUZZIFY x\n  TERM low := (0, 1) (1, 0);\n  \
+         TERM LOW := (0, 0) (1, 1);\nEND_FUZZIFY\nEND_FUNCTION_BLOCK\n",
+        Format::Fcl,
+    );
+    assert_eq!((e.line, e.column), (7, 8), "{e}");
 
     // .fll: a hedge in a conclusion, too many hedges, a term that does not exist.
     let fll = "Engine: e\nInputVariable: x\n  range: 0 1\n  term: a Triangle 0 0 1\n\

@@ -6,6 +6,7 @@
 mod baselines;
 mod closed_loop;
 mod conformance;
+mod corpus;
 mod differential;
 mod engine;
 mod export;
