@@ -14,6 +14,7 @@ mod def;
 pub mod defuzzify;
 mod error;
 mod eval;
+pub mod fixed;
 pub mod fuzzy_pid;
 pub mod layout;
 pub mod math;

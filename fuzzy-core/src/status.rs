@@ -26,6 +26,11 @@ impl Status {
     /// previous output was returned and the state left as it was.
     pub const INVALID_MEASUREMENT: Status = Status(1 << 6);
 
+    /// The status with these flag bits (the fixed-point path builds it from masks).
+    pub(crate) const fn from_bits(bits: u8) -> Status {
+        Status(bits)
+    }
+
     /// True when no flag is set.
     pub const fn is_ok(self) -> bool {
         self.0 == 0

@@ -11,6 +11,7 @@ mod differential;
 mod engine;
 mod export;
 mod firmware;
+mod fixed_point;
 mod fuzzy_pid;
 mod hedges;
 mod interop;

@@ -1,0 +1,642 @@
+//! Fixed-point evaluation for microcontrollers without an FPU (Cortex-M0/M0+, small RISC-V
+//! cores), where every `f32` operation is a library call.
+//!
+//! [`FixedController`] is built from a validated [`Controller`] by a `const fn`, so in a
+//! `static` initializer an unsupported controller is a compile error, and the whole
+//! controller (edges, rules, the sampled output terms) sits in flash. Evaluation uses `u32`
+//! arithmetic only (one 32 × 32 → 32 multiply per edge and per rule, 64-bit additions for
+//! the output sums), no division instruction (the one division is a fixed 18-step
+//! restoring division), no branch on data: the instruction count is the same for every
+//! input. No allocation, no panic (every index is a loop bound or a value checked at
+//! construction).
+//!
+//! # What it evaluates
+//!
+//! The controllers firmware uses: one output; inputs with triangles and trapezoids
+//! (shoulders and vertical edges included); AND rules with the minimum or the product, OR
+//! rules with the maximum, `NOT`, unused inputs, weights; Mamdani with minimum or product
+//! implication, maximum aggregation and the centroid (any output term shapes: they are
+//! sampled at construction), or Sugeno with constant conclusions and the weighted average.
+//! Anything else is a [`FixedError`] naming it.
+//!
+//! # Numbers
+//!
+//! - An input is a **position** in its range: `0` is `min`, [`POSITION_ONE`] (65 536) is
+//!   `max` (the firmware maps its ADC counts or engineering integers to this once; on the
+//!   host [`FixedController::position`] does it). Positions outside are clamped, as the
+//!   `f32` engine clamps ([`Status::INPUT_OUT_OF_RANGE`]); [`MISSING`] marks a missing
+//!   measurement ([`Status::NAN_INPUT`], output = fallback).
+//! - Degrees and rule strengths are Q15: `1.0` = [`ONE`] = 32 768.
+//! - The output is a position in the output range, rounded to the nearest
+//!   (`FixedController::value` converts on the host).
+//!
+//! # Error against the `f32` engine (for inputs at the same positions)
+//!
+//! - A term corner is rounded to the nearest position: ≤ 0.5 position units, which moves
+//!   a degree by ≤ 0.5 · 2^15 / w LSB on an edge `w` units wide.
+//! - An edge's slope is `k = round(2^31 / w)` and the degree `⌊d · k / 2^16⌋`: ≤ w / 2^17 +
+//!   1 LSB.
+//! - So a degree is within `e_d = 1 + w/2^17 + 2^15/w` LSB (Q15) of the exact one (for
+//!   the 7-term partitions of the reference PD controllers, w ≈ 10 923: e_d ≤ 4.1 LSB =
+//!   1.3e-4); [`FixedController::degree_error_bound`] computes it for a controller. A
+//!   vertical edge is a step, exact except at the one position next to a corner that is
+//!   not a whole position, where the step may come one position early or late.
+//! - Minimum and maximum add nothing; a product or a weight adds 1 LSB (truncation) plus
+//!   the error carried (≤ 2 e_d for a product of two degrees).
+//! - Sugeno: the weighted average moves by at most `Σ |Δs_r| · span / Σ s_r`; Mamdani:
+//!   the centroid by at most `Σ_i |Δμ_i| · span / Σ_i μ_i`, with `|Δμ_i|` ≤ the rule
+//!   strength error + 0.5 LSB (the sampled output terms); plus 0.5 position units of
+//!   rounding. The bound is relative to the set's mass: large where the rules barely fire.
+//!
+//! The measured error over ≥ 10 000 inputs per reference controller is in the README
+//! (`tests/suite/fixed_point.rs`).
+
+use crate::controller::Controller;
+use crate::def::Inference;
+use crate::defuzzify::{Defuzzifier, Sampling};
+use crate::membership::Membership;
+use crate::norm::{SNorm, TNorm};
+use crate::rule::Connective;
+use crate::status::Status;
+use crate::variable::{Fallback, OutOfRange};
+
+/// Degree 1.0 in Q15.
+pub const ONE: u32 = 1 << 15;
+/// The position of an input's or the output's `max` (its `min` is 0).
+pub const POSITION_ONE: i32 = 1 << 16;
+/// An input value that marks a missing measurement.
+pub const MISSING: i32 = i32::MIN;
+/// Most sample points of a Mamdani output in fixed point (the centroid's sums fit 32 bits).
+pub const MAX_FIXED_SAMPLES: usize = 255;
+/// Term corners must lie within this many positions of 0 (±16 ranges): differences of
+/// positions then fit an `i32`.
+const MAX_CORNER: f32 = 16.0 * POSITION_ONE as f32;
+
+/// Why a controller has no fixed-point form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixedError {
+    /// The const sizes of the [`FixedController`] type do not match the controller
+    /// (inputs, input terms, rules, output terms, samples).
+    Sizes,
+    /// Only one output is supported.
+    Outputs,
+    /// Input `input` has a term (index in the controller's list) that is not a triangle
+    /// or trapezoid.
+    InputShape {
+        /// input number (0-based)
+        input: usize,
+        /// term number (0-based) within the input
+        term: usize,
+    },
+    /// Input `input` evaluates outside its range (`OutOfRange::Extend`); fixed point clamps.
+    InputExtends(usize),
+    /// A term corner lies more than 16 ranges from the range.
+    CornerTooFar(usize),
+    /// AND must be minimum or product, OR maximum.
+    Norms,
+    /// Mamdani: implication minimum or product, aggregation maximum, centroid; Sugeno:
+    /// constant conclusions, weighted average.
+    Inference,
+    /// A Sugeno conclusion that is not a constant inside the output range.
+    Conclusion(usize),
+    /// Hedges are not supported in fixed point.
+    Hedges,
+    /// A negated conclusion, or a rule concluding nothing.
+    RuleConclusion(usize),
+    /// A fallback other than the midpoint or a value.
+    Fallback,
+    /// Too many sample points ([`MAX_FIXED_SAMPLES`]) or none.
+    Samples,
+}
+
+/// One input term's two edges in position units: degree = `min(rise, fall)`, each edge
+/// `min(ONE, (clamp(d, 0, width) · slope) >> 16)` with `d` the distance from its foot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FixedEdges {
+    rise_at: i32,
+    rise_width: i32,
+    rise_slope: u32,
+    fall_at: i32,
+    fall_width: i32,
+    fall_slope: u32,
+}
+
+impl FixedEdges {
+    const ZERO: FixedEdges = FixedEdges {
+        rise_at: 0,
+        rise_width: 1,
+        rise_slope: 0,
+        fall_at: 0,
+        fall_width: 1,
+        fall_slope: 0,
+    };
+}
+
+/// How the output is computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Output {
+    Mamdani { product: bool, midpoints: bool },
+    Sugeno,
+}
+
+/// A controller in fixed point; `I` inputs, `T` input terms in all, `R` rules, `K` output
+/// terms, `N` output sample points (Mamdani; 1 for Sugeno). Build it with
+/// [`FixedController::new`] in a `static`, from the controller it evaluates (here the
+/// reference 7×7 PD Sugeno controller: 2 inputs, 14 input terms, 49 rules, 7 output terms):
+///
+/// ```rust,ignore
+/// static PD_Q: FixedController<2, 14, 49, 7, 1> = match FixedController::new(&PD_SUGENO) {
+///     Ok(f) => f,
+///     Err(_) => panic!("no fixed-point form"), // a compile error, not a run-time panic
+/// };
+/// let (position, status) = PD_Q.evaluate(&[e_position, de_position]);
+/// ```
+///
+/// (`tests/suite/fixed_point.rs` and the firmware demo use it this way.)
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FixedController<const I: usize, const T: usize, const R: usize, const K: usize, const N: usize> {
+    edges: [FixedEdges; T],
+    /// per input term: its input
+    term_input: [u8; T],
+    /// per rule and input: index of the term's degree (unused inputs point at 0 and are
+    /// masked), the mask that keeps the degree, the value put in instead, and the NOT mask
+    slot: [[u16; I]; R],
+    keep: [[u32; I]; R],
+    fill: [[u32; I]; R],
+    negate: [[u32; I]; R],
+    /// per rule: all ones for an OR rule
+    or_rule: [u32; R],
+    /// per rule: Q15 weight
+    weight: [u32; R],
+    /// per rule: the output term it concludes
+    conclusion: [u16; R],
+    /// Sugeno: per rule, the conclusion's position
+    value: [u32; R],
+    /// Mamdani: per output term, its degrees at the sample points (Q15)
+    table: [[u16; N]; K],
+    output: Output,
+    and_product: bool,
+    fallback: u32,
+    /// for the host-side conversions
+    input_range: [(f32, f32); I],
+    output_range: (f32, f32),
+    degree_error: f32,
+}
+
+/// Rounds a finite `f32` to the nearest `i64` (ties away from zero), in `const`.
+const fn round(x: f32) -> i64 {
+    if x >= 0.0 {
+        (x + 0.5) as i64
+    } else {
+        (x - 0.5) as i64
+    }
+}
+
+/// All ones when `condition`, else 0.
+const fn mask(condition: bool) -> u32 {
+    0u32.wrapping_sub(condition as u32)
+}
+
+/// `min(a, b)` for values below 2^31, without a branch.
+#[inline(always)]
+fn min_u(a: u32, b: u32) -> u32 {
+    let d = a.wrapping_sub(b);
+    b.wrapping_add(d & ((d as i32 >> 31) as u32))
+}
+
+/// `max(a, b)` for values below 2^31, without a branch.
+#[inline(always)]
+fn max_u(a: u32, b: u32) -> u32 {
+    let d = a.wrapping_sub(b);
+    a.wrapping_sub(d & ((d as i32 >> 31) as u32))
+}
+
+/// `clamp(d, 0, width)` for `|d| < 2^31`, `width >= 0`, without a branch.
+#[inline(always)]
+fn clamp_i(d: i32, width: i32) -> u32 {
+    let d = d & !(d >> 31);
+    let e = d.wrapping_sub(width);
+    width.wrapping_add(e & (e >> 31)) as u32
+}
+
+/// `num / den` rounded to the nearest, for quotients below 2^18 and `den > 0`: a fixed
+/// 18-step restoring division (no division instruction, no branch).
+#[inline(always)]
+fn divide(num: u64, den: u32) -> u32 {
+    let den = den as u64;
+    let mut rem = num;
+    let mut q = 0u32;
+    let mut bit = 18;
+    while bit > 0 {
+        bit -= 1;
+        let t = den << bit;
+        let ge = !((rem.wrapping_sub(t) >> 63) as u32) & 1;
+        let m = 0u64.wrapping_sub(ge as u64);
+        rem -= t & m;
+        q |= ge << bit;
+    }
+    // Round half up: one more when the remainder is at least half the divisor.
+    let up = !(((2 * rem).wrapping_sub(den) >> 63) as u32) & 1;
+    q + up
+}
+
+impl<const I: usize, const T: usize, const R: usize, const K: usize, const N: usize>
+    FixedController<I, T, R, K, N>
+{
+    /// The fixed-point form of `controller`, or why it has none.
+    pub const fn new(controller: &Controller<'_>) -> Result<Self, FixedError> {
+        let def = controller.def();
+        if def.outputs.len() != 1 {
+            return Err(FixedError::Outputs);
+        }
+        if !def.hedged.is_empty() {
+            return Err(FixedError::Hedges);
+        }
+        let out = def.outputs[0];
+        let first_output_term = out.terms.start as usize;
+        if def.inputs.len() != I
+            || first_output_term != T
+            || def.rules.len() != R
+            || out.terms.count as usize != K
+        {
+            return Err(FixedError::Sizes);
+        }
+        let and_product = match def.and {
+            TNorm::Minimum => false,
+            TNorm::Product => true,
+            _ => return Err(FixedError::Norms),
+        };
+        if !matches!(def.or, SNorm::Maximum) {
+            return Err(FixedError::Norms);
+        }
+        let output = match def.inference {
+            Inference::Mamdani {
+                implication,
+                aggregation: SNorm::Maximum,
+            } if matches!(out.defuzzifier, Defuzzifier::Centroid) => {
+                let product = match implication {
+                    TNorm::Minimum => false,
+                    TNorm::Product => true,
+                    _ => return Err(FixedError::Inference),
+                };
+                let midpoints = match out.sampling {
+                    Sampling::Endpoints { points } => {
+                        if points as usize != N || N < 2 || N > MAX_FIXED_SAMPLES {
+                            return Err(FixedError::Samples);
+                        }
+                        false
+                    }
+                    Sampling::Midpoints { intervals } => {
+                        if intervals as usize != N || N < 1 || N > MAX_FIXED_SAMPLES {
+                            return Err(FixedError::Samples);
+                        }
+                        true
+                    }
+                };
+                Output::Mamdani { product, midpoints }
+            }
+            Inference::Sugeno if matches!(out.defuzzifier, Defuzzifier::WeightedAverage) => {
+                if N != 1 {
+                    return Err(FixedError::Samples);
+                }
+                Output::Sugeno
+            }
+            _ => return Err(FixedError::Inference),
+        };
+        let (omin, omax) = (out.min, out.max);
+        let ospan = omax - omin;
+        let fallback = match out.fallback {
+            Fallback::Midpoint => (POSITION_ONE / 2) as u32,
+            Fallback::Value(v) => round((v - omin) / ospan * POSITION_ONE as f32) as u32,
+            Fallback::Hold => return Err(FixedError::Fallback),
+        };
+
+        // Input terms: edges in position units.
+        let mut edges = [FixedEdges::ZERO; T];
+        let mut term_input = [0u8; T];
+        let mut input_range = [(0.0f32, 1.0f32); I];
+        let mut degree_error = 0.0f32;
+        let mut i = 0;
+        while i < I {
+            let input = def.inputs[i];
+            if matches!(input.out_of_range, OutOfRange::Extend) {
+                return Err(FixedError::InputExtends(i));
+            }
+            input_range[i] = (input.min, input.max);
+            let scale = POSITION_ONE as f32 / (input.max - input.min);
+            let mut t = input.terms.start as usize;
+            while t < input.terms.end() {
+                let (a, b, c, d) = match def.terms[t].description() {
+                    Membership::Triangle { a, b, c } => (a, b, b, c),
+                    Membership::Trapezoid { a, b, c, d } => (a, b, c, d),
+                    _ => {
+                        return Err(FixedError::InputShape {
+                            input: i,
+                            term: t - input.terms.start as usize,
+                        });
+                    }
+                };
+                let (pa, pb, pc, pd) = (
+                    (a - input.min) * scale,
+                    (b - input.min) * scale,
+                    (c - input.min) * scale,
+                    (d - input.min) * scale,
+                );
+                if !(pa > -MAX_CORNER && pd < MAX_CORNER) {
+                    return Err(FixedError::CornerTooFar(i));
+                }
+                let (ra, rb, rc, rd) = (
+                    round(pa) as i32,
+                    round(pb) as i32,
+                    round(pc) as i32,
+                    round(pd) as i32,
+                );
+                // A vertical edge (equal corners after rounding) is a step: 1 from the edge
+                // on, as the f32 engine; a one-unit slope starting one unit early gives it.
+                let (rise_at, rise_width) = if rb > ra { (ra, rb - ra) } else { (rb - 1, 1) };
+                let (fall_at, fall_width) = if rd > rc { (rd, rd - rc) } else { (rc + 1, 1) };
+                term_input[t] = i as u8;
+                edges[t] = FixedEdges {
+                    rise_at,
+                    rise_width,
+                    rise_slope: slope(rise_width),
+                    fall_at,
+                    fall_width,
+                    fall_slope: slope(fall_width),
+                };
+                // Vertical edges are steps: exact except at a position next to a corner that
+                // is not a whole position (there the step may fall one position early or late).
+                let e = if rb > ra { edge_error(rise_width) } else { 1.0 };
+                if e > degree_error {
+                    degree_error = e;
+                }
+                let e = if rd > rc { edge_error(fall_width) } else { 1.0 };
+                if e > degree_error {
+                    degree_error = e;
+                }
+                t += 1;
+            }
+            i += 1;
+        }
+
+        // Rules.
+        let stride = I + 1;
+        let mut slot = [[0u16; I]; R];
+        let mut keep = [[0u32; I]; R];
+        let mut fill = [[0u32; I]; R];
+        let mut negate = [[0u32; I]; R];
+        let mut or_rule = [0u32; R];
+        let mut weight = [0u32; R];
+        let mut conclusion = [0u16; R];
+        let mut value = [0u32; R];
+        let mut r = 0;
+        while r < R {
+            let rule = def.rules[r];
+            let is_or = matches!(rule.connective, Connective::Or);
+            or_rule[r] = mask(is_or);
+            weight[r] = round(rule.weight * ONE as f32) as u32;
+            let mut i = 0;
+            while i < I {
+                let k = def.rule_terms[r * stride + i];
+                if k == 0 {
+                    // Unused: 1 in an AND rule, 0 in an OR rule.
+                    keep[r][i] = 0;
+                    fill[r][i] = if is_or { 0 } else { ONE };
+                } else {
+                    let index = k.unsigned_abs() as usize - 1;
+                    slot[r][i] = (def.inputs[i].terms.start as usize + index) as u16;
+                    keep[r][i] = u32::MAX;
+                    negate[r][i] = mask(k < 0);
+                }
+                i += 1;
+            }
+            let k = def.rule_terms[r * stride + I];
+            if k <= 0 {
+                return Err(FixedError::RuleConclusion(r));
+            }
+            conclusion[r] = (k - 1) as u16;
+            if let Output::Sugeno = output {
+                match def.terms[T + k as usize - 1].description() {
+                    Membership::Constant { value: v } if v >= omin && v <= omax => {
+                        value[r] = round((v - omin) / ospan * POSITION_ONE as f32) as u32;
+                    }
+                    _ => return Err(FixedError::Conclusion(r)),
+                }
+            }
+            r += 1;
+        }
+
+        // Mamdani: the output terms at the sample points, as the f32 engine samples them.
+        let mut table = [[0u16; N]; K];
+        if let Output::Mamdani { .. } = output {
+            let (x0, dx) = out.sampling.grid(omin, omax);
+            let mut k = 0;
+            while k < K {
+                let mut s = 0;
+                while s < N {
+                    let x = x0 + dx * s as f32;
+                    let x = if s + 1 == N && !matches!(out.sampling, Sampling::Midpoints { .. }) {
+                        omax
+                    } else {
+                        x
+                    };
+                    let m = def.terms[T + k].membership_const(x, def.params);
+                    table[k][s] = round(m * ONE as f32) as u16;
+                    s += 1;
+                }
+                k += 1;
+            }
+        }
+        Ok(FixedController {
+            edges,
+            term_input,
+            slot,
+            keep,
+            fill,
+            negate,
+            or_rule,
+            weight,
+            conclusion,
+            value,
+            table,
+            output,
+            and_product,
+            fallback,
+            input_range,
+            output_range: (omin, omax),
+            degree_error,
+        })
+    }
+
+    /// The largest error of a term degree against the exact degree at the same position,
+    /// in Q15 units (see the module documentation): corner rounding, slope rounding and
+    /// truncation.
+    pub const fn degree_error_bound(&self) -> f32 {
+        self.degree_error
+    }
+
+    /// Evaluates at input positions (`0` = min, [`POSITION_ONE`] = max; [`MISSING`] for a
+    /// missing measurement); returns the output position and the status.
+    pub fn evaluate(&self, inputs: &[i32; I]) -> (u32, Status) {
+        let (x, clamped, missing) = clamp_all(inputs);
+        // Term degrees: each term reads its own input's position.
+        let mut degrees = [0u32; T];
+        let mut t = 0;
+        while t < T {
+            degrees[t] = term_degree(&self.edges[t], x[self.term_input[t] as usize % I]);
+            t += 1;
+        }
+        // Rules.
+        let mut strengths = [0u32; R];
+        let mut r = 0;
+        while r < R {
+            let mut and = ONE;
+            let mut or = 0u32;
+            let mut i = 0;
+            while i < I {
+                let d = degrees[self.slot[r][i] as usize % T];
+                let d = (d & self.keep[r][i]) | self.fill[r][i];
+                let n = self.negate[r][i];
+                let d = (d ^ n).wrapping_add(n & (ONE + 1));
+                and = if self.and_product {
+                    (and * d) >> 15
+                } else {
+                    min_u(and, d)
+                };
+                or = max_u(or, d);
+                i += 1;
+            }
+            let s = (and & !self.or_rule[r]) | (or & self.or_rule[r]);
+            strengths[r] = (s * self.weight[r]) >> 15;
+            r += 1;
+        }
+        let (num, den) = match self.output {
+            Output::Sugeno => {
+                let mut num = 0u64;
+                let mut den = 0u32;
+                let mut r = 0;
+                while r < R {
+                    num += (strengths[r] * self.value[r]) as u64;
+                    den += strengths[r];
+                    r += 1;
+                }
+                (num, den)
+            }
+            Output::Mamdani { product, midpoints } => {
+                // Maximum aggregation of clipped (or scaled) sets = each term clipped at the
+                // largest strength of the rules concluding it.
+                let mut level = [0u32; K];
+                let mut r = 0;
+                while r < R {
+                    let k = self.conclusion[r] as usize % K;
+                    level[k] = max_u(level[k], strengths[r]);
+                    r += 1;
+                }
+                let mut sum = 0u32;
+                let mut moment = 0u32;
+                let mut s = 0;
+                while s < N {
+                    let mut mu = 0u32;
+                    let mut k = 0;
+                    while k < K {
+                        let m = self.table[k][s] as u32;
+                        let implied = if product {
+                            (m * level[k]) >> 15
+                        } else {
+                            min_u(m, level[k])
+                        };
+                        mu = max_u(mu, implied);
+                        k += 1;
+                    }
+                    sum += mu;
+                    moment += mu * s as u32;
+                    s += 1;
+                }
+                if midpoints {
+                    // x_s = (s + 1/2) / N of the range.
+                    (((2 * moment as u64) + sum as u64) << 16, 2 * N as u32 * sum)
+                } else {
+                    ((moment as u64) << 16, (N as u32 - 1) * sum)
+                }
+            }
+        };
+        let fired = mask(den != 0);
+        let position = divide(num, den | !fired & 1);
+        let use_fallback = !fired | missing;
+        let position = (position & !use_fallback) | (self.fallback & use_fallback);
+        // Flags from the masks (all ones or 0), without a branch.
+        let flags = (clamped as u8 & Status::INPUT_OUT_OF_RANGE.bits())
+            | (missing as u8 & Status::NAN_INPUT.bits())
+            | (!fired as u8 & Status::NO_RULE_FIRED.bits())
+            | (use_fallback as u8 & Status::FALLBACK.bits());
+        let status = Status::from_bits(flags);
+        (position, status)
+    }
+
+    /// The degree (Q15) of input term `t` (0-based, in the controller's term list) at an
+    /// input position (clamped to the range; 0 for a bad index), as [`Self::evaluate`]
+    /// computes it.
+    pub fn degree(&self, t: usize, position: i32) -> u32 {
+        match self.edges.get(t) {
+            Some(e) => term_degree(e, clamp_all(&[position]).0[0]),
+            None => 0,
+        }
+    }
+
+    /// The position of `x` in input `i`'s range (host side; 0 for a bad index).
+    pub fn position(&self, i: usize, x: f32) -> i32 {
+        match self.input_range.get(i) {
+            Some(&(min, max)) => round((x - min) / (max - min) * POSITION_ONE as f32) as i32,
+            None => 0,
+        }
+    }
+
+    /// The output value of an output position (host side).
+    pub fn value(&self, position: u32) -> f32 {
+        let (min, max) = self.output_range;
+        min + (max - min) * (position as f32 / POSITION_ONE as f32)
+    }
+}
+
+/// Inputs clamped to [0, POSITION_ONE] (a missing one reads as 0), whether any was
+/// clamped, whether any was missing (all ones / 0 masks).
+#[inline(always)]
+fn clamp_all<const I: usize>(inputs: &[i32; I]) -> ([i32; I], u32, u32) {
+    let mut out = [0i32; I];
+    let mut clamped = 0u32;
+    let mut missing = 0u32;
+    let mut i = 0;
+    while i < I {
+        let raw = inputs[i];
+        let is_missing = mask(raw == MISSING);
+        let low = (raw >> 31) as u32;
+        let high = !((raw.wrapping_sub(POSITION_ONE + 1) >> 31) as u32);
+        let x = (raw as u32 & !low & !high) | (POSITION_ONE as u32 & high);
+        out[i] = (x & !is_missing) as i32;
+        clamped |= (low | high) & !is_missing;
+        missing |= is_missing;
+        i += 1;
+    }
+    (out, clamped, missing)
+}
+
+/// A term's degree (Q15) at a clamped position.
+#[inline(always)]
+fn term_degree(e: &FixedEdges, x: i32) -> u32 {
+    let rise = clamp_i(x.wrapping_sub(e.rise_at), e.rise_width).wrapping_mul(e.rise_slope) >> 16;
+    let fall = clamp_i(e.fall_at.wrapping_sub(x), e.fall_width).wrapping_mul(e.fall_slope) >> 16;
+    min_u(min_u(rise, fall), ONE)
+}
+
+/// `round(2^31 / width)`, capped below 2^32.
+const fn slope(width: i32) -> u32 {
+    let w = width as u64;
+    let k = ((1u64 << 31) + w / 2) / w;
+    if k > u32::MAX as u64 { u32::MAX } else { k as u32 }
+}
+
+/// The degree error bound of an edge `width` positions wide, Q15 LSB.
+const fn edge_error(width: i32) -> f32 {
+    let w = width as f32;
+    1.0 + w / 131_072.0 + 32_768.0 / w * 0.5
+}
