@@ -60,6 +60,9 @@ use crate::rule::Connective;
 use crate::status::Status;
 use crate::variable::{Fallback, OutOfRange};
 
+mod pid;
+pub use pid::{FixedControl, FixedPid, FixedPidError, FixedPidState, SIGNAL_ONE};
+
 /// Degree 1.0 in Q15.
 pub const ONE: u32 = 1 << 15;
 /// The position of an input's or the output's `max` (its `min` is 0).
@@ -176,6 +179,10 @@ pub struct FixedController<const I: usize, const T: usize, const R: usize, const
     table: [[u16; N]; K],
     output: Output,
     and_product: bool,
+    /// every rule an AND of all inputs without NOT, weight 1: the rule loop skips the masks
+    plain: bool,
+    /// Mamdani: per output term, the samples `[start, end)` where it is not 0
+    support: [(u16, u16); K],
     fallback: u32,
     /// for the host-side conversions
     input_range: [(f32, f32); I],
@@ -197,46 +204,88 @@ const fn mask(condition: bool) -> u32 {
     0u32.wrapping_sub(condition as u32)
 }
 
+/// The shift count 31, read through [`core::hint::black_box`] once per evaluation, so that
+/// the optimiser cannot see that `x >> 31` is a sign mask: it would turn the mask arithmetic
+/// below back into selects, which cores without conditional execution (Cortex-M0's Thumb-1,
+/// RISC-V without Zicond) compile to branches: the instruction count would then depend on
+/// the data. With the count hidden the code stays straight-line arithmetic on every target.
+#[derive(Clone, Copy)]
+pub(crate) struct Sign(u32);
+
+impl Sign {
+    #[inline(always)]
+    pub(crate) fn new() -> Sign {
+        Sign(core::hint::black_box(31))
+    }
+
+    /// All ones when `x < 0`, else 0.
+    #[inline(always)]
+    pub(crate) fn of(self, x: i32) -> u32 {
+        x.wrapping_shr(self.0) as u32
+    }
+
+    /// All ones when `x != 0`, else 0.
+    #[inline(always)]
+    pub(crate) fn nonzero(self, x: u32) -> u32 {
+        self.of((x | x.wrapping_neg()) as i32)
+    }
+}
+
+/// `a[i]`, or 0 for an index past the end (which construction rules out): the bound check
+/// compares with a constant of the controller, the same for every input, and is cheaper
+/// than a remainder on cores without a divider.
+#[inline(always)]
+fn read<V: Copy + Default, const L: usize>(a: &[V; L], i: impl Into<usize>) -> V {
+    match a.get(i.into()) {
+        Some(&v) => v,
+        None => V::default(),
+    }
+}
+
 /// `min(a, b)` for values below 2^31, without a branch.
 #[inline(always)]
-fn min_u(a: u32, b: u32) -> u32 {
+fn min_u(a: u32, b: u32, sg: Sign) -> u32 {
     let d = a.wrapping_sub(b);
-    b.wrapping_add(d & ((d as i32 >> 31) as u32))
+    b.wrapping_add(d & sg.of(d as i32))
 }
 
 /// `max(a, b)` for values below 2^31, without a branch.
 #[inline(always)]
-fn max_u(a: u32, b: u32) -> u32 {
+fn max_u(a: u32, b: u32, sg: Sign) -> u32 {
     let d = a.wrapping_sub(b);
-    a.wrapping_sub(d & ((d as i32 >> 31) as u32))
+    a.wrapping_sub(d & sg.of(d as i32))
 }
 
 /// `clamp(d, 0, width)` for `|d| < 2^31`, `width >= 0`, without a branch.
 #[inline(always)]
-fn clamp_i(d: i32, width: i32) -> u32 {
-    let d = d & !(d >> 31);
+fn clamp_i(d: i32, width: i32, sg: Sign) -> u32 {
+    let d = d & !(sg.of(d) as i32);
     let e = d.wrapping_sub(width);
-    width.wrapping_add(e & (e >> 31)) as u32
+    width.wrapping_add(e & sg.of(e) as i32) as u32
 }
 
-/// `num / den` rounded to the nearest, for quotients below 2^18 and `den > 0`: a fixed
-/// 18-step restoring division (no division instruction, no branch).
+/// `num / den` rounded to the nearest, for quotients below 2^18, `num < 2^63` and
+/// `den > 0`: a fixed 18-step restoring division (no division instruction, no branch).
 #[inline(always)]
-fn divide(num: u64, den: u32) -> u32 {
+fn divide(num: u64, den: u32, sg: Sign) -> u32 {
     let den = den as u64;
     let mut rem = num;
     let mut q = 0u32;
     let mut bit = 18;
+    // The divisor shifted to the current bit (shifted by a constant each step: a variable
+    // 64-bit shift is a library call on Cortex-M0).
+    let mut t = den << 18;
     while bit > 0 {
         bit -= 1;
-        let t = den << bit;
-        let ge = !((rem.wrapping_sub(t) >> 63) as u32) & 1;
-        let m = 0u64.wrapping_sub(ge as u64);
-        rem -= t & m;
-        q |= ge << bit;
+        t >>= 1;
+        // All ones when rem < t (the difference's high word is negative).
+        let below = sg.of((rem.wrapping_sub(t) >> 32) as i32);
+        let take = (!below) as i32 as i64 as u64;
+        rem -= t & take;
+        q |= (!below & 1) << bit;
     }
     // Round half up: one more when the remainder is at least half the divisor.
-    let up = !(((2 * rem).wrapping_sub(den) >> 63) as u32) & 1;
+    let up = !sg.of(((2 * rem).wrapping_sub(den) >> 32) as i32) & 1;
     q + up
 }
 
@@ -389,15 +438,18 @@ impl<const I: usize, const T: usize, const R: usize, const K: usize, const N: us
         let mut weight = [0u32; R];
         let mut conclusion = [0u16; R];
         let mut value = [0u32; R];
+        let mut plain = true;
         let mut r = 0;
         while r < R {
             let rule = def.rules[r];
             let is_or = matches!(rule.connective, Connective::Or);
             or_rule[r] = mask(is_or);
             weight[r] = round(rule.weight * ONE as f32) as u32;
+            plain &= !is_or && weight[r] == ONE;
             let mut i = 0;
             while i < I {
                 let k = def.rule_terms[r * stride + i];
+                plain &= k > 0;
                 if k == 0 {
                     // Unused: 1 in an AND rule, 0 in an OR rule.
                     keep[r][i] = 0;
@@ -428,6 +480,7 @@ impl<const I: usize, const T: usize, const R: usize, const K: usize, const N: us
 
         // Mamdani: the output terms at the sample points, as the f32 engine samples them.
         let mut table = [[0u16; N]; K];
+        let mut support = [(0u16, 0u16); K];
         if let Output::Mamdani { .. } = output {
             let (x0, dx) = out.sampling.grid(omin, omax);
             let mut k = 0;
@@ -442,6 +495,12 @@ impl<const I: usize, const T: usize, const R: usize, const K: usize, const N: us
                     };
                     let m = def.terms[T + k].membership_const(x, def.params);
                     table[k][s] = round(m * ONE as f32) as u16;
+                    if table[k][s] != 0 {
+                        if support[k].1 == 0 {
+                            support[k].0 = s as u16;
+                        }
+                        support[k].1 = s as u16 + 1;
+                    }
                     s += 1;
                 }
                 k += 1;
@@ -461,6 +520,8 @@ impl<const I: usize, const T: usize, const R: usize, const K: usize, const N: us
             table,
             output,
             and_product,
+            plain,
+            support,
             fallback,
             input_range,
             output_range: (omin, omax),
@@ -478,38 +539,48 @@ impl<const I: usize, const T: usize, const R: usize, const K: usize, const N: us
     /// Evaluates at input positions (`0` = min, [`POSITION_ONE`] = max; [`MISSING`] for a
     /// missing measurement); returns the output position and the status.
     pub fn evaluate(&self, inputs: &[i32; I]) -> (u32, Status) {
-        let (x, clamped, missing) = clamp_all(inputs);
-        // Term degrees: each term reads its own input's position.
-        let mut degrees = [0u32; T];
-        let mut t = 0;
-        while t < T {
-            degrees[t] = term_degree(&self.edges[t], x[self.term_input[t] as usize % I]);
-            t += 1;
-        }
+        let sg = Sign::new();
+        let (x, clamped, missing) = clamp_all(inputs, sg);
+        // Term degrees: each term reads its own input's position. (Built element by
+        // element: no zeroing first.)
+        let degrees: [u32; T] =
+            core::array::from_fn(|t| term_degree(&self.edges[t], read(&x, self.term_input[t]), sg));
         // Rules.
-        let mut strengths = [0u32; R];
-        let mut r = 0;
-        while r < R {
-            let mut and = ONE;
-            let mut or = 0u32;
-            let mut i = 0;
-            while i < I {
-                let d = degrees[self.slot[r][i] as usize % T];
-                let d = (d & self.keep[r][i]) | self.fill[r][i];
-                let n = self.negate[r][i];
-                let d = (d ^ n).wrapping_add(n & (ONE + 1));
-                and = if self.and_product {
-                    (and * d) >> 15
-                } else {
-                    min_u(and, d)
-                };
-                or = max_u(or, d);
-                i += 1;
+        let strengths: [u32; R] = core::array::from_fn(|r| {
+            if self.plain {
+                let mut and = read(&degrees, self.slot[r][0]);
+                let mut i = 1;
+                while i < I {
+                    let d = read(&degrees, self.slot[r][i]);
+                    and = if self.and_product {
+                        (and * d) >> 15
+                    } else {
+                        min_u(and, d, sg)
+                    };
+                    i += 1;
+                }
+                and
+            } else {
+                let mut and = ONE;
+                let mut or = 0u32;
+                let mut i = 0;
+                while i < I {
+                    let d = read(&degrees, self.slot[r][i]);
+                    let d = (d & self.keep[r][i]) | self.fill[r][i];
+                    let n = self.negate[r][i];
+                    let d = (d ^ n).wrapping_add(n & (ONE + 1));
+                    and = if self.and_product {
+                        (and * d) >> 15
+                    } else {
+                        min_u(and, d, sg)
+                    };
+                    or = max_u(or, d, sg);
+                    i += 1;
+                }
+                let s = (and & !self.or_rule[r]) | (or & self.or_rule[r]);
+                (s * self.weight[r]) >> 15
             }
-            let s = (and & !self.or_rule[r]) | (or & self.or_rule[r]);
-            strengths[r] = (s * self.weight[r]) >> 15;
-            r += 1;
-        }
+        });
         let (num, den) = match self.output {
             Output::Sugeno => {
                 let mut num = 0u64;
@@ -528,28 +599,37 @@ impl<const I: usize, const T: usize, const R: usize, const K: usize, const N: us
                 let mut level = [0u32; K];
                 let mut r = 0;
                 while r < R {
-                    let k = self.conclusion[r] as usize % K;
-                    level[k] = max_u(level[k], strengths[r]);
+                    if let Some(level) = level.get_mut(self.conclusion[r] as usize) {
+                        *level = max_u(*level, strengths[r], sg);
+                    }
                     r += 1;
+                }
+                // The aggregated set, each term only where it is not 0 (the bounds are the
+                // controller's, the same for every input).
+                let mut mu = [0u16; N];
+                let mut k = 0;
+                while k < K {
+                    let (start, end) = (self.support[k].0 as usize, self.support[k].1 as usize);
+                    // (Both ranges exist: `start <= end <= N` by construction.)
+                    if let (Some(mu), Some(row)) = (mu.get_mut(start..end), self.table[k].get(start..end)) {
+                        for (mu, &m) in mu.iter_mut().zip(row) {
+                            let m = m as u32;
+                            let implied = if product {
+                                (m * level[k]) >> 15
+                            } else {
+                                min_u(m, level[k], sg)
+                            };
+                            *mu = max_u(*mu as u32, implied, sg) as u16;
+                        }
+                    }
+                    k += 1;
                 }
                 let mut sum = 0u32;
                 let mut moment = 0u32;
                 let mut s = 0;
                 while s < N {
-                    let mut mu = 0u32;
-                    let mut k = 0;
-                    while k < K {
-                        let m = self.table[k][s] as u32;
-                        let implied = if product {
-                            (m * level[k]) >> 15
-                        } else {
-                            min_u(m, level[k])
-                        };
-                        mu = max_u(mu, implied);
-                        k += 1;
-                    }
-                    sum += mu;
-                    moment += mu * s as u32;
+                    sum += mu[s] as u32;
+                    moment += mu[s] as u32 * s as u32;
                     s += 1;
                 }
                 if midpoints {
@@ -560,8 +640,8 @@ impl<const I: usize, const T: usize, const R: usize, const K: usize, const N: us
                 }
             }
         };
-        let fired = mask(den != 0);
-        let position = divide(num, den | !fired & 1);
+        let fired = sg.nonzero(den);
+        let position = divide(num, den | !fired & 1, sg);
         let use_fallback = !fired | missing;
         let position = (position & !use_fallback) | (self.fallback & use_fallback);
         // Flags from the masks (all ones or 0), without a branch.
@@ -578,7 +658,10 @@ impl<const I: usize, const T: usize, const R: usize, const K: usize, const N: us
     /// computes it.
     pub fn degree(&self, t: usize, position: i32) -> u32 {
         match self.edges.get(t) {
-            Some(e) => term_degree(e, clamp_all(&[position]).0[0]),
+            Some(e) => {
+                let sg = Sign::new();
+                term_degree(e, clamp_all(&[position], sg).0[0], sg)
+            }
             None => 0,
         }
     }
@@ -601,16 +684,16 @@ impl<const I: usize, const T: usize, const R: usize, const K: usize, const N: us
 /// Inputs clamped to [0, POSITION_ONE] (a missing one reads as 0), whether any was
 /// clamped, whether any was missing (all ones / 0 masks).
 #[inline(always)]
-fn clamp_all<const I: usize>(inputs: &[i32; I]) -> ([i32; I], u32, u32) {
+fn clamp_all<const I: usize>(inputs: &[i32; I], sg: Sign) -> ([i32; I], u32, u32) {
     let mut out = [0i32; I];
     let mut clamped = 0u32;
     let mut missing = 0u32;
     let mut i = 0;
     while i < I {
         let raw = inputs[i];
-        let is_missing = mask(raw == MISSING);
-        let low = (raw >> 31) as u32;
-        let high = !((raw.wrapping_sub(POSITION_ONE + 1) >> 31) as u32);
+        let is_missing = !sg.nonzero((raw ^ MISSING) as u32);
+        let low = sg.of(raw);
+        let high = !sg.of(raw.wrapping_sub(POSITION_ONE + 1));
         let x = (raw as u32 & !low & !high) | (POSITION_ONE as u32 & high);
         out[i] = (x & !is_missing) as i32;
         clamped |= (low | high) & !is_missing;
@@ -622,10 +705,10 @@ fn clamp_all<const I: usize>(inputs: &[i32; I]) -> ([i32; I], u32, u32) {
 
 /// A term's degree (Q15) at a clamped position.
 #[inline(always)]
-fn term_degree(e: &FixedEdges, x: i32) -> u32 {
-    let rise = clamp_i(x.wrapping_sub(e.rise_at), e.rise_width).wrapping_mul(e.rise_slope) >> 16;
-    let fall = clamp_i(e.fall_at.wrapping_sub(x), e.fall_width).wrapping_mul(e.fall_slope) >> 16;
-    min_u(min_u(rise, fall), ONE)
+fn term_degree(e: &FixedEdges, x: i32, sg: Sign) -> u32 {
+    let rise = clamp_i(x.wrapping_sub(e.rise_at), e.rise_width, sg).wrapping_mul(e.rise_slope) >> 16;
+    let fall = clamp_i(e.fall_at.wrapping_sub(x), e.fall_width, sg).wrapping_mul(e.fall_slope) >> 16;
+    min_u(min_u(rise, fall, sg), ONE, sg)
 }
 
 /// `round(2^31 / width)`, capped below 2^32.

@@ -121,3 +121,249 @@ fn out_of_range_missing_and_no_rule_fired_set_the_status() {
         32768
     );
 }
+
+// ---- The fuzzy PD / PI / PD + I / PID structures in fixed point (`FixedPid`) ----
+
+use fuzzy_core::fixed::{FixedPid, FixedPidError, SIGNAL_ONE};
+use fuzzy_core::{AntiWindup, DerivativeOn, FuzzyPid, FuzzyPidConfig, Structure};
+
+type FixedPd = FixedPid<14, 49, 7, 101>;
+
+fn config(structure: Structure, anti_windup: AntiWindup) -> FuzzyPidConfig {
+    FuzzyPidConfig {
+        error_gain: 1.0,
+        rate_gain: 0.1,
+        output_gain: 12.0,
+        integral_gain: 4.0,
+        derivative_on: DerivativeOn::Measurement,
+        derivative_filter_s: 0.02,
+        // Tighter than Ku: the output saturates, and the rate limit cuts steps.
+        output_min: -8.0,
+        output_max: 8.0,
+        rate_limit: 400.0,
+        anti_windup,
+        ..FuzzyPidConfig::new(structure, 0.01)
+    }
+}
+
+/// A motor position servo (the firmware demo's plant, forward Euler at 1 ms substeps).
+struct Motor {
+    angle: f64,
+    speed: f64,
+}
+
+impl Motor {
+    fn advance(&mut self, volts: f64) {
+        for _ in 0..10 {
+            self.angle += 0.001 * self.speed;
+            self.speed += 0.001 * (2.0 * volts - self.speed) / 0.1;
+        }
+    }
+}
+
+/// Runs the `f32` controller in a closed loop (setpoint steps, a load that needs integral
+/// action, two sensor failures) and feeds the fixed-point controller the same measurements,
+/// rounded to Q16.16 for both. Returns the worst output difference as a fraction of the
+/// output range and the number of ticks.
+fn open_loop_difference(pid: &FuzzyPid<'_>) -> (f64, usize) {
+    let fixed = FixedPd::new(pid).expect("a fixed-point form");
+    let mut state = pid.state_with(vec![0.0; pid.engine().scratch_len()]).unwrap();
+    let mut q_state = fixed.state();
+    let mut motor = Motor {
+        angle: 0.0,
+        speed: 0.0,
+    };
+    let mut worst = 0.0f64;
+    let ticks = 3000;
+    for k in 0..ticks {
+        let setpoint = match k / 500 {
+            0 | 3 => 1.0,
+            1 | 4 => -0.5,
+            _ => 0.25,
+        };
+        let q_setpoint = FixedPd::signal(setpoint);
+        let q_measurement = match k {
+            1200 | 1201 => fuzzy_core::fixed::MISSING,
+            _ => FixedPd::signal(motor.angle as f32),
+        };
+        let measurement = match q_measurement {
+            fuzzy_core::fixed::MISSING => f32::NAN,
+            q => FixedPd::signal_value(q),
+        };
+        let control = pid.step(&mut state, FixedPd::signal_value(q_setpoint), measurement);
+        let q_control = fixed.step(&mut q_state, q_setpoint, q_measurement);
+        assert_eq!(control.status, q_control.status, "status at tick {k}");
+        let difference = f64::from((control.output - FixedPd::signal_value(q_control.output)).abs());
+        worst = worst.max(difference / 24.0);
+        // A constant load torque (−1 V equivalent) that only integral action removes.
+        motor.advance(f64::from(control.output) - 1.0);
+    }
+    (worst, ticks)
+}
+
+#[test]
+fn fixed_point_structures_follow_the_f32_structures() {
+    let cases = [
+        (Structure::Pd, AntiWindup::Clamping, 2e-4),
+        (Structure::Pi, AntiWindup::Clamping, 1e-3),
+        (Structure::PdPlusI, AntiWindup::Clamping, 1e-3),
+        (Structure::Pid, AntiWindup::Clamping, 1e-3),
+        (Structure::Pid, AntiWindup::None, 1e-3),
+        (
+            Structure::Pid,
+            AntiWindup::BackCalculation {
+                tracking_time_s: 0.05,
+            },
+            1e-3,
+        ),
+    ];
+    for (structure, anti_windup, bound) in cases {
+        let pid = FuzzyPid::new(PD_MAMDANI, config(structure, anti_windup)).unwrap();
+        let (worst, ticks) = open_loop_difference(&pid);
+        println!(
+            "{structure:?} {anti_windup:?}: worst |fixed - f32| = {worst:.2e} of the output range over {ticks} ticks"
+        );
+        assert!(
+            worst <= bound,
+            "{structure:?} {anti_windup:?}: {worst:.2e} > {bound:.0e}"
+        );
+    }
+}
+
+/// The module docs' 2×2 Sugeno engine, `F(e, d) = (e + d) / 2` exactly, checked by hand.
+#[test]
+fn fixed_point_pd_step_by_hand() {
+    use fuzzy_core::{
+        ControllerDef, Defuzzifier, Inference, InputVariable, OutputVariable, Rule, SNorm, TNorm, TermRange,
+        rule_slots, table_len, tables,
+    };
+    const TERMS: [Term; 8] = [
+        Term::triangle(-1.0, -1.0, 1.0),
+        Term::triangle(-1.0, 1.0, 1.0),
+        Term::triangle(-1.0, -1.0, 1.0),
+        Term::triangle(-1.0, 1.0, 1.0),
+        Term::constant(-1.0),
+        Term::constant(0.0),
+        Term::constant(0.0),
+        Term::constant(1.0),
+    ];
+    const INPUTS: [InputVariable; 2] = [
+        InputVariable::new(-1.0, 1.0, TermRange::new(0, 2)),
+        InputVariable::new(-1.0, 1.0, TermRange::new(2, 2)),
+    ];
+    const OUTPUTS: [OutputVariable; 1] = [OutputVariable::new(
+        -1.0,
+        1.0,
+        TermRange::new(4, 4),
+        Defuzzifier::WeightedAverage,
+    )];
+    const RULES: [Rule; 4] = [Rule::AND; 4];
+    const TABLE: [i8; 12] = [1, 1, 1, 1, 2, 2, 2, 1, 3, 2, 2, 4];
+    const SLOTS: [u16; 12] = rule_slots(&INPUTS, &OUTPUTS, TERMS.len(), &RULES, &TABLE, &[]);
+    const TABLES: [f32; table_len(Inference::Sugeno, &INPUTS, 1, &TERMS, 4)] =
+        tables(Inference::Sugeno, &INPUTS, &OUTPUTS, &TERMS, &TABLE);
+    let engine = Controller::new(ControllerDef {
+        inference: Inference::Sugeno,
+        and: TNorm::Product,
+        or: SNorm::Maximum,
+        inputs: &INPUTS,
+        outputs: &OUTPUTS,
+        terms: &TERMS,
+        params: &[],
+        rules: &RULES,
+        rule_terms: &TABLE,
+        hedged: &[],
+        rule_slots: &SLOTS,
+        samples: &[],
+        tables: &TABLES,
+    })
+    .unwrap();
+    let pid = FuzzyPid::new(
+        engine,
+        FuzzyPidConfig {
+            error_gain: 1.0,
+            rate_gain: 0.1,
+            output_gain: 4.0,
+            output_min: -2.0,
+            output_max: 2.0,
+            ..FuzzyPidConfig::new(Structure::Pd, 0.01)
+        },
+    )
+    .unwrap();
+    let fixed = FixedPid::<4, 4, 4, 1>::new(&pid).unwrap();
+    let mut state = fixed.state();
+    let lsb = 1.0 / f64::from(SIGNAL_ONE);
+    let volts = |q: i32| f64::from(q) * lsb;
+    // Tick 1: e = 0.5, no previous sample: u = 4 · (0.5 + 0) / 2 = 1.
+    let control = fixed.step(&mut state, SIGNAL_ONE / 2, 0);
+    assert!((volts(control.output) - 1.0).abs() <= 2.0 * lsb, "{control:?}");
+    assert_eq!(control.inputs, [3 * POSITION_ONE / 4, POSITION_ONE / 2]);
+    // Tick 2: e = 0.49, rate on measurement −0.01 / 0.01 s = −1, scaled −0.1:
+    // u = 4 · (0.49 − 0.1) / 2 = 0.78 (0.01 is not a Q16.16 number: 655 LSB is used).
+    let control = fixed.step(&mut state, SIGNAL_ONE / 2, 655);
+    let e = 0.5 - 655.0 * lsb;
+    let expected = 4.0 * (e - 0.1 * (655.0 * lsb) / 0.01) / 2.0;
+    // One output position is Ku · 2 / 2^16 = 1.2e-4 V: within two of them (rounding, degrees).
+    let position = 4.0 * 2.0 / f64::from(POSITION_ONE);
+    assert!(
+        (volts(control.output) - expected).abs() <= 2.0 * position,
+        "{} vs {expected}",
+        volts(control.output)
+    );
+    assert!(control.status.is_ok() && !control.saturated && !control.rate_limited);
+    // A large error saturates at the limit; the output never leaves [−2, 2].
+    for (setpoint, measurement) in [(i32::MAX, i32::MIN + 1), (i32::MIN + 1, i32::MAX), (0, 1)] {
+        let control = fixed.step(&mut state, setpoint, measurement);
+        assert!(control.output.abs() <= 2 * SIGNAL_ONE, "{control:?}");
+    }
+    let control = fixed.step(&mut state, i32::MAX, i32::MIN + 1);
+    assert!(
+        control.saturated && control.output == 2 * SIGNAL_ONE,
+        "{control:?}"
+    );
+}
+
+#[test]
+fn fixed_point_missing_measurement_holds_the_output() {
+    let pid = FuzzyPid::new(PD_MAMDANI, config(Structure::Pid, AntiWindup::Clamping)).unwrap();
+    let fixed = FixedPd::new(&pid).unwrap();
+    let mut state = fixed.state();
+    for k in 0..20 {
+        fixed.step(&mut state, SIGNAL_ONE, k * 100);
+    }
+    let before = state;
+    let control = fixed.step(&mut state, SIGNAL_ONE, MISSING);
+    assert!(
+        control.status.contains(Status::INVALID_MEASUREMENT),
+        "{control:?}"
+    );
+    assert_eq!(control.output, before.output());
+    assert_eq!(state.integral(), before.integral());
+    assert_eq!(state.rate(), before.rate());
+    let control = fixed.step(&mut state, MISSING, 0);
+    assert!(control.status.contains(Status::INVALID_MEASUREMENT));
+    assert_eq!(control.output, before.output());
+}
+
+#[test]
+fn fixed_point_refuses_what_it_cannot_represent() {
+    let pid = FuzzyPid::new(PD_MAMDANI, config(Structure::Pd, AntiWindup::Clamping)).unwrap();
+    // Sizes that do not match the engine.
+    assert!(matches!(
+        FixedPid::<14, 49, 7, 100>::new(&pid),
+        Err(FixedPidError::Engine(fuzzy_core::fixed::FixedError::Samples))
+    ));
+    // Output limits beyond the Q16.16 range.
+    let wide = FuzzyPid::new(
+        PD_MAMDANI,
+        FuzzyPidConfig {
+            output_min: -40_000.0,
+            ..config(Structure::Pd, AntiWindup::Clamping)
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        FixedPd::new(&wide),
+        Err(FixedPidError::Range(fuzzy_core::Parameter::OutputLimits))
+    );
+}
