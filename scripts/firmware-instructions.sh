@@ -1,67 +1,87 @@
 #!/usr/bin/env bash
-# Counts the Cortex-M4 instructions executed by every controller step of the firmware demo
-# (examples/firmware-cortex-m4) under QEMU, and checks that the count does not depend on the
-# input: prints the number of steps, min and max, and exits non-zero when min != max or when
-# fewer than 600 steps were seen (400 closed-loop ticks + 256 sweep pairs + 1).
+# Counts the instructions executed by every controller step of a firmware demo under QEMU,
+# for the `f32` step (`measured_step`) and the fixed-point step (`measured_fixed_step`), and
+# checks that the count does not depend on the input: prints steps, min and max for each,
+# and exits non-zero when a step that must be fixed-time has min != max or when fewer than
+# 600 steps were seen (400 closed-loop ticks + 256 sweep pairs + 1).
 #
 # How: QEMU runs with one instruction per translation block and logs every block it executes
 # (7.2: `-singlestep -d exec,nochain`; newer: `-accel tcg,one-insn-per-tb=on`), so each log
-# line is one executed instruction with its PC. `measured_step` (found with `nm`) is the
-# out-of-line controller step. A step starts at the line whose PC is its entry and ends at
-# the line whose PC is the return address (the calling instruction's address + 2 or + 4,
-# taken from the line before the entry); everything in between, callees included, counts.
+# line is one executed instruction with its PC. The two steps are out-of-line functions
+# (found with `nm`). A step starts at the line whose PC is its entry and ends at the line
+# whose PC is the return address (the calling instruction's address + 2 or + 4, taken from
+# the line before the entry); everything in between, callees included, counts.
 #
-# Usage: scripts/firmware-instructions.sh [TARGET]   (needs qemu-system-arm and the target)
-#   TARGET thumbv7em-none-eabihf (default): Cortex-M4F on QEMU's mps2-an386, hardware float;
-#   TARGET thumbv6m-none-eabi: Cortex-M0 on QEMU's microbit, soft float (every f32 operation
-#   a compiler-builtins call, counted too).
+# Usage: scripts/firmware-instructions.sh [TARGET]   (needs QEMU and the target)
+#   thumbv7em-none-eabihf (default): Cortex-M4F on QEMU's mps2-an386, hardware float;
+#   thumbv6m-none-eabi: Cortex-M0 on QEMU's microbit, soft float (every f32 operation a
+#     compiler-builtins call, counted too);
+#   riscv32imac-unknown-none-elf: RV32IMAC on QEMU's virt board (examples/firmware-riscv),
+#     soft float.
+# On the soft-float targets only the fixed-point step must be fixed-time: compiler-builtins'
+# float routines take data-dependent paths (normalisation, special values).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v qemu-system-arm >/dev/null || { echo "qemu-system-arm not found: apt-get install -y qemu-system-arm" >&2; exit 1; }
 target=${1:-thumbv7em-none-eabihf}
 case "$target" in
-  thumbv7em-none-eabihf) machine=(-machine mps2-an386 -cpu cortex-m4); label="pd 7x7 (Cortex-M4F)"; fixed=1 ;;
-  # compiler-builtins' soft-float routines take data-dependent paths (normalisation, special
-  # values): min != max is reported, not a failure; the fixed-point path is for these cores.
-  thumbv6m-none-eabi) machine=(-machine microbit); label="pd 7x7 (Cortex-M0, soft float)"; fixed=0 ;;
-  *) echo "unknown target $target (thumbv7em-none-eabihf or thumbv6m-none-eabi)" >&2; exit 2 ;;
+  thumbv7em-none-eabihf) qemu=qemu-system-arm; machine=(-machine mps2-an386 -cpu cortex-m4); core="Cortex-M4F"; float="f32"; fixed_float=1; dir=examples/firmware-cortex-m4 ;;
+  thumbv6m-none-eabi) qemu=qemu-system-arm; machine=(-machine microbit); core="Cortex-M0"; float="f32, soft float"; fixed_float=0; dir=examples/firmware-cortex-m4 ;;
+  riscv32imac-unknown-none-elf) qemu=qemu-system-riscv32; machine=(-machine virt -bios none); core="RV32IMAC"; float="f32, soft float"; fixed_float=0; dir=examples/firmware-riscv ;;
+  *) echo "unknown target $target (thumbv7em-none-eabihf, thumbv6m-none-eabi or riscv32imac-unknown-none-elf)" >&2; exit 2 ;;
 esac
-dir=examples/firmware-cortex-m4
+command -v "$qemu" >/dev/null || { echo "$qemu not found: apt-get install -y qemu-system-arm qemu-system-misc" >&2; exit 1; }
 (cd "$dir" && cargo build --quiet --release --bin demo --target "$target")
 elf=$dir/target/$target/release/demo
-entry=$(nm "$elf" | awk '$3 == "measured_step" {print $1}')
-[ -n "$entry" ] || { echo "measured_step not found in $elf" >&2; exit 1; }
+float_entry=$(nm "$elf" | awk '$3 == "measured_step" {print $1}')
+fixed_entry=$(nm "$elf" | awk '$3 == "measured_fixed_step" {print $1}')
+[ -n "$float_entry" ] && [ -n "$fixed_entry" ] || { echo "measured_step or measured_fixed_step not found in $elf" >&2; exit 1; }
 
-major=$(qemu-system-arm --version | sed -n '1s/.*version \([0-9]*\)\..*/\1/p')
+major=$("$qemu" --version | sed -n '1s/.*version \([0-9]*\)\..*/\1/p')
 if [ "${major:-0}" -ge 8 ]; then
   single=(-accel tcg,one-insn-per-tb=on)
 else
   single=(-singlestep)
 fi
 
-# The trace goes to stderr and straight into awk (it is ~500 MB as a file).
-qemu-system-arm "${machine[@]}" -nographic \
+# The trace goes to stderr and straight into awk (it is ~1 GB as a file). Arm lines read
+# `Trace 0: 0x... [00000000/000001a0/...]`, RISC-V lines `Trace 0: 0x... [00000000/0000000080000120/...]`:
+# the PC is the second field in brackets on both.
+"$qemu" "${machine[@]}" -nographic \
     -semihosting-config enable=on,target=native "${single[@]}" -d exec,nochain -D /dev/stderr \
-    -kernel "$elf" 2>&1 >/dev/null | awk -v entry_hex="$entry" -v label="$label" -v fixed="$fixed" '
+    -kernel "$elf" 2>&1 >/dev/null | awk -v float_hex="$float_entry" -v fixed_hex="$fixed_entry" \
+      -v core="$core" -v float="$float" -v fixed_float="$fixed_float" '
   function hex(s,   i, c, v) { v = 0; s = tolower(s)
     for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)) - 1; v = v * 16 + c }
     return v }
-  BEGIN { entry = hex(entry_hex); entry -= entry % 2; counting = 0; n = 0 }
+  BEGIN { entry[0] = hex(float_hex); entry[1] = hex(fixed_hex)
+          for (k = 0; k < 2; k++) { entry[k] -= entry[k] % 2; n[k] = 0 }
+          counting = -1 }
   /^Trace / {
     split($0, parts, "[][/]"); pc = hex(parts[3])
-    if (counting) {
+    if (counting >= 0) {
       if (pc == ret2 || pc == ret4) {
-        n++; if (n == 1 || count < min) min = count; if (count > max) max = count
-        counting = 0
+        k = counting; n[k]++
+        if (n[k] == 1 || count < min[k]) min[k] = count
+        if (n[k] == 1 || count > max[k]) max[k] = count
+        counting = -1
       } else count++
     }
-    if (!counting && pc == entry) { counting = 1; count = 1; ret2 = previous + 2; ret4 = previous + 4 }
+    if (counting < 0) for (k = 0; k < 2; k++) if (pc == entry[k]) {
+      counting = k; count = 1; ret2 = previous + 2; ret4 = previous + 4
+    }
     previous = pc
   }
   END {
-    printf "%-22s %8s %10s %10s\n", "controller step", "steps", "min", "max"
-    printf "%-22s %8d %10d %10d\n", label, n, min, max
-    if (n < 600) { print "FAIL: fewer than 600 steps seen" > "/dev/stderr"; exit 1 }
-    if (min != max && fixed) { print "FAIL: the instruction count of a step depends on the input" > "/dev/stderr"; exit 1 }
-    if (min != max) print "(soft float: the count depends on the data)"
+    label[0] = "pd 7x7 step (" core ", " float ")"; label[1] = "pd 7x7 step (" core ", fixed point)"
+    printf "%-42s %8s %10s %10s\n", "controller step", "steps", "min", "max"
+    status = 0
+    for (k = 0; k < 2; k++) {
+      printf "%-42s %8d %10d %10d\n", label[k], n[k], min[k], max[k]
+      if (n[k] < 600) { print "FAIL: fewer than 600 steps seen (" label[k] ")" > "/dev/stderr"; status = 1 }
+      must = (k == 1) || fixed_float
+      if (min[k] != max[k] && must) { print "FAIL: the instruction count of a step depends on the input (" label[k] ")" > "/dev/stderr"; status = 1 }
+      if (min[k] != max[k] && !must) print "(" label[k] ": soft float, the count depends on the data)"
+    }
+    if (min[1] > 0) printf "fixed point: %.1f to %.1f times fewer instructions than the f32 step\n", min[0] / min[1], max[0] / min[1]
+    exit status
   }'

@@ -1,7 +1,9 @@
 //! The firmware demo (`examples/firmware-cortex-m4`) runs in QEMU on a Cortex-M4F (hardware
 //! float) and on a Cortex-M0 (the BBC micro:bit: soft float, every `f32` operation a library
-//! call) and prints what its controller did; the host runs the same code (the two files
-//! below) with the same engine, and every printed `f32` must be equal bit for bit.
+//! call) and prints what its controller did, in `f32` and in fixed point (`FixedPid`,
+//! Q16.16 signals); the host runs the same code (the three files below) with the same
+//! engine, and every printed `f32` and integer must be equal bit for bit. The RISC-V demo
+//! (`examples/firmware-riscv`) runs the same files and is compared here too.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -15,8 +17,17 @@ pub mod pd_controller;
 #[path = "../../examples/firmware-cortex-m4/src/demo.rs"]
 pub mod demo;
 
-fn firmware_dir() -> PathBuf {
-    PathBuf::from(testkit::ROOT).join("examples/firmware-cortex-m4")
+#[path = "../../examples/firmware-cortex-m4/src/fixed_demo.rs"]
+pub mod fixed_demo;
+
+/// The demo crate that builds for `target`.
+fn firmware_dir(target: &str) -> PathBuf {
+    let name = if target.starts_with("riscv") {
+        "examples/firmware-riscv"
+    } else {
+        "examples/firmware-cortex-m4"
+    };
+    PathBuf::from(testkit::ROOT).join(name)
 }
 
 /// Builds the demo (release) for `target` and returns its path.
@@ -31,14 +42,15 @@ fn build_firmware(target: &str) -> PathBuf {
             "--target",
             target,
         ])
-        .current_dir(firmware_dir())
+        .current_dir(firmware_dir(target))
         .status()
         .expect("cargo runs");
     assert!(
         status.success(),
-        "building examples/firmware-cortex-m4 for {target} failed"
+        "building {} for {target} failed",
+        firmware_dir(target).display()
     );
-    firmware_dir().join(format!("target/{target}/release/demo"))
+    firmware_dir(target).join(format!("target/{target}/release/demo"))
 }
 
 /// The host's lines, in the firmware's format.
@@ -72,6 +84,39 @@ fn host_lines() -> Vec<String> {
         let control = demo::CONTROLLER.step(&mut state, setpoint, measurement);
         lines.push(line("sweep", i, setpoint, measurement, &control));
     }
+    lines.extend(host_fixed_lines());
+    lines
+}
+
+/// The host's lines of the fixed-point loop and sweep, in the firmware's format.
+pub fn host_fixed_lines() -> Vec<String> {
+    use fuzzy_core::fixed::FixedControl;
+    let line = |kind: &str, index: u32, setpoint: i32, measurement: i32, control: &FixedControl| {
+        format!(
+            "{kind} {index} {setpoint:08x} {measurement:08x} {:08x} {:02x}",
+            control.output,
+            control.status.bits()
+        )
+    };
+    let mut lines = Vec::new();
+    fixed_demo::run(
+        |state, setpoint, measurement| fixed_demo::FIXED.step(state, setpoint, measurement),
+        |tick| {
+            lines.push(line(
+                "qtick",
+                tick.k,
+                tick.setpoint,
+                tick.measurement,
+                &tick.control,
+            ))
+        },
+    );
+    let mut state = fixed_demo::FIXED_INITIAL_STATE;
+    for i in 0..fixed_demo::SWEEP {
+        let (setpoint, measurement) = fixed_demo::sweep_input(i);
+        let control = fixed_demo::FIXED.step(&mut state, setpoint, measurement);
+        lines.push(line("qsweep", i, setpoint, measurement, &control));
+    }
     lines
 }
 
@@ -88,16 +133,29 @@ fn cortex_m0_soft_float_firmware_matches_the_host_bit_for_bit() {
     firmware_matches_the_host("thumbv6m-none-eabi", &["-machine", "microbit"]);
 }
 
+#[test]
+fn risc_v_firmware_matches_the_host_bit_for_bit() {
+    firmware_matches_the_host(
+        "riscv32imac-unknown-none-elf",
+        &["-machine", "virt", "-bios", "none"],
+    );
+}
+
 /// Runs the demo built for `target` on the QEMU `machine` and compares it with the host.
 fn firmware_matches_the_host(target: &str, machine: &[&str]) {
     let test = format!("firmware on {target} matches the host");
-    if !tool_available("qemu-system-arm", &test, "apt-get install -y qemu-system-arm")
+    let (qemu, package) = if target.starts_with("riscv") {
+        ("qemu-system-riscv32", "qemu-system-misc")
+    } else {
+        ("qemu-system-arm", "qemu-system-arm")
+    };
+    if !tool_available(qemu, &test, &format!("apt-get install -y {package}"))
         || !target_available(target, &test)
     {
         return;
     }
     let firmware = build_firmware(target);
-    let output = Command::new("qemu-system-arm")
+    let output = Command::new(qemu)
         .args(machine)
         .arg("-nographic")
         .args(["-semihosting-config", "enable=on,target=native", "-kernel"])
@@ -112,7 +170,11 @@ fn firmware_matches_the_host(target: &str, machine: &[&str]) {
     );
     let firmware_lines: Vec<&str> = stdout
         .lines()
-        .filter(|l| l.starts_with("tick ") || l.starts_with("sweep "))
+        .filter(|l| {
+            ["tick ", "sweep ", "qtick ", "qsweep "]
+                .iter()
+                .any(|k| l.starts_with(k))
+        })
         .collect();
     let host = host_lines();
     assert_eq!(firmware_lines.len(), host.len(), "{target}: line count\n{stdout}");
@@ -123,4 +185,8 @@ fn firmware_matches_the_host(target: &str, machine: &[&str]) {
     let last = host.iter().rfind(|l| l.starts_with("tick ")).unwrap();
     let measurement = u32::from_str_radix(last.split(' ').nth(3).unwrap(), 16).unwrap();
     assert!((f32::from_bits(measurement) + 0.5).abs() < 1e-3, "{last}");
+    // So does the fixed-point loop (Q16.16: -0.5 is 0xffff8000).
+    let last = host.iter().rfind(|l| l.starts_with("qtick ")).unwrap();
+    let measurement = u32::from_str_radix(last.split(' ').nth(3).unwrap(), 16).unwrap() as i32;
+    assert!((measurement + 32_768).abs() < 66, "{last}");
 }

@@ -35,7 +35,7 @@ const DECAY: f32 = exp(-SAMPLE_TIME_S / MOTOR_TIME_CONSTANT_S);
 /// The controller, checked at compile time.
 pub static CONTROLLER: FuzzyPid<'static> = PID;
 
-const PID: FuzzyPid<'static> = match FuzzyPid::new(
+pub const PID: FuzzyPid<'static> = match FuzzyPid::new(
     PD,
     FuzzyPidConfig {
         error_gain: 1.0,

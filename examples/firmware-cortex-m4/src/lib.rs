@@ -4,5 +4,7 @@
 #![no_std]
 
 pub mod demo;
+pub mod fixed_demo;
+pub mod report;
 #[rustfmt::skip]
 pub mod pd_controller;

@@ -1,0 +1,126 @@
+//! What every firmware demo does and prints, for any target: the `f32` loop and sweep, the
+//! fixed-point loop and sweep, and the stack of one step of each. The target's `main`
+//! supplies the output stream, its stack pointer and the two out-of-line steps (whose
+//! instructions `scripts/firmware-instructions.sh` counts).
+//!
+//! Output lines (values as hex bit patterns, so that the host can compare them exactly;
+//! status as hex flags):
+//! - `tick K SETPOINT MEASUREMENT OUTPUT STATUS`, `sweep I ...`: the `f32` step
+//! - `qtick K ...`, `qsweep I ...`: the fixed-point step (Q16.16 signals)
+//! - `stack BYTES` / `qstack BYTES`: stack used by one step; `state BYTES` / `qstate BYTES`:
+//!   the controller state the firmware owns
+
+use core::fmt::Write;
+use core::hint::black_box;
+
+use fuzzy_core::fixed::{FixedControl, FixedPidState};
+use fuzzy_core::{ControlOutput, FuzzyPidState};
+
+use super::demo::{self, INITIAL_STATE, SCRATCH};
+use super::fixed_demo::{self, FIXED_INITIAL_STATE};
+
+/// The `f32` step.
+pub type Step = fn(&mut FuzzyPidState<[f32; SCRATCH]>, f32, f32) -> ControlOutput;
+/// The fixed-point step.
+pub type FixedStep = fn(&mut FixedPidState, i32, i32) -> FixedControl;
+
+/// Runs everything and prints it to `out` (write errors are ignored: the host sees the
+/// missing lines). `stack_pointer` reads the current stack pointer.
+pub fn run(out: &mut impl Write, stack_pointer: fn() -> usize, step: Step, fixed_step: FixedStep) {
+    let _ = writeln!(
+        out,
+        "fuzzy PD demo: 7x7 Mamdani engine, motor position loop, {} ticks",
+        demo::STEPS
+    );
+    let mut line = |kind: &str, index: u32, bits: [u32; 3], status: u8| {
+        let _ = writeln!(
+            out,
+            "{kind} {index} {:08x} {:08x} {:08x} {status:02x}",
+            bits[0], bits[1], bits[2]
+        );
+    };
+    demo::run(step, |tick| {
+        let c = &tick.control;
+        let bits = [
+            tick.setpoint.to_bits(),
+            tick.measurement.to_bits(),
+            c.output.to_bits(),
+        ];
+        line("tick", tick.k, bits, c.status.bits());
+    });
+    let mut state = INITIAL_STATE;
+    for i in 0..demo::SWEEP {
+        let (setpoint, measurement) = demo::sweep_input(i);
+        let c = step(&mut state, setpoint, measurement);
+        line(
+            "sweep",
+            i,
+            [setpoint.to_bits(), measurement.to_bits(), c.output.to_bits()],
+            c.status.bits(),
+        );
+    }
+    fixed_demo::run(fixed_step, |tick| {
+        let c = &tick.control;
+        let bits = [tick.setpoint as u32, tick.measurement as u32, c.output as u32];
+        line("qtick", tick.k, bits, c.status.bits());
+    });
+    let mut state = FIXED_INITIAL_STATE;
+    for i in 0..fixed_demo::SWEEP {
+        let (setpoint, measurement) = fixed_demo::sweep_input(i);
+        let c = fixed_step(&mut state, setpoint, measurement);
+        line(
+            "qsweep",
+            i,
+            [setpoint as u32, measurement as u32, c.output as u32],
+            c.status.bits(),
+        );
+    }
+
+    let mut state = INITIAL_STATE;
+    let used = stack_used_by(stack_pointer, || {
+        black_box(step(black_box(&mut state), black_box(0.5), black_box(0.1)));
+    });
+    let _ = writeln!(out, "stack {used}");
+    let _ = writeln!(
+        out,
+        "state {}",
+        core::mem::size_of::<FuzzyPidState<[f32; SCRATCH]>>()
+    );
+    let mut state = FIXED_INITIAL_STATE;
+    let used = stack_used_by(stack_pointer, || {
+        black_box(fixed_step(
+            black_box(&mut state),
+            black_box(32_768),
+            black_box(6_554),
+        ));
+    });
+    let _ = writeln!(out, "qstack {used}");
+    let _ = writeln!(out, "qstate {}", core::mem::size_of::<FixedPidState>());
+}
+
+/// Bytes of stack below the caller's stack pointer that `f` writes, found by painting the
+/// region first and looking for the lowest word that changed.
+#[inline(never)]
+fn stack_used_by(stack_pointer: fn() -> usize, f: impl FnOnce()) -> usize {
+    const PAINT: u32 = 0xdead_beef;
+    // 4 KiB: the smallest board (the micro:bit) has 16 KiB of RAM in all; a step uses a few
+    // hundred bytes.
+    const DEPTH: usize = 4 * 1024;
+    // Leave room for this function's own calls below the stack pointer it reads.
+    const MARGIN: usize = 64;
+    let top = stack_pointer() - MARGIN;
+    let bottom = top - DEPTH;
+    for address in (bottom..top).step_by(4) {
+        // SAFETY: [bottom, top) is below the stack pointer, inside RAM (the stack starts at
+        // its end; the statics take a few bytes) and unused: no interrupts are enabled,
+        // nothing else runs.
+        unsafe { (address as *mut u32).write_volatile(PAINT) };
+    }
+    f();
+    let lowest = (bottom..top)
+        .step_by(4)
+        // SAFETY: as above; reading the painted words back.
+        .find(|&address| unsafe { (address as *const u32).read_volatile() } != PAINT)
+        .unwrap_or(top);
+    top + MARGIN - lowest
+}

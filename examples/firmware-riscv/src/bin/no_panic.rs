@@ -1,0 +1,35 @@
+//! Link-time proof that the controller step cannot panic.
+//!
+//! This program only builds a controller state and calls the step on opaque inputs. Its
+//! panic handler calls a function that is declared but defined nowhere: if any panic is
+//! reachable from the step (or from the start-up code), the handler is kept and the link
+//! fails with an undefined symbol `controller_step_can_panic`. A successful release build is
+//! the proof. (`.ci/run` builds it; `scripts/firmware.sh` too.)
+#![no_std]
+#![no_main]
+
+use core::hint::black_box;
+use core::panic::PanicInfo;
+
+use firmware_riscv::demo::{CONTROLLER, INITIAL_STATE};
+use riscv_rt::entry;
+
+#[entry]
+fn main() -> ! {
+    let mut state = INITIAL_STATE;
+    loop {
+        let control = CONTROLLER.step(&mut state, black_box(0.0), black_box(0.0));
+        black_box(control);
+    }
+}
+
+unsafe extern "C" {
+    /// Deliberately undefined.
+    fn controller_step_can_panic() -> !;
+}
+
+#[panic_handler]
+fn panic(_: &PanicInfo) -> ! {
+    // SAFETY: never runs: the program only links when this handler is unreachable.
+    unsafe { controller_step_can_panic() }
+}
