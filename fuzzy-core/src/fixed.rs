@@ -61,7 +61,7 @@ use crate::status::Status;
 use crate::variable::{Fallback, OutOfRange};
 
 mod pid;
-pub use pid::{FixedControl, FixedPid, FixedPidError, FixedPidState, SIGNAL_ONE};
+pub use pid::{FixedControl, FixedGain, FixedLaw, FixedPid, FixedPidError, FixedPidState, SIGNAL_ONE};
 
 /// Degree 1.0 in Q15.
 pub const ONE: u32 = 1 << 15;
@@ -79,7 +79,8 @@ const MAX_CORNER: f32 = 16.0 * POSITION_ONE as f32;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FixedError {
     /// The const sizes of the [`FixedController`] type do not match the controller
-    /// (inputs, input terms, rules, output terms, samples).
+    /// (inputs, input terms, rules, output terms, samples), or the inputs' terms are not
+    /// numbered one input after the other (as every reader and the optimizer number them).
     Sizes,
     /// Only one output is supported.
     Outputs,
@@ -112,16 +113,68 @@ pub enum FixedError {
     Samples,
 }
 
-/// One input term's two edges in position units: degree = `min(rise, fall)`, each edge
-/// `min(ONE, (clamp(d, 0, width) · slope) >> 16)` with `d` the distance from its foot.
+impl core::fmt::Display for FixedError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match *self {
+            FixedError::Sizes => f.write_str(
+                "the fixed-point sizes do not match the controller (inputs, input terms, rules, output terms, \
+                 output samples), or its input terms are not numbered input after input",
+            ),
+            FixedError::Outputs => f.write_str("fixed point supports one output"),
+            FixedError::InputShape { input, term } => write!(
+                f,
+                "input {} term {}: fixed point supports triangles and trapezoids (shoulders included)",
+                input + 1,
+                term + 1
+            ),
+            FixedError::InputExtends(i) => write!(
+                f,
+                "input {}: evaluates outside its range (extend); fixed point clamps inputs to the range",
+                i + 1
+            ),
+            FixedError::CornerTooFar(i) => {
+                write!(f, "input {}: a term corner lies more than 16 ranges from the range", i + 1)
+            }
+            FixedError::Norms => f.write_str("fixed point supports AND by minimum or product and OR by maximum"),
+            FixedError::Inference => f.write_str(
+                "fixed point supports Mamdani (minimum or product implication, maximum aggregation, centroid) \
+                 and Sugeno with the weighted average",
+            ),
+            FixedError::Conclusion(r) => {
+                write!(f, "rule {}: a Sugeno conclusion must be a constant inside the output range", r + 1)
+            }
+            FixedError::Hedges => f.write_str("fixed point does not support hedges"),
+            FixedError::RuleConclusion(r) => {
+                write!(f, "rule {}: fixed point needs a (not negated) conclusion", r + 1)
+            }
+            FixedError::Fallback => {
+                f.write_str("fixed point supports the midpoint or a value as fallback (not hold)")
+            }
+            FixedError::Samples => write!(f, "fixed point needs 1 to {MAX_FIXED_SAMPLES} output samples"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for FixedError {}
+
+/// One input term's two edges in position units: degree = `min(rise, fall, ONE)`, each
+/// edge `(clamp(d, 0, width) · slope) >> 16` with `d` the distance from its foot (`x −
+/// rise_at` rising, `fall_at − x` falling). A code generator writes these numbers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct FixedEdges {
-    rise_at: i32,
-    rise_width: i32,
-    rise_slope: u32,
-    fall_at: i32,
-    fall_width: i32,
-    fall_slope: u32,
+pub struct FixedEdges {
+    /// foot of the rising edge (position)
+    pub rise_at: i32,
+    /// its width (positions, ≥ 1)
+    pub rise_width: i32,
+    /// `round(2^31 / rise_width)`
+    pub rise_slope: u32,
+    /// foot of the falling edge (position)
+    pub fall_at: i32,
+    /// its width (positions, ≥ 1)
+    pub fall_width: i32,
+    /// `round(2^31 / fall_width)`
+    pub fall_slope: u32,
 }
 
 impl FixedEdges {
@@ -137,9 +190,360 @@ impl FixedEdges {
 
 /// How the output is computed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Output {
-    Mamdani { product: bool, midpoints: bool },
+pub enum FixedOutput {
+    /// Mamdani, maximum aggregation, centroid over the sampled output terms.
+    Mamdani {
+        /// product implication (else minimum)
+        product: bool,
+        /// samples at interval midpoints `(s + 1/2) / N` (else at `s / (N − 1)`)
+        midpoints: bool,
+    },
+    /// Sugeno with constant conclusions, weighted average.
     Sugeno,
+}
+
+use FixedOutput as Output;
+
+/// One input term in fixed point: its edges, its input, its degree error bound (Q15 LSB).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FixedTerm {
+    /// the edges
+    pub edges: FixedEdges,
+    /// the input it reads (0-based)
+    pub input: u8,
+    /// the bound of its degree error, Q15 LSB
+    pub error: f32,
+}
+
+/// A rule in fixed point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FixedRule {
+    /// all ones for an OR rule, 0 for AND
+    pub or_rule: u32,
+    /// Q15
+    pub weight: u32,
+    /// the output term concluded (0-based)
+    pub conclusion: u16,
+    /// Sugeno: the conclusion's position in the output range
+    pub value: u32,
+}
+
+/// One condition of a rule in fixed point: `d = (degree[slot] & keep) | fill`, then NOT
+/// as `(d ^ negate) + (negate & (ONE + 1))`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FixedCondition {
+    /// the input term whose degree it reads (0-based in the controller's terms)
+    pub slot: u16,
+    /// all ones when the input is used
+    pub keep: u32,
+    /// the degree of an unused input: 1 (Q15) in an AND rule, 0 in an OR rule
+    pub fill: u32,
+    /// all ones for NOT
+    pub negate: u32,
+}
+
+/// The size-independent part of a controller's fixed-point form, and the functions that
+/// give each of its numbers: what [`FixedController::new`] builds its arrays from, and what
+/// a code generator (the C export) writes. [`FixedPlan::new`] checks everything; the item
+/// functions then cannot fail for indices within the sizes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FixedPlan {
+    /// inputs
+    pub inputs: usize,
+    /// input terms in all
+    pub input_terms: usize,
+    /// rules
+    pub rules: usize,
+    /// output terms
+    pub output_terms: usize,
+    /// output samples (Mamdani; 1 for Sugeno)
+    pub samples: usize,
+    /// how the output is computed
+    pub output: FixedOutput,
+    /// AND by product (else minimum)
+    pub and_product: bool,
+    /// every rule an AND of all inputs without NOT, weight 1
+    pub plain: bool,
+    /// the fallback output position
+    pub fallback: u32,
+    /// the output range
+    pub output_range: (f32, f32),
+    /// the largest degree error bound of the input terms, Q15 LSB
+    pub degree_error: f32,
+}
+
+impl FixedPlan {
+    /// Checks that `controller` has a fixed-point form and returns its plan.
+    pub const fn new(controller: &Controller<'_>) -> Result<FixedPlan, FixedError> {
+        let def = controller.def();
+        if def.outputs.len() != 1 {
+            return Err(FixedError::Outputs);
+        }
+        if !def.hedged.is_empty() {
+            return Err(FixedError::Hedges);
+        }
+        let out = def.outputs[0];
+        let and_product = match def.and {
+            TNorm::Minimum => false,
+            TNorm::Product => true,
+            _ => return Err(FixedError::Norms),
+        };
+        if !matches!(def.or, SNorm::Maximum) {
+            return Err(FixedError::Norms);
+        }
+        let (output, samples) = match def.inference {
+            Inference::Mamdani {
+                implication,
+                aggregation: SNorm::Maximum,
+            } if matches!(out.defuzzifier, Defuzzifier::Centroid) => {
+                let product = match implication {
+                    TNorm::Minimum => false,
+                    TNorm::Product => true,
+                    _ => return Err(FixedError::Inference),
+                };
+                match out.sampling {
+                    Sampling::Endpoints { points } => {
+                        let n = points as usize;
+                        if n < 2 || n > MAX_FIXED_SAMPLES {
+                            return Err(FixedError::Samples);
+                        }
+                        (
+                            Output::Mamdani {
+                                product,
+                                midpoints: false,
+                            },
+                            n,
+                        )
+                    }
+                    Sampling::Midpoints { intervals } => {
+                        let n = intervals as usize;
+                        if n < 1 || n > MAX_FIXED_SAMPLES {
+                            return Err(FixedError::Samples);
+                        }
+                        (
+                            Output::Mamdani {
+                                product,
+                                midpoints: true,
+                            },
+                            n,
+                        )
+                    }
+                }
+            }
+            Inference::Sugeno if matches!(out.defuzzifier, Defuzzifier::WeightedAverage) => {
+                (Output::Sugeno, 1)
+            }
+            _ => return Err(FixedError::Inference),
+        };
+        let (omin, omax) = (out.min, out.max);
+        let fallback = match out.fallback {
+            Fallback::Midpoint => (POSITION_ONE / 2) as u32,
+            Fallback::Value(v) => round((v - omin) / (omax - omin) * POSITION_ONE as f32) as u32,
+            Fallback::Hold => return Err(FixedError::Fallback),
+        };
+        let inputs = def.inputs.len();
+        let input_terms = out.terms.start as usize;
+        let mut plan = FixedPlan {
+            inputs,
+            input_terms,
+            rules: def.rules.len(),
+            output_terms: out.terms.count as usize,
+            samples,
+            output,
+            and_product,
+            plain: true,
+            fallback,
+            output_range: (omin, omax),
+            degree_error: 0.0,
+        };
+        // The inputs' terms one after the other from 0, then the output's (the layout the
+        // term and rule numbers below assume).
+        let mut next = 0;
+        let mut i = 0;
+        while i < inputs {
+            if matches!(def.inputs[i].out_of_range, OutOfRange::Extend) {
+                return Err(FixedError::InputExtends(i));
+            }
+            if def.inputs[i].terms.start as usize != next {
+                return Err(FixedError::Sizes);
+            }
+            next = def.inputs[i].terms.end();
+            i += 1;
+        }
+        if next != input_terms {
+            return Err(FixedError::Sizes);
+        }
+        // Every input term and every rule, for their errors and the plain flag.
+        let mut t = 0;
+        while t < input_terms {
+            match plan.edges(controller, t) {
+                Ok(term) => {
+                    if term.error > plan.degree_error {
+                        plan.degree_error = term.error;
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+            t += 1;
+        }
+        let mut r = 0;
+        while r < plan.rules {
+            let rule = match plan.rule(controller, r) {
+                Ok(rule) => rule,
+                Err(e) => return Err(e),
+            };
+            plan.plain &= rule.or_rule == 0 && rule.weight == ONE;
+            let mut i = 0;
+            while i < inputs {
+                plan.plain &= plan.condition(controller, r, i).keep != 0
+                    && plan.condition(controller, r, i).negate == 0;
+                i += 1;
+            }
+            r += 1;
+        }
+        Ok(plan)
+    }
+
+    /// Input term `t` (0-based, `t < input_terms`).
+    pub const fn edges(&self, controller: &Controller<'_>, t: usize) -> Result<FixedTerm, FixedError> {
+        let def = controller.def();
+        // The input whose terms hold t.
+        let mut i = 0;
+        while i + 1 < def.inputs.len() && t >= def.inputs[i].terms.end() {
+            i += 1;
+        }
+        let input = def.inputs[i];
+        let scale = POSITION_ONE as f32 / (input.max - input.min);
+        let (a, b, c, d) = match def.terms[t].description() {
+            Membership::Triangle { a, b, c } => (a, b, b, c),
+            Membership::Trapezoid { a, b, c, d } => (a, b, c, d),
+            _ => {
+                return Err(FixedError::InputShape {
+                    input: i,
+                    term: t - input.terms.start as usize,
+                });
+            }
+        };
+        let (pa, pb, pc, pd) = (
+            (a - input.min) * scale,
+            (b - input.min) * scale,
+            (c - input.min) * scale,
+            (d - input.min) * scale,
+        );
+        if !(pa > -MAX_CORNER && pd < MAX_CORNER) {
+            return Err(FixedError::CornerTooFar(i));
+        }
+        let (ra, rb, rc, rd) = (
+            round(pa) as i32,
+            round(pb) as i32,
+            round(pc) as i32,
+            round(pd) as i32,
+        );
+        // A vertical edge (equal corners after rounding) is a step: 1 from the edge on, as
+        // the f32 engine; a one-unit slope starting one unit early gives it.
+        let (rise_at, rise_width) = if rb > ra { (ra, rb - ra) } else { (rb - 1, 1) };
+        let (fall_at, fall_width) = if rd > rc { (rd, rd - rc) } else { (rc + 1, 1) };
+        // Vertical edges are steps: exact except at a position next to a corner that is not
+        // a whole position (there the step may fall one position early or late).
+        let rise_error = if rb > ra { edge_error(rise_width) } else { 1.0 };
+        let fall_error = if rd > rc { edge_error(fall_width) } else { 1.0 };
+        Ok(FixedTerm {
+            edges: FixedEdges {
+                rise_at,
+                rise_width,
+                rise_slope: slope(rise_width),
+                fall_at,
+                fall_width,
+                fall_slope: slope(fall_width),
+            },
+            input: i as u8,
+            error: if rise_error > fall_error {
+                rise_error
+            } else {
+                fall_error
+            },
+        })
+    }
+
+    /// Rule `r` (0-based, `r < rules`).
+    pub const fn rule(&self, controller: &Controller<'_>, r: usize) -> Result<FixedRule, FixedError> {
+        let def = controller.def();
+        let rule = def.rules[r];
+        let stride = def.inputs.len() + 1;
+        let k = def.rule_terms[r * stride + self.inputs];
+        if k <= 0 {
+            return Err(FixedError::RuleConclusion(r));
+        }
+        let (omin, omax) = self.output_range;
+        let value = match self.output {
+            Output::Sugeno => match def.terms[self.input_terms + k as usize - 1].description() {
+                Membership::Constant { value: v } if v >= omin && v <= omax => {
+                    round((v - omin) / (omax - omin) * POSITION_ONE as f32) as u32
+                }
+                _ => return Err(FixedError::Conclusion(r)),
+            },
+            Output::Mamdani { .. } => 0,
+        };
+        Ok(FixedRule {
+            or_rule: mask(matches!(rule.connective, Connective::Or)),
+            weight: round(rule.weight * ONE as f32) as u32,
+            conclusion: (k - 1) as u16,
+            value,
+        })
+    }
+
+    /// Condition `i` (input `i`) of rule `r`.
+    pub const fn condition(&self, controller: &Controller<'_>, r: usize, i: usize) -> FixedCondition {
+        let def = controller.def();
+        let is_or = matches!(def.rules[r].connective, Connective::Or);
+        let k = def.rule_terms[r * (self.inputs + 1) + i];
+        if k == 0 {
+            // Unused: 1 in an AND rule, 0 in an OR rule.
+            FixedCondition {
+                slot: 0,
+                keep: 0,
+                fill: if is_or { 0 } else { ONE },
+                negate: 0,
+            }
+        } else {
+            FixedCondition {
+                slot: (def.inputs[i].terms.start as usize + k.unsigned_abs() as usize - 1) as u16,
+                keep: u32::MAX,
+                fill: 0,
+                negate: mask(k < 0),
+            }
+        }
+    }
+
+    /// Mamdani: output term `k`'s degree (Q15) at sample `s`, as the f32 engine samples it.
+    pub const fn sample(&self, controller: &Controller<'_>, k: usize, s: usize) -> u16 {
+        let def = controller.def();
+        let out = def.outputs[0];
+        let (x0, dx) = out.sampling.grid(out.min, out.max);
+        let x = if s + 1 == self.samples && !matches!(out.sampling, Sampling::Midpoints { .. }) {
+            out.max
+        } else {
+            x0 + dx * s as f32
+        };
+        let m = def.terms[self.input_terms + k].membership_const(x, def.params);
+        round(m * ONE as f32) as u16
+    }
+
+    /// Mamdani: the samples `[start, end)` where output term `k` is not 0 (`(0, 0)` if none).
+    pub const fn support(&self, controller: &Controller<'_>, k: usize) -> (u16, u16) {
+        let mut support = (0u16, 0u16);
+        let mut s = 0;
+        while s < self.samples {
+            if self.sample(controller, k, s) != 0 {
+                if support.1 == 0 {
+                    support.0 = s as u16;
+                }
+                support.1 = s as u16 + 1;
+            }
+            s += 1;
+        }
+        support
+    }
 }
 
 /// A controller in fixed point; `I` inputs, `T` input terms in all, `R` rules, `K` output
@@ -294,142 +698,37 @@ impl<const I: usize, const T: usize, const R: usize, const K: usize, const N: us
 {
     /// The fixed-point form of `controller`, or why it has none.
     pub const fn new(controller: &Controller<'_>) -> Result<Self, FixedError> {
-        let def = controller.def();
-        if def.outputs.len() != 1 {
-            return Err(FixedError::Outputs);
-        }
-        if !def.hedged.is_empty() {
-            return Err(FixedError::Hedges);
-        }
-        let out = def.outputs[0];
-        let first_output_term = out.terms.start as usize;
-        if def.inputs.len() != I
-            || first_output_term != T
-            || def.rules.len() != R
-            || out.terms.count as usize != K
+        let plan = match FixedPlan::new(controller) {
+            Ok(plan) => plan,
+            Err(e) => return Err(e),
+        };
+        if plan.inputs != I
+            || plan.input_terms != T
+            || plan.rules != R
+            || plan.output_terms != K
+            || plan.samples != N
         {
             return Err(FixedError::Sizes);
         }
-        let and_product = match def.and {
-            TNorm::Minimum => false,
-            TNorm::Product => true,
-            _ => return Err(FixedError::Norms),
-        };
-        if !matches!(def.or, SNorm::Maximum) {
-            return Err(FixedError::Norms);
-        }
-        let output = match def.inference {
-            Inference::Mamdani {
-                implication,
-                aggregation: SNorm::Maximum,
-            } if matches!(out.defuzzifier, Defuzzifier::Centroid) => {
-                let product = match implication {
-                    TNorm::Minimum => false,
-                    TNorm::Product => true,
-                    _ => return Err(FixedError::Inference),
-                };
-                let midpoints = match out.sampling {
-                    Sampling::Endpoints { points } => {
-                        if points as usize != N || N < 2 || N > MAX_FIXED_SAMPLES {
-                            return Err(FixedError::Samples);
-                        }
-                        false
-                    }
-                    Sampling::Midpoints { intervals } => {
-                        if intervals as usize != N || N < 1 || N > MAX_FIXED_SAMPLES {
-                            return Err(FixedError::Samples);
-                        }
-                        true
-                    }
-                };
-                Output::Mamdani { product, midpoints }
-            }
-            Inference::Sugeno if matches!(out.defuzzifier, Defuzzifier::WeightedAverage) => {
-                if N != 1 {
-                    return Err(FixedError::Samples);
-                }
-                Output::Sugeno
-            }
-            _ => return Err(FixedError::Inference),
-        };
-        let (omin, omax) = (out.min, out.max);
-        let ospan = omax - omin;
-        let fallback = match out.fallback {
-            Fallback::Midpoint => (POSITION_ONE / 2) as u32,
-            Fallback::Value(v) => round((v - omin) / ospan * POSITION_ONE as f32) as u32,
-            Fallback::Hold => return Err(FixedError::Fallback),
-        };
-
-        // Input terms: edges in position units.
         let mut edges = [FixedEdges::ZERO; T];
         let mut term_input = [0u8; T];
+        let mut t = 0;
+        while t < T {
+            let term = match plan.edges(controller, t) {
+                Ok(term) => term,
+                Err(e) => return Err(e),
+            };
+            edges[t] = term.edges;
+            term_input[t] = term.input;
+            t += 1;
+        }
         let mut input_range = [(0.0f32, 1.0f32); I];
-        let mut degree_error = 0.0f32;
         let mut i = 0;
         while i < I {
-            let input = def.inputs[i];
-            if matches!(input.out_of_range, OutOfRange::Extend) {
-                return Err(FixedError::InputExtends(i));
-            }
+            let input = controller.def().inputs[i];
             input_range[i] = (input.min, input.max);
-            let scale = POSITION_ONE as f32 / (input.max - input.min);
-            let mut t = input.terms.start as usize;
-            while t < input.terms.end() {
-                let (a, b, c, d) = match def.terms[t].description() {
-                    Membership::Triangle { a, b, c } => (a, b, b, c),
-                    Membership::Trapezoid { a, b, c, d } => (a, b, c, d),
-                    _ => {
-                        return Err(FixedError::InputShape {
-                            input: i,
-                            term: t - input.terms.start as usize,
-                        });
-                    }
-                };
-                let (pa, pb, pc, pd) = (
-                    (a - input.min) * scale,
-                    (b - input.min) * scale,
-                    (c - input.min) * scale,
-                    (d - input.min) * scale,
-                );
-                if !(pa > -MAX_CORNER && pd < MAX_CORNER) {
-                    return Err(FixedError::CornerTooFar(i));
-                }
-                let (ra, rb, rc, rd) = (
-                    round(pa) as i32,
-                    round(pb) as i32,
-                    round(pc) as i32,
-                    round(pd) as i32,
-                );
-                // A vertical edge (equal corners after rounding) is a step: 1 from the edge
-                // on, as the f32 engine; a one-unit slope starting one unit early gives it.
-                let (rise_at, rise_width) = if rb > ra { (ra, rb - ra) } else { (rb - 1, 1) };
-                let (fall_at, fall_width) = if rd > rc { (rd, rd - rc) } else { (rc + 1, 1) };
-                term_input[t] = i as u8;
-                edges[t] = FixedEdges {
-                    rise_at,
-                    rise_width,
-                    rise_slope: slope(rise_width),
-                    fall_at,
-                    fall_width,
-                    fall_slope: slope(fall_width),
-                };
-                // Vertical edges are steps: exact except at a position next to a corner that
-                // is not a whole position (there the step may fall one position early or late).
-                let e = if rb > ra { edge_error(rise_width) } else { 1.0 };
-                if e > degree_error {
-                    degree_error = e;
-                }
-                let e = if rd > rc { edge_error(fall_width) } else { 1.0 };
-                if e > degree_error {
-                    degree_error = e;
-                }
-                t += 1;
-            }
             i += 1;
         }
-
-        // Rules.
-        let stride = I + 1;
         let mut slot = [[0u16; I]; R];
         let mut keep = [[0u32; I]; R];
         let mut fill = [[0u32; I]; R];
@@ -438,71 +737,38 @@ impl<const I: usize, const T: usize, const R: usize, const K: usize, const N: us
         let mut weight = [0u32; R];
         let mut conclusion = [0u16; R];
         let mut value = [0u32; R];
-        let mut plain = true;
         let mut r = 0;
         while r < R {
-            let rule = def.rules[r];
-            let is_or = matches!(rule.connective, Connective::Or);
-            or_rule[r] = mask(is_or);
-            weight[r] = round(rule.weight * ONE as f32) as u32;
-            plain &= !is_or && weight[r] == ONE;
+            let rule = match plan.rule(controller, r) {
+                Ok(rule) => rule,
+                Err(e) => return Err(e),
+            };
+            or_rule[r] = rule.or_rule;
+            weight[r] = rule.weight;
+            conclusion[r] = rule.conclusion;
+            value[r] = rule.value;
             let mut i = 0;
             while i < I {
-                let k = def.rule_terms[r * stride + i];
-                plain &= k > 0;
-                if k == 0 {
-                    // Unused: 1 in an AND rule, 0 in an OR rule.
-                    keep[r][i] = 0;
-                    fill[r][i] = if is_or { 0 } else { ONE };
-                } else {
-                    let index = k.unsigned_abs() as usize - 1;
-                    slot[r][i] = (def.inputs[i].terms.start as usize + index) as u16;
-                    keep[r][i] = u32::MAX;
-                    negate[r][i] = mask(k < 0);
-                }
+                let c = plan.condition(controller, r, i);
+                slot[r][i] = c.slot;
+                keep[r][i] = c.keep;
+                fill[r][i] = c.fill;
+                negate[r][i] = c.negate;
                 i += 1;
-            }
-            let k = def.rule_terms[r * stride + I];
-            if k <= 0 {
-                return Err(FixedError::RuleConclusion(r));
-            }
-            conclusion[r] = (k - 1) as u16;
-            if let Output::Sugeno = output {
-                match def.terms[T + k as usize - 1].description() {
-                    Membership::Constant { value: v } if v >= omin && v <= omax => {
-                        value[r] = round((v - omin) / ospan * POSITION_ONE as f32) as u32;
-                    }
-                    _ => return Err(FixedError::Conclusion(r)),
-                }
             }
             r += 1;
         }
-
-        // Mamdani: the output terms at the sample points, as the f32 engine samples them.
         let mut table = [[0u16; N]; K];
         let mut support = [(0u16, 0u16); K];
-        if let Output::Mamdani { .. } = output {
-            let (x0, dx) = out.sampling.grid(omin, omax);
+        if let Output::Mamdani { .. } = plan.output {
             let mut k = 0;
             while k < K {
                 let mut s = 0;
                 while s < N {
-                    let x = x0 + dx * s as f32;
-                    let x = if s + 1 == N && !matches!(out.sampling, Sampling::Midpoints { .. }) {
-                        omax
-                    } else {
-                        x
-                    };
-                    let m = def.terms[T + k].membership_const(x, def.params);
-                    table[k][s] = round(m * ONE as f32) as u16;
-                    if table[k][s] != 0 {
-                        if support[k].1 == 0 {
-                            support[k].0 = s as u16;
-                        }
-                        support[k].1 = s as u16 + 1;
-                    }
+                    table[k][s] = plan.sample(controller, k, s);
                     s += 1;
                 }
+                support[k] = plan.support(controller, k);
                 k += 1;
             }
         }
@@ -518,14 +784,14 @@ impl<const I: usize, const T: usize, const R: usize, const K: usize, const N: us
             conclusion,
             value,
             table,
-            output,
-            and_product,
-            plain,
+            output: plan.output,
+            and_product: plan.and_product,
+            plain: plan.plain,
             support,
-            fallback,
+            fallback: plan.fallback,
             input_range,
-            output_range: (omin, omax),
-            degree_error,
+            output_range: plan.output_range,
+            degree_error: plan.degree_error,
         })
     }
 

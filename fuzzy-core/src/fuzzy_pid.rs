@@ -312,7 +312,7 @@ pub enum Parameter {
 }
 
 impl Parameter {
-    const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             Parameter::SampleTime => "sample_time_s",
             Parameter::ErrorGain => "error_gain",

@@ -367,6 +367,189 @@ int main(void) {
         println!("C export {name}: equal bit for bit over {} inputs", rows.len());
     }
 
+    const FIXED_EVAL_DRIVER: &str = r#"
+#include <stdio.h>
+#include "HEADER"
+int main(void) {
+    int32_t in[PREFIX_INPUTS];
+    long v;
+    for (;;) {
+        int i;
+        uint8_t status = 0;
+        uint32_t position;
+        for (i = 0; i < PREFIX_INPUTS; ++i) {
+            if (scanf("%ld", &v) != 1) return 0;
+            in[i] = (int32_t)v;
+        }
+        position = NAME_evaluate(in, &status);
+        printf("%lu %u\n", (unsigned long)position, status);
+    }
+}
+"#;
+
+    const FIXED_PID_DRIVER: &str = r#"
+#include <stdio.h>
+#include "HEADER"
+int main(void) {
+    NAME_pid_state state;
+    long setpoint, measurement;
+    NAME_pid_init(&state);
+    while (scanf("%ld %ld", &setpoint, &measurement) == 2) {
+        uint8_t status = 0;
+        int32_t u = NAME_pid_step(&state, (int32_t)setpoint, (int32_t)measurement, &status);
+        printf("%ld %u\n", (long)u, status);
+    }
+    return 0;
+}
+"#;
+
+    /// Input positions for the fixed-point engine: a grid over 1.25× the range, the range
+    /// ends, MISSING and the extremes of `i32`, then random positions.
+    fn fixed_rows(inputs: usize) -> Vec<Vec<i32>> {
+        use fuzzy_core::fixed::{MISSING, POSITION_ONE};
+        let mut rows: Vec<Vec<i32>> = Vec::new();
+        for i in -4..=36 {
+            for j in -4..=36 {
+                rows.push(
+                    (0..inputs)
+                        .map(|k| if k % 2 == 0 { i } else { j } * POSITION_ONE / 32)
+                        .collect(),
+                );
+            }
+        }
+        for special in [MISSING, i32::MAX, i32::MIN + 1, 0, POSITION_ONE] {
+            rows.push(vec![special; inputs]);
+            rows.push((0..inputs).map(|k| if k == 0 { special } else { 1234 }).collect());
+        }
+        let mut rng = XorShift(0x0bad_5eed);
+        for _ in 0..2000 {
+            rows.push(
+                (0..inputs)
+                    .map(|_| (rng.unit() * (POSITION_ONE + 1) as f32) as i32)
+                    .collect(),
+            );
+        }
+        rows
+    }
+
+    /// The fixed-point C engine equals `FixedController` bit for bit (positions and status).
+    fn compare_fixed_engine<const T: usize, const R: usize, const K: usize, const N: usize>(
+        owned: &OwnedController,
+        name: &str,
+    ) {
+        use fuzzy_core::fixed::FixedController;
+        let fixed = FixedController::<2, T, R, K, N>::new(&owned.controller()).unwrap();
+        let dir = temporary_dir(&format!("{name}-q"));
+        let source = fuzzy_files::export::c_fixed::write(owned, None).unwrap();
+        let program = build(&source, FIXED_EVAL_DRIVER, &dir);
+        let rows = fixed_rows(2);
+        let input: String = rows.iter().map(|r| format!("{} {}\n", r[0], r[1])).collect();
+        let results = run(&program, &input);
+        assert_eq!(results.len(), rows.len(), "{name}: the C program stopped early");
+        for (row, c_row) in rows.iter().zip(&results) {
+            let (position, status) = fixed.evaluate(&[row[0], row[1]]);
+            assert_eq!(c_row[0] as u32, position, "{name}: position at {row:?}");
+            assert_eq!(c_row[1] as u8, status.bits(), "{name}: status at {row:?}");
+        }
+        println!(
+            "fixed-point C export {name}: equal bit for bit over {} inputs",
+            rows.len()
+        );
+    }
+
+    /// The fixed-point C step equals `FixedPid` bit for bit over a sequence with steps,
+    /// saturation, random measurements and failed sensors.
+    fn compare_fixed_pid(owned: &OwnedController, config: FuzzyPidConfig, label: &str) {
+        use fuzzy_core::fixed::{FixedPid, MISSING, SIGNAL_ONE};
+        let pid = fuzzy_core::FuzzyPid::new(owned.controller(), config).unwrap();
+        let fixed = FixedPid::<14, 49, 7, 101>::new(&pid).unwrap();
+        let dir = temporary_dir(&format!("{label}-qpid"));
+        let source = fuzzy_files::export::c_fixed::write(owned, Some(&config)).unwrap();
+        let program = build(&source, FIXED_PID_DRIVER, &dir);
+        let mut rng = XorShift(0x5eed_0001);
+        let samples: Vec<(i32, i32)> = (0..1500)
+            .map(|k| {
+                let setpoint = if (k / 300) % 2 == 0 {
+                    SIGNAL_ONE
+                } else {
+                    -SIGNAL_ONE / 2
+                };
+                let measurement = match k % 97 {
+                    13 => MISSING,
+                    14 => i32::MAX,
+                    _ => ((rng.unit() * 3.0 - 1.5) * SIGNAL_ONE as f32) as i32,
+                };
+                (if k % 211 == 5 { MISSING } else { setpoint }, measurement)
+            })
+            .collect();
+        let input: String = samples.iter().map(|(r, y)| format!("{r} {y}\n")).collect();
+        let results = run(&program, &input);
+        assert_eq!(
+            results.len(),
+            samples.len(),
+            "{label}: the C program stopped early"
+        );
+        let mut state = fixed.state();
+        for ((setpoint, measurement), c_row) in samples.iter().zip(&results) {
+            let step = fixed.step(&mut state, *setpoint, *measurement);
+            assert_eq!(
+                c_row[0] as i32, step.output,
+                "{label}: C vs Rust at ({setpoint}, {measurement})"
+            );
+            assert_eq!(c_row[1] as u8, step.status.bits(), "{label}: status");
+        }
+        println!(
+            "fixed-point C export {label}: equal bit for bit over {} steps",
+            samples.len()
+        );
+    }
+
+    #[test]
+    fn fixed_point_c_export_matches_the_rust_fixed_path() {
+        if !tool_available(
+            "cc",
+            "fixed_point_c_export_matches_the_rust_fixed_path",
+            "apt-get install -y gcc",
+        ) {
+            return;
+        }
+        let pd = pd_mamdani_spec().compile().unwrap();
+        compare_fixed_engine::<14, 49, 7, 101>(&pd, "pd_mamdani");
+        let sugeno = fuzzy_core::ControllerSpec::from_controller("pd_sugeno", &PD_SUGENO)
+            .compile()
+            .unwrap();
+        compare_fixed_engine::<14, 49, 7, 1>(&sugeno, "pd_sugeno");
+        // Rules that are not plain ANDs: an OR rule, a NOT, an unused input, a weight.
+        let mut spec = pd_mamdani_spec();
+        spec.rules[0].connective = fuzzy_core::Connective::Or;
+        spec.rules[1].antecedent[0] = -spec.rules[1].antecedent[0];
+        spec.rules[2].antecedent[1] = 0;
+        spec.rules[3].weight = 0.6;
+        let mixed_rules = spec.compile().unwrap();
+        compare_fixed_engine::<14, 49, 7, 101>(&mixed_rules, "pd_mamdani_or_not_weight");
+
+        let config = |structure: &str, anti_windup: &str| -> FuzzyPidConfig {
+            serde_json::from_str(&format!(
+                r#"{{"structure": "{structure}", "sample_time_s": 0.01, "error_gain": 1.5, "rate_gain": 0.2,
+                    "output_gain": 3.0, "integral_gain": 2.0, "derivative_on": "measurement",
+                    "derivative_filter_s": 0.03, "output_min": -2.0, "output_max": 2.5, "rate_limit": 40.0,
+                    "anti_windup": {anti_windup}}}"#
+            ))
+            .unwrap()
+        };
+        for (structure, anti_windup) in [
+            ("pd", r#""clamping""#),
+            ("pi", r#""clamping""#),
+            ("pd_plus_i", r#""none""#),
+            ("pid", r#"{"back_calculation": {"tracking_time_s": 0.05}}"#),
+        ] {
+            compare_fixed_pid(&pd, config(structure, anti_windup), structure);
+        }
+        let mut on_error = config("pid", r#""clamping""#);
+        on_error.derivative_on = fuzzy_core::DerivativeOn::Error;
+        compare_fixed_pid(&pd, on_error, "pid_derivative_on_error");
+    }
+
     #[test]
     fn c_export_matches_the_rust_engine() {
         if !tool_available("cc", "c_export_matches_the_rust_engine", "apt-get install -y gcc") {

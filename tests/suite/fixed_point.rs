@@ -351,7 +351,7 @@ fn fixed_point_refuses_what_it_cannot_represent() {
     // Sizes that do not match the engine.
     assert!(matches!(
         FixedPid::<14, 49, 7, 100>::new(&pid),
-        Err(FixedPidError::Engine(fuzzy_core::fixed::FixedError::Samples))
+        Err(FixedPidError::Engine(fuzzy_core::fixed::FixedError::Sizes))
     ));
     // Output limits beyond the Q16.16 range.
     let wide = FuzzyPid::new(

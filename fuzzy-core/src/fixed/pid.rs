@@ -60,12 +60,37 @@ pub enum FixedPidError {
     Range(crate::Parameter),
 }
 
-/// A gain as `x · mul / 2^shift`, rounded to the nearest.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Gain {
-    mul: i32,
-    shift: u32,
+impl core::fmt::Display for FixedPidError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            FixedPidError::Engine(e) => write!(f, "the engine has no fixed-point form: {e}"),
+            FixedPidError::Structure => {
+                f.write_str("the gain-scheduled PID (three engine outputs) has no fixed-point form")
+            }
+            FixedPidError::Range(p) => write!(
+                f,
+                "{}: too large for the fixed-point formats (gains times their scale below 2^30, \
+                 output limits within ±32 767)",
+                p.name()
+            ),
+        }
+    }
 }
+
+#[cfg(feature = "std")]
+impl std::error::Error for FixedPidError {}
+
+/// A gain as `(x · mul + 2^(shift−1)) >> shift` (rounded half up; no rounding term for
+/// `shift = 0`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FixedGain {
+    /// the multiplier (|mul| < 2^30)
+    pub mul: i32,
+    /// the shift (0 … 62)
+    pub shift: u32,
+}
+
+use FixedGain as Gain;
 
 impl Gain {
     /// The multiplier for `gain · 2^bits` (`bits` converts between the fixed-point formats of
@@ -229,48 +254,70 @@ pub struct FixedControl {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FixedPid<const T: usize, const R: usize, const K: usize, const N: usize> {
     engine: FixedController<2, T, R, K, N>,
-    structure: Structure,
-    derivative_on: DerivativeOn,
-    anti_windup: AntiWindup,
-    /// `1/Ts`: difference (Q16.16) → raw rate (Q16.16)
-    inverse_sample_time: Gain,
-    /// rate filter `a` and `1 − a`, Q30
-    filter_keep: i64,
-    filter_take: i64,
-    /// error / rate (Q16.16) → engine position
-    error_position: Gain,
-    error_offset: i64,
-    rate_position: Gain,
-    rate_offset: i64,
-    /// engine position → `Ku·F` (Q32.32)
-    proportional: Gain,
-    proportional_offset: i64,
-    /// engine position (`Pi`, `Pid`) or error (`PdPlusI`) → increment (Q32.32)
-    increment: Gain,
-    increment_offset: i64,
-    /// `out − unsaturated` (Q16.16) → back-calculation term (Q32.32)
-    tracking: Gain,
-    output_min: i64,
-    output_max: i64,
-    max_change: i64,
+    law: FixedLaw,
 }
 
-impl<const T: usize, const R: usize, const K: usize, const N: usize> FixedPid<T, R, K, N> {
-    /// The fixed-point form of `pid`, or why it has none.
-    pub const fn new(pid: &FuzzyPid<'_>) -> Result<Self, FixedPidError> {
+/// The control law of a [`FixedPid`] around its engine: every gain, offset and limit in
+/// its fixed-point format (the numbers a code generator writes; [`FixedLaw::new`] computes
+/// them from a [`FuzzyPid`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FixedLaw {
+    /// the structure (not [`Structure::GainScheduled`])
+    pub structure: Structure,
+    /// what the rate differentiates
+    pub derivative_on: DerivativeOn,
+    /// the anti-windup
+    pub anti_windup: AntiWindup,
+    /// `1/Ts`: difference (Q16.16) → raw rate (Q16.16)
+    pub inverse_sample_time: FixedGain,
+    /// rate filter `a`, Q30
+    pub filter_keep: i64,
+    /// rate filter `1 − a`, Q30 (`filter_keep + filter_take = 2^30`)
+    pub filter_take: i64,
+    /// error (Q16.16) → engine position: `gain(e) + error_offset`
+    pub error_position: FixedGain,
+    /// see `error_position`
+    pub error_offset: i64,
+    /// rate (Q16.16) → engine position: `gain(rate) + rate_offset`
+    pub rate_position: FixedGain,
+    /// see `rate_position`
+    pub rate_offset: i64,
+    /// engine position → `Ku·F` (Q32.32): `gain(p) + proportional_offset`
+    pub proportional: FixedGain,
+    /// see `proportional`
+    pub proportional_offset: i64,
+    /// engine position (`Pi`, `Pid`: `gain(p) + increment_offset`) or error (`PdPlusI`:
+    /// `gain(e)`) → increment (Q32.32)
+    pub increment: FixedGain,
+    /// see `increment`
+    pub increment_offset: i64,
+    /// `out − unsaturated` (Q16.16) → back-calculation term (Q32.32)
+    pub tracking: FixedGain,
+    /// output limits, Q32.32
+    pub output_min: i64,
+    /// see `output_min`
+    pub output_max: i64,
+    /// largest output change per step, Q32.32
+    pub max_change: i64,
+}
+
+impl FixedLaw {
+    /// The law of `pid` in fixed point, or why it has none (the engine is not checked
+    /// here: see [`super::FixedPlan::new`]).
+    pub const fn new(pid: &FuzzyPid<'_>) -> Result<FixedLaw, FixedPidError> {
         use crate::Parameter as P;
-        let engine = match FixedController::new(pid.engine()) {
-            Ok(engine) => engine,
-            Err(e) => return Err(FixedPidError::Engine(e)),
-        };
+        let def = pid.engine().def();
+        if def.inputs.len() != 2 || def.outputs.len() != 1 {
+            return Err(FixedPidError::Engine(FixedError::Outputs));
+        }
         let c = pid.config();
         if matches!(c.structure, Structure::GainScheduled) {
             return Err(FixedPidError::Structure);
         }
         let ts = c.sample_time_s as f64;
-        let (emin, emax) = engine.input_range[0];
-        let (rmin, rmax) = engine.input_range[1];
-        let (omin, omax) = engine.output_range;
+        let (emin, emax) = (def.inputs[0].min, def.inputs[0].max);
+        let (rmin, rmax) = (def.inputs[1].min, def.inputs[1].max);
+        let (omin, omax) = (def.outputs[0].min, def.outputs[0].max);
         let (emin, espan) = (emin as f64, emax as f64 - emin as f64);
         let (rmin, rspan) = (rmin as f64, rmax as f64 - rmin as f64);
         let (omin, ospan) = (omin as f64, omax as f64 - omin as f64);
@@ -335,8 +382,7 @@ impl<const T: usize, const R: usize, const K: usize, const N: usize> FixedPid<T,
         };
         let tf = c.derivative_filter_s as f64;
         let filter_keep = round64(tf / (tf + ts) * FILTER_ONE as f64);
-        Ok(FixedPid {
-            engine,
+        Ok(FixedLaw {
             structure: c.structure,
             derivative_on: c.derivative_on,
             anti_windup: c.anti_windup,
@@ -357,6 +403,25 @@ impl<const T: usize, const R: usize, const K: usize, const N: usize> FixedPid<T,
             max_change,
         })
     }
+}
+
+impl<const T: usize, const R: usize, const K: usize, const N: usize> FixedPid<T, R, K, N> {
+    /// The fixed-point form of `pid`, or why it has none.
+    pub const fn new(pid: &FuzzyPid<'_>) -> Result<Self, FixedPidError> {
+        let engine = match FixedController::new(pid.engine()) {
+            Ok(engine) => engine,
+            Err(e) => return Err(FixedPidError::Engine(e)),
+        };
+        match FixedLaw::new(pid) {
+            Ok(law) => Ok(FixedPid { engine, law }),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The control law around the engine.
+    pub const fn law(&self) -> &FixedLaw {
+        &self.law
+    }
 
     /// The fixed-point engine.
     pub const fn engine(&self) -> &FixedController<2, T, R, K, N> {
@@ -366,15 +431,15 @@ impl<const T: usize, const R: usize, const K: usize, const N: usize> FixedPid<T,
     /// A fresh state, as [`FuzzyPid::state`]: output 0 clamped into the limits, the
     /// integrator at that output for [`Structure::Pi`] and 0 otherwise, no previous sample.
     pub const fn state(&self) -> FixedPidState {
-        let output = if self.output_min > 0 {
-            self.output_min
-        } else if self.output_max < 0 {
-            self.output_max
+        let output = if self.law.output_min > 0 {
+            self.law.output_min
+        } else if self.law.output_max < 0 {
+            self.law.output_max
         } else {
             0
         };
         FixedPidState {
-            integral: if matches!(self.structure, Structure::Pi) {
+            integral: if matches!(self.law.structure, Structure::Pi) {
                 output
             } else {
                 0
@@ -395,8 +460,8 @@ impl<const T: usize, const R: usize, const K: usize, const N: usize> FixedPid<T,
     pub fn reset(&self, state: &mut FixedPidState, output: i32, setpoint: i32, measurement: i32) {
         let sg = Sign::new();
         let output = min_i(
-            max_i((output as i64) << 16, self.output_min, sg),
-            self.output_max,
+            max_i((output as i64) << 16, self.law.output_min, sg),
+            self.law.output_max,
             sg,
         );
         let valid = !((setpoint == MISSING) | (measurement == MISSING));
@@ -408,7 +473,7 @@ impl<const T: usize, const R: usize, const K: usize, const N: usize> FixedPid<T,
         let (fuzzy, _) = self
             .engine
             .evaluate(&[self.error_input(error, sg), self.rate_input(0, sg)]);
-        state.integral = match self.structure {
+        state.integral = match self.law.structure {
             Structure::Pi => output,
             _ => saturate(output - self.proportional_part(fuzzy, sg), WIDE_LIMIT, sg),
         };
@@ -422,7 +487,7 @@ impl<const T: usize, const R: usize, const K: usize, const N: usize> FixedPid<T,
     #[inline(always)]
     fn error_input(&self, error: i32, sg: Sign) -> i32 {
         saturate(
-            self.error_position.apply(error as i64) + self.error_offset,
+            self.law.error_position.apply(error as i64) + self.law.error_offset,
             POSITION_LIMIT,
             sg,
         ) as i32
@@ -431,7 +496,7 @@ impl<const T: usize, const R: usize, const K: usize, const N: usize> FixedPid<T,
     #[inline(always)]
     fn rate_input(&self, rate: i32, sg: Sign) -> i32 {
         saturate(
-            self.rate_position.apply(rate as i64) + self.rate_offset,
+            self.law.rate_position.apply(rate as i64) + self.law.rate_offset,
             POSITION_LIMIT,
             sg,
         ) as i32
@@ -439,10 +504,10 @@ impl<const T: usize, const R: usize, const K: usize, const N: usize> FixedPid<T,
 
     #[inline(always)]
     fn proportional_part(&self, fuzzy: u32, sg: Sign) -> i64 {
-        match self.structure {
+        match self.law.structure {
             Structure::Pi => 0,
             _ => saturate(
-                self.proportional.apply(fuzzy as i64) + self.proportional_offset,
+                self.law.proportional.apply(fuzzy as i64) + self.law.proportional_offset,
                 WIDE_LIMIT,
                 sg,
             ),
@@ -462,14 +527,15 @@ impl<const T: usize, const R: usize, const K: usize, const N: usize> FixedPid<T,
         let error = pick(valid, error, state.previous_error as i64);
         let previous_error = pick(state.primed, state.previous_error as i64, error);
         let previous_measurement = pick(state.primed, state.previous_measurement as i64, measurement);
-        let difference = match self.derivative_on {
+        let difference = match self.law.derivative_on {
             DerivativeOn::Error => error - previous_error,
             DerivativeOn::Measurement => previous_measurement - measurement,
         };
         let difference = saturate(difference, limit32, sg);
-        let raw_rate = saturate(self.inverse_sample_time.apply(difference), limit32, sg);
+        let raw_rate = saturate(self.law.inverse_sample_time.apply(difference), limit32, sg);
         let rate =
-            (self.filter_keep * state.rate as i64 + self.filter_take * raw_rate + (FILTER_ONE >> 1)) >> 30;
+            (self.law.filter_keep * state.rate as i64 + self.law.filter_take * raw_rate + (FILTER_ONE >> 1))
+                >> 30;
         let rate = saturate(rate, limit32, sg) as i32;
         let error = error as i32;
 
@@ -477,23 +543,29 @@ impl<const T: usize, const R: usize, const K: usize, const N: usize> FixedPid<T,
         let (fuzzy, status) = self.engine.evaluate(&inputs);
 
         let proportional = self.proportional_part(fuzzy, sg);
-        let increment = match self.structure {
+        let increment = match self.law.structure {
             Structure::Pd | Structure::GainScheduled => 0,
-            Structure::PdPlusI => self.increment.apply(error as i64),
-            Structure::Pi | Structure::Pid => self.increment.apply(fuzzy as i64) + self.increment_offset,
+            Structure::PdPlusI => self.law.increment.apply(error as i64),
+            Structure::Pi | Structure::Pid => {
+                self.law.increment.apply(fuzzy as i64) + self.law.increment_offset
+            }
         };
         let increment = saturate(increment, WIDE_LIMIT, sg);
         let integral = state.integral;
         let previous_output = state.previous_output;
         let unsaturated = proportional + integral + increment;
-        let saturated_output = min_i(max_i(unsaturated, self.output_min, sg), self.output_max, sg);
+        let saturated_output = min_i(
+            max_i(unsaturated, self.law.output_min, sg),
+            self.law.output_max,
+            sg,
+        );
         let output = min_i(
-            max_i(saturated_output, previous_output - self.max_change, sg),
-            previous_output + self.max_change,
+            max_i(saturated_output, previous_output - self.law.max_change, sg),
+            previous_output + self.law.max_change,
             sg,
         );
 
-        let new_integral = match (self.structure, self.anti_windup) {
+        let new_integral = match (self.law.structure, self.law.anti_windup) {
             (Structure::Pd, _) => integral,
             (_, AntiWindup::None) => integral + increment,
             (_, AntiWindup::Clamping) => {
@@ -504,7 +576,7 @@ impl<const T: usize, const R: usize, const K: usize, const N: usize> FixedPid<T,
             }
             (_, AntiWindup::BackCalculation { .. }) => {
                 let cut = saturate((output - unsaturated) >> 16, limit32, sg);
-                integral + increment + self.tracking.apply(cut)
+                integral + increment + self.law.tracking.apply(cut)
             }
         };
         let new_integral = saturate(new_integral, WIDE_LIMIT, sg);

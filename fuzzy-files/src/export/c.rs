@@ -59,7 +59,11 @@ fn float(x: f32) -> String {
     format!("{x:e}f")
 }
 
-fn array<T>(values: impl IntoIterator<Item = T>, format: impl Fn(T) -> String, per_line: usize) -> String {
+pub(crate) fn array<T>(
+    values: impl IntoIterator<Item = T>,
+    format: impl Fn(T) -> String,
+    per_line: usize,
+) -> String {
     let items: Vec<String> = values.into_iter().map(format).collect();
     if items.is_empty() {
         return "0".to_string();
@@ -229,7 +233,19 @@ fn check(controller: &Controller<'_>) -> Result<(), CExportError> {
 
 /// `text` made safe inside a `/* … */` comment: no `*/` that would end it and no `/*` that
 /// compilers warn about (`-Wcomment`), each split by a space.
-fn comment_text(text: &str) -> String {
+/// The file stem and the C prefix (a lower-case identifier) of a controller's export.
+pub(crate) fn names(controller: &OwnedController) -> (String, String) {
+    let stem = crate::export::rust::item_name(&controller.spec().name).to_lowercase();
+    let p = stem.trim_start_matches('_').to_string();
+    let p = if p.is_empty() || p.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("fz{p}")
+    } else {
+        p
+    };
+    (stem, p)
+}
+
+pub(crate) fn comment_text(text: &str) -> String {
     text.replace("*/", "* /").replace("/*", "/ *")
 }
 
@@ -244,13 +260,7 @@ pub fn write(
         fuzzy_core::FuzzyPid::new(compiled, *w).map_err(|e| CExportError(format!("C export: {e}")))?;
     }
     let def = compiled.def();
-    let stem = crate::export::rust::item_name(&controller.spec().name).to_lowercase();
-    let p = stem.trim_start_matches('_').to_string();
-    let p = if p.is_empty() || p.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("fz{p}")
-    } else {
-        p
-    };
+    let (stem, p) = names(controller);
     let upper = p.to_uppercase();
     let n_in = def.inputs.len();
     let n_out = def.outputs.len();

@@ -379,6 +379,8 @@ pub enum ExportFormat {
     Rust,
     /// a C99 header and source
     C,
+    /// the fixed-point path (`fuzzy_core::fixed`) as a C99 header and source
+    CFixed,
     /// a lookup table of a 2-input controller's surface, as Rust (`c: false`) or C: `nodes`
     /// evenly spread per input, or nodes on the inputs' term corners, refined until the
     /// measured error meets `max_error` (a fraction of each output's range)
@@ -420,6 +422,9 @@ pub fn export(path: &Path, format: ExportFormat) -> Result<Exported, CommandErro
         }),
         ExportFormat::C => {
             Exported::C(fuzzy_files::export::c::write(&owned, wrapper).map_err(|e| invalid(path, e))?)
+        }
+        ExportFormat::CFixed => {
+            Exported::C(fuzzy_files::export::c_fixed::write(&owned, wrapper).map_err(|e| invalid(path, e))?)
         }
         ExportFormat::Lut { c, nodes, max_error } => {
             use fuzzy_files::export::lut::Lut;

@@ -27,6 +27,9 @@ pub enum Format {
     Rust,
     /// C99 header and source (-o names a folder for NAME.h and NAME.c)
     C,
+    /// the fixed-point path as C99, integers only, for cores without an FPU (-o as for c:
+    /// NAME_q.h and NAME_q.c)
+    CFixed,
     /// lookup table of a 2-input controller's surface with bilinear interpolation, Rust
     Lut,
     /// the same lookup table as C99 (-o as for c)

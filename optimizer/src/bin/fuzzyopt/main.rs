@@ -85,6 +85,7 @@ fn run(cli: Cli) -> Result<(), CommandError> {
                 Format::Json => ExportFormat::Json,
                 Format::Rust => ExportFormat::Rust,
                 Format::C => ExportFormat::C,
+                Format::CFixed => ExportFormat::CFixed,
                 Format::Lut => lut(false),
                 Format::LutC => lut(true),
             };
