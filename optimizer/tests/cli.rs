@@ -246,6 +246,31 @@ fn tune_writes_the_folder_then_eval_and_export_read_it() {
     assert!(dir.join("src/motor.h").is_file() && dir.join("src/motor.c").is_file());
     let source = std::fs::read_to_string(dir.join("src/motor.c")).unwrap();
     assert!(source.contains("#include \"motor.h\""));
+    // The fixed-point C: the engine and the PID step in integers.
+    let out = fuzzyopt(
+        &[
+            "export",
+            "run/controller.json",
+            "--format",
+            "c-fixed",
+            "-o",
+            "src/motor_q.c",
+        ],
+        &dir,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let source = std::fs::read_to_string(dir.join("src/motor_q.c")).unwrap();
+    assert!(source.contains("#include \"motor_q.h\""));
+    assert!(source.contains("int32_t second_order_q_pid_step(second_order_q_pid_state *state"));
+    // A controller without a fixed-point form: the error says why.
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/data/corpus/all-shapes.fis");
+    let out = fuzzyopt(&["export", corpus, "--format", "c-fixed"], &dir);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("all-shapes.fis") && stderr(&out).contains("no fixed-point form: input 1"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -52,6 +52,26 @@ fn committed_rust_exports_are_up_to_date() {
     );
 }
 
+/// The generated C of the firmware demos' controller (float and fixed point), which the
+/// demos compile with `--features c`, is what the exporters write today.
+#[test]
+fn committed_c_exports_are_up_to_date() {
+    let owned = pd_mamdani_spec().compile().unwrap();
+    let wrapper = *crate::firmware::demo::PID.config();
+    for pair in [
+        fuzzy_files::export::c::write(&owned, Some(&wrapper)).unwrap(),
+        fuzzy_files::export::c_fixed::write(&owned, Some(&wrapper)).unwrap(),
+    ] {
+        for (extension, text) in [("h", &pair.header), ("c", &pair.source)] {
+            let path = format!("examples/firmware-cortex-m4/c/{}.{extension}", pair.stem);
+            assert!(
+                std::fs::read_to_string(root(&path)).unwrap() == *text,
+                "{path} is stale: cargo run --example export_c"
+            );
+        }
+    }
+}
+
 #[test]
 fn the_exported_tuned_controller_steps_like_the_in_memory_one() {
     let tuned: fuzzy_files::TunedController = serde_json::from_str(TUNED_JSON).unwrap();

@@ -32,6 +32,13 @@ fn firmware_dir(target: &str) -> PathBuf {
 
 /// Builds the demo (release) for `target` and returns its path.
 fn build_firmware(target: &str) -> PathBuf {
+    build_firmware_with(target, &[])
+}
+
+/// Builds the demo (release) for `target` with extra cargo arguments and returns its path
+/// (`--features c` builds go to their own target folder, `target/c`).
+fn build_firmware_with(target: &str, extra: &[&str]) -> PathBuf {
+    let target_dir = if extra.is_empty() { "target" } else { "target/c" };
     let status = Command::new(env!("CARGO"))
         .args([
             "build",
@@ -41,7 +48,10 @@ fn build_firmware(target: &str) -> PathBuf {
             "demo",
             "--target",
             target,
+            "--target-dir",
+            target_dir,
         ])
+        .args(extra)
         .current_dir(firmware_dir(target))
         .status()
         .expect("cargo runs");
@@ -50,7 +60,7 @@ fn build_firmware(target: &str) -> PathBuf {
         "building {} for {target} failed",
         firmware_dir(target).display()
     );
-    firmware_dir(target).join(format!("target/{target}/release/demo"))
+    firmware_dir(target).join(format!("{target_dir}/{target}/release/demo"))
 }
 
 /// The host's lines, in the firmware's format.
@@ -141,33 +151,92 @@ fn risc_v_firmware_matches_the_host_bit_for_bit() {
     );
 }
 
-/// Runs the demo built for `target` on the QEMU `machine` and compares it with the host.
-fn firmware_matches_the_host(target: &str, machine: &[&str]) {
-    let test = format!("firmware on {target} matches the host");
-    let (qemu, package) = if target.starts_with("riscv") {
+/// The QEMU program and its Debian package for `target`.
+fn qemu(target: &str) -> (&'static str, &'static str) {
+    if target.starts_with("riscv") {
         ("qemu-system-riscv32", "qemu-system-misc")
     } else {
         ("qemu-system-arm", "qemu-system-arm")
-    };
-    if !tool_available(qemu, &test, &format!("apt-get install -y {package}"))
-        || !target_available(target, &test)
-    {
-        return;
     }
-    let firmware = build_firmware(target);
+}
+
+/// The generated C controller (`examples/firmware-cortex-m4/c`, float and fixed point),
+/// compiled with clang into each demo (`--features c`), prints the same lines as the Rust
+/// steps, bit for bit, on every target.
+#[test]
+fn generated_c_in_the_firmware_matches_the_rust_steps() {
+    let targets: [(&str, &[&str]); 3] = [
+        (
+            "thumbv7em-none-eabihf",
+            &["-machine", "mps2-an386", "-cpu", "cortex-m4"],
+        ),
+        ("thumbv6m-none-eabi", &["-machine", "microbit"]),
+        (
+            "riscv32imac-unknown-none-elf",
+            &["-machine", "virt", "-bios", "none"],
+        ),
+    ];
+    for (target, machine) in targets {
+        let test = format!("generated C on {target} matches the Rust steps");
+        let (qemu, package) = qemu(target);
+        if !tool_available(qemu, &test, &format!("apt-get install -y {package}"))
+            || !tool_available("clang", &test, "apt-get install -y clang")
+            || !target_available(target, &test)
+        {
+            return;
+        }
+        let firmware = build_firmware_with(target, &["--features", "c"]);
+        let stdout = run_in_qemu(qemu, machine, &firmware);
+        let lines = |kind: &str| -> Vec<String> {
+            stdout
+                .lines()
+                .filter_map(|l| l.strip_prefix(kind).map(str::to_string))
+                .collect()
+        };
+        for (rust, c) in [
+            ("tick ", "ctick "),
+            ("sweep ", "csweep "),
+            ("qtick ", "cqtick "),
+            ("qsweep ", "cqsweep "),
+        ] {
+            let (rust_lines, c_lines) = (lines(rust), lines(c));
+            assert!(!rust_lines.is_empty(), "{target}: no {rust}lines");
+            assert_eq!(
+                rust_lines, c_lines,
+                "{target}: the C step's {c}lines differ from the Rust {rust}lines"
+            );
+        }
+    }
+}
+
+/// Runs `firmware` on the QEMU `machine` (semihosting) and returns what it printed.
+fn run_in_qemu(qemu: &str, machine: &[&str], firmware: &std::path::Path) -> String {
     let output = Command::new(qemu)
         .args(machine)
         .arg("-nographic")
         .args(["-semihosting-config", "enable=on,target=native", "-kernel"])
-        .arg(&firmware)
+        .arg(firmware)
         .output()
         .expect("qemu runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
         "firmware failed: {}\n{stdout}",
         output.status
     );
+    stdout
+}
+
+/// Runs the demo built for `target` on the QEMU `machine` and compares it with the host.
+fn firmware_matches_the_host(target: &str, machine: &[&str]) {
+    let test = format!("firmware on {target} matches the host");
+    let (qemu, package) = qemu(target);
+    if !tool_available(qemu, &test, &format!("apt-get install -y {package}"))
+        || !target_available(target, &test)
+    {
+        return;
+    }
+    let stdout = run_in_qemu(qemu, machine, &build_firmware(target));
     let firmware_lines: Vec<&str> = stdout
         .lines()
         .filter(|l| {

@@ -92,9 +92,28 @@ pub fn sensor(k: u32, angle: f32) -> f32 {
     }
 }
 
+/// What the loop needs from a step's result: the voltage to apply. The Rust step returns a
+/// [`ControlOutput`]; the generated C step (`--features c`) its output and status bits.
+pub trait Applied {
+    /// the control signal, V
+    fn output(&self) -> f32;
+}
+
+impl Applied for ControlOutput {
+    fn output(&self) -> f32 {
+        self.output
+    }
+}
+
+impl Applied for (f32, u8) {
+    fn output(&self) -> f32 {
+        self.0
+    }
+}
+
 /// One tick of the closed loop as the firmware prints it.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Tick {
+pub struct Tick<C = ControlOutput> {
     /// tick number
     pub k: u32,
     /// setpoint, rad
@@ -102,21 +121,29 @@ pub struct Tick {
     /// measured angle, rad
     pub measurement: f32,
     /// what the controller did
-    pub control: ControlOutput,
+    pub control: C,
 }
 
 /// Runs the closed loop for [`STEPS`] ticks, handing every tick to `emit`.
 pub fn run(
-    mut step: impl FnMut(&mut FuzzyPidState<[f32; SCRATCH]>, f32, f32) -> ControlOutput,
-    mut emit: impl FnMut(&Tick),
+    step: impl FnMut(&mut FuzzyPidState<[f32; SCRATCH]>, f32, f32) -> ControlOutput,
+    emit: impl FnMut(&Tick),
 ) {
-    let mut state = INITIAL_STATE;
+    run_with(INITIAL_STATE, step, emit)
+}
+
+/// [`run`] for any step with its own state (the generated C step).
+pub fn run_with<S, C: Applied>(
+    mut state: S,
+    mut step: impl FnMut(&mut S, f32, f32) -> C,
+    mut emit: impl FnMut(&Tick<C>),
+) {
     let mut motor = Motor::default();
     for k in 0..STEPS {
         let setpoint = setpoint(k);
         let measurement = sensor(k, motor.angle);
         let control = step(&mut state, setpoint, measurement);
-        motor.advance(control.output);
+        motor.advance(control.output());
         emit(&Tick {
             k,
             setpoint,

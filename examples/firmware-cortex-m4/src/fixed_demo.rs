@@ -47,9 +47,27 @@ pub fn sensor(k: u32, angle: f32) -> i32 {
     }
 }
 
+/// What the loop needs from a fixed-point step's result: the Q16.16 voltage to apply.
+pub trait AppliedQ {
+    /// the control signal, Q16.16 V
+    fn output(&self) -> i32;
+}
+
+impl AppliedQ for FixedControl {
+    fn output(&self) -> i32 {
+        self.output
+    }
+}
+
+impl AppliedQ for (i32, u8) {
+    fn output(&self) -> i32 {
+        self.0
+    }
+}
+
 /// One tick of the fixed-point loop as the firmware prints it.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct FixedTick {
+pub struct FixedTick<C = FixedControl> {
     /// tick number
     pub k: u32,
     /// setpoint, Q16.16
@@ -57,21 +75,26 @@ pub struct FixedTick {
     /// measured angle, Q16.16
     pub measurement: i32,
     /// what the controller did
-    pub control: FixedControl,
+    pub control: C,
 }
 
 /// Runs the closed loop for [`STEPS`] ticks, handing every tick to `emit`.
-pub fn run(
-    mut step: impl FnMut(&mut FixedPidState, i32, i32) -> FixedControl,
-    mut emit: impl FnMut(&FixedTick),
+pub fn run(step: impl FnMut(&mut FixedPidState, i32, i32) -> FixedControl, emit: impl FnMut(&FixedTick)) {
+    run_with(FIXED_INITIAL_STATE, step, emit)
+}
+
+/// [`run`] for any step with its own state (the generated C step).
+pub fn run_with<S, C: AppliedQ>(
+    mut state: S,
+    mut step: impl FnMut(&mut S, i32, i32) -> C,
+    mut emit: impl FnMut(&FixedTick<C>),
 ) {
-    let mut state = FIXED_INITIAL_STATE;
     let mut motor = Motor::default();
     for k in 0..STEPS {
         let setpoint = to_q16(setpoint(k));
         let measurement = sensor(k, motor.angle);
         let control = step(&mut state, setpoint, measurement);
-        motor.advance(from_q16(control.output));
+        motor.advance(from_q16(control.output()));
         emit(&FixedTick {
             k,
             setpoint,

@@ -3,6 +3,8 @@
 //! same two files and compares its results with what the firmware prints under QEMU.
 #![no_std]
 
+#[cfg(feature = "c")]
+pub mod c_steps;
 pub mod demo;
 pub mod fixed_demo;
 pub mod report;

@@ -31,6 +31,30 @@ pub fn measured_step(
     CONTROLLER.step(state, setpoint, measurement)
 }
 
+/// The generated C step (`--features c`), out of line for the same reason.
+#[cfg(feature = "c")]
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn measured_c_step(
+    state: &mut firmware_cortex_m4::c_steps::CState,
+    setpoint: f32,
+    measurement: f32,
+) -> (f32, u8) {
+    firmware_cortex_m4::c_steps::c_step(state, setpoint, measurement)
+}
+
+/// The generated C fixed-point step (`--features c`), out of line for the same reason.
+#[cfg(feature = "c")]
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn measured_c_fixed_step(
+    state: &mut firmware_cortex_m4::c_steps::CFixedState,
+    setpoint: i32,
+    measurement: i32,
+) -> (i32, u8) {
+    firmware_cortex_m4::c_steps::c_fixed_step(state, setpoint, measurement)
+}
+
 /// The same step in fixed point (Q16.16 signals), out of line for the same reason.
 #[inline(never)]
 #[unsafe(no_mangle)]
@@ -41,12 +65,16 @@ pub fn measured_fixed_step(state: &mut FixedPidState, setpoint: i32, measurement
 #[entry]
 fn main() -> ! {
     match hio::hstdout() {
-        Ok(mut out) => report::run(
-            &mut out,
-            || cortex_m::register::msp::read() as usize,
-            measured_step,
-            measured_fixed_step,
-        ),
+        Ok(mut out) => {
+            report::run(
+                &mut out,
+                || cortex_m::register::msp::read() as usize,
+                measured_step,
+                measured_fixed_step,
+            );
+            #[cfg(feature = "c")]
+            report::run_c(&mut out, measured_c_step, measured_c_fixed_step);
+        }
         Err(()) => debug::exit(debug::EXIT_FAILURE),
     }
     debug::exit(debug::EXIT_SUCCESS);

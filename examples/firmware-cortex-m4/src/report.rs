@@ -98,6 +98,63 @@ pub fn run(out: &mut impl Write, stack_pointer: fn() -> usize, step: Step, fixed
     let _ = writeln!(out, "qstate {}", core::mem::size_of::<FixedPidState>());
 }
 
+/// The generated C steps (`--features c`): the same loops and sweeps, printed as `ctick`,
+/// `csweep` (f32) and `cqtick`, `cqsweep` (fixed point) lines, which must equal the Rust
+/// steps' lines bit for bit.
+#[cfg(feature = "c")]
+pub fn run_c(
+    out: &mut impl Write,
+    c_step: fn(&mut super::c_steps::CState, f32, f32) -> (f32, u8),
+    c_fixed_step: fn(&mut super::c_steps::CFixedState, i32, i32) -> (i32, u8),
+) {
+    use super::c_steps::{c_fixed_state, c_state};
+    let mut line = |kind: &str, index: u32, bits: [u32; 3], status: u8| {
+        let _ = writeln!(
+            out,
+            "{kind} {index} {:08x} {:08x} {:08x} {status:02x}",
+            bits[0], bits[1], bits[2]
+        );
+    };
+    demo::run_with(c_state(), c_step, |tick| {
+        let bits = [
+            tick.setpoint.to_bits(),
+            tick.measurement.to_bits(),
+            tick.control.0.to_bits(),
+        ];
+        line("ctick", tick.k, bits, tick.control.1);
+    });
+    let mut state = c_state();
+    for i in 0..demo::SWEEP {
+        let (setpoint, measurement) = demo::sweep_input(i);
+        let (u, status) = c_step(&mut state, setpoint, measurement);
+        line(
+            "csweep",
+            i,
+            [setpoint.to_bits(), measurement.to_bits(), u.to_bits()],
+            status,
+        );
+    }
+    fixed_demo::run_with(c_fixed_state(), c_fixed_step, |tick| {
+        let bits = [
+            tick.setpoint as u32,
+            tick.measurement as u32,
+            tick.control.0 as u32,
+        ];
+        line("cqtick", tick.k, bits, tick.control.1);
+    });
+    let mut state = c_fixed_state();
+    for i in 0..fixed_demo::SWEEP {
+        let (setpoint, measurement) = fixed_demo::sweep_input(i);
+        let (u, status) = c_fixed_step(&mut state, setpoint, measurement);
+        line(
+            "cqsweep",
+            i,
+            [setpoint as u32, measurement as u32, u as u32],
+            status,
+        );
+    }
+}
+
 /// Bytes of stack below the caller's stack pointer that `f` writes, found by painting the
 /// region first and looking for the lowest word that changed.
 #[inline(never)]

@@ -4,6 +4,9 @@
 //! same files.
 #![no_std]
 
+#[cfg(feature = "c")]
+#[path = "../../firmware-cortex-m4/src/c_steps.rs"]
+pub mod c_steps;
 #[path = "../../firmware-cortex-m4/src/demo.rs"]
 pub mod demo;
 #[path = "../../firmware-cortex-m4/src/fixed_demo.rs"]

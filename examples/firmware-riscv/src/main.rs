@@ -27,6 +27,30 @@ pub fn measured_step(
     CONTROLLER.step(state, setpoint, measurement)
 }
 
+/// The generated C step (`--features c`), out of line for the same reason.
+#[cfg(feature = "c")]
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn measured_c_step(
+    state: &mut firmware_riscv::c_steps::CState,
+    setpoint: f32,
+    measurement: f32,
+) -> (f32, u8) {
+    firmware_riscv::c_steps::c_step(state, setpoint, measurement)
+}
+
+/// The generated C fixed-point step (`--features c`), out of line for the same reason.
+#[cfg(feature = "c")]
+#[inline(never)]
+#[unsafe(no_mangle)]
+pub fn measured_c_fixed_step(
+    state: &mut firmware_riscv::c_steps::CFixedState,
+    setpoint: i32,
+    measurement: i32,
+) -> (i32, u8) {
+    firmware_riscv::c_steps::c_fixed_step(state, setpoint, measurement)
+}
+
 /// The same step in fixed point (Q16.16 signals), out of line for the same reason.
 #[inline(never)]
 #[unsafe(no_mangle)]
@@ -45,7 +69,11 @@ fn stack_pointer() -> usize {
 #[riscv_rt::entry]
 fn main() -> ! {
     match hio::hstdout() {
-        Ok(mut out) => report::run(&mut out, stack_pointer, measured_step, measured_fixed_step),
+        Ok(mut out) => {
+            report::run(&mut out, stack_pointer, measured_step, measured_fixed_step);
+            #[cfg(feature = "c")]
+            report::run_c(&mut out, measured_c_step, measured_c_fixed_step);
+        }
         Err(()) => debug::exit(debug::EXIT_FAILURE),
     }
     debug::exit(debug::EXIT_SUCCESS);
