@@ -3,9 +3,9 @@
 
 static float fz_min(float a, float b) { return a < b ? a : b; }
 static float fz_max(float a, float b) { return a > b ? a : b; }
-/* NaN maps to lo, as in fuzzy-core. */
+/* NaN maps to lo, as in fuzzy-core. x - x is 0 for every finite x, NaN for NaN and ±inf. */
 static float fz_clamp(float x, float lo, float hi) { return fz_min(fz_max(x, lo), hi); }
-static int fz_finite(float x) { return x == x && x - x == 0.0f; }
+static int fz_finite(float x) { return x - x == 0.0f; }
 
 /* Per term: rising edge (at, slope), falling edge (at, slope); degree = min of the two
    ramps clamp01((x - at) * slope). Output terms are unused here. */
@@ -63,15 +63,48 @@ static const float RULE_WEIGHT[49] = {
     1e0f
 };
 
-/* Output 0: the terms sampled at x_j = -1e0f + j * 2e-2f. */
-static const float SAMPLES_0[7][101] = {
-    {1e0f, 9.4000006e-1f, 8.7999994e-1f, 8.2e-1f, 7.6000005e-1f, 6.999999e-1f, 6.4e-1f, 5.8000004e-1f, 5.200001e-1f, 4.5999995e-1f, 4e-1f, 3.3999988e-1f, 2.7999994e-1f, 2.1999998e-1f, 1.6000004e-1f, 1.0000009e-1f, 3.9999966e-2f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f},
-    {0e0f, 5.9999947e-2f, 1.2000007e-1f, 1.8000002e-1f, 2.3999996e-1f, 3.000001e-1f, 3.6000004e-1f, 4.2e-1f, 4.7999993e-1f, 5.400001e-1f, 6e-1f, 6.6000015e-1f, 7.200001e-1f, 7.8000003e-1f, 8.4e-1f, 8.999999e-1f, 9.6000004e-1f, 9.799999e-1f, 9.1999996e-1f, 8.6e-1f, 8.000001e-1f, 7.400001e-1f, 6.7999995e-1f, 6.2e-1f, 5.5999994e-1f, 4.9999997e-1f, 4.4000003e-1f, 3.8000008e-1f, 3.1999996e-1f, 2.6000002e-1f, 2.0000008e-1f, 1.3999996e-1f, 8.000001e-2f, 2.000007e-2f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f},
-    {0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 2.000016e-2f, 8.00001e-2f, 1.4000005e-1f, 1.9999999e-1f, 2.5999993e-1f, 3.2000005e-1f, 3.8e-1f, 4.4000012e-1f, 5.0000006e-1f, 5.6e-1f, 6.1999995e-1f, 6.8000007e-1f, 7.4e-1f, 7.9999995e-1f, 8.600001e-1f, 9.2e-1f, 9.7999996e-1f, 9.6e-1f, 9.0000004e-1f, 8.400001e-1f, 7.8e-1f, 7.2e-1f, 6.600001e-1f, 6.0000014e-1f, 5.4e-1f, 4.8000008e-1f, 4.2000014e-1f, 3.6e-1f, 3.0000007e-1f, 2.4000013e-1f, 1.8e-1f, 1.20000064e-1f, 6.000012e-2f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f},
-    {0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 4.000005e-2f, 9.9999994e-2f, 1.5999994e-1f, 2.2000006e-1f, 2.8e-1f, 3.3999994e-1f, 3.999999e-1f, 4.6e-1f, 5.2e-1f, 5.799999e-1f, 6.4e-1f, 6.999999e-1f, 7.599999e-1f, 8.2000005e-1f, 8.8e-1f, 9.3999994e-1f, 1e0f, 9.4000006e-1f, 8.800001e-1f, 8.200002e-1f, 7.600002e-1f, 6.999999e-1f, 6.4e-1f, 5.8000004e-1f, 5.200001e-1f, 4.600002e-1f, 4.0000024e-1f, 3.3999994e-1f, 2.8e-1f, 2.2000006e-1f, 1.6000012e-1f, 1.0000017e-1f, 4.000023e-2f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f},
-    {0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 5.9999943e-2f, 1.19999886e-1f, 1.7999983e-1f, 2.3999977e-1f, 3.0000007e-1f, 3.6e-1f, 4.1999996e-1f, 4.799999e-1f, 5.3999984e-1f, 5.999998e-1f, 6.600001e-1f, 7.2e-1f, 7.8e-1f, 8.399999e-1f, 8.9999986e-1f, 9.599998e-1f, 9.800003e-1f, 9.2e-1f, 8.600001e-1f, 8.0000013e-1f, 7.400002e-1f, 6.8000025e-1f, 6.200003e-1f, 5.6e-1f, 5.0000006e-1f, 4.4000012e-1f, 3.8000017e-1f, 3.2000023e-1f, 2.600003e-1f, 2.0000035e-1f, 1.4000005e-1f, 8.00001e-2f, 2.000016e-2f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f},
-    {0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 1.9999713e-2f, 8.000001e-2f, 1.3999996e-1f, 1.999999e-1f, 2.5999984e-1f, 3.1999978e-1f, 3.7999973e-1f, 4.4000003e-1f, 4.9999997e-1f, 5.5999994e-1f, 6.199999e-1f, 6.799998e-1f, 7.399998e-1f, 7.999997e-1f, 8.6e-1f, 9.1999996e-1f, 9.799999e-1f, 9.600002e-1f, 9.000003e-1f, 8.4000033e-1f, 7.8000003e-1f, 7.200001e-1f, 6.6000015e-1f, 6.000002e-1f, 5.4000026e-1f, 4.800003e-1f, 4.2e-1f, 3.6000004e-1f, 3.000001e-1f, 2.4000014e-1f, 1.800002e-1f, 1.2000025e-1f, 6.0000304e-2f, 0e0f},
-    {0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 3.9999787e-2f, 9.999973e-2f, 1.5999968e-1f, 2.1999998e-1f, 2.7999994e-1f, 3.3999988e-1f, 3.9999983e-1f, 4.5999977e-1f, 5.1999974e-1f, 5.8000004e-1f, 6.4e-1f, 6.999999e-1f, 7.599999e-1f, 8.199998e-1f, 8.7999976e-1f, 9.399997e-1f, 1e0f}
+/* Output 0: the terms sampled at x_j = -1e0f + j * 2e-2f, in blocks of 8 samples;
+   per block only the terms that are not 0 on it: block b has rows
+   BLOCK_START_0[b] to BLOCK_START_0[b + 1] - 1, each a term and its 8 samples. */
+static const uint16_t BLOCK_START_0[14] = {
+    0, 2, 4, 7, 9, 12, 14, 17, 19, 22, 24, 27, 29, 31
+};
+static const uint8_t BLOCK_TERM_0[31] = {
+    0, 1, 0, 1, 0, 1, 2, 1, 2, 1, 2, 3, 2, 3, 2, 3,
+    4, 3, 4, 3, 4, 5, 4, 5, 4, 5, 6, 5, 6, 5, 6
+};
+static const float BLOCK_SAMPLES_0[31][8] = {
+    {1e0f, 9.4000006e-1f, 8.7999994e-1f, 8.2e-1f, 7.6000005e-1f, 6.999999e-1f, 6.4e-1f, 5.8000004e-1f},
+    {0e0f, 5.9999947e-2f, 1.2000007e-1f, 1.8000002e-1f, 2.3999996e-1f, 3.000001e-1f, 3.6000004e-1f, 4.2e-1f},
+    {5.200001e-1f, 4.5999995e-1f, 4e-1f, 3.3999988e-1f, 2.7999994e-1f, 2.1999998e-1f, 1.6000004e-1f, 1.0000009e-1f},
+    {4.7999993e-1f, 5.400001e-1f, 6e-1f, 6.6000015e-1f, 7.200001e-1f, 7.8000003e-1f, 8.4e-1f, 8.999999e-1f},
+    {3.9999966e-2f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f},
+    {9.6000004e-1f, 9.799999e-1f, 9.1999996e-1f, 8.6e-1f, 8.000001e-1f, 7.400001e-1f, 6.7999995e-1f, 6.2e-1f},
+    {0e0f, 2.000016e-2f, 8.00001e-2f, 1.4000005e-1f, 1.9999999e-1f, 2.5999993e-1f, 3.2000005e-1f, 3.8e-1f},
+    {5.5999994e-1f, 4.9999997e-1f, 4.4000003e-1f, 3.8000008e-1f, 3.1999996e-1f, 2.6000002e-1f, 2.0000008e-1f, 1.3999996e-1f},
+    {4.4000012e-1f, 5.0000006e-1f, 5.6e-1f, 6.1999995e-1f, 6.8000007e-1f, 7.4e-1f, 7.9999995e-1f, 8.600001e-1f},
+    {8.000001e-2f, 2.000007e-2f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f},
+    {9.2e-1f, 9.7999996e-1f, 9.6e-1f, 9.0000004e-1f, 8.400001e-1f, 7.8e-1f, 7.2e-1f, 6.600001e-1f},
+    {0e0f, 0e0f, 4.000005e-2f, 9.9999994e-2f, 1.5999994e-1f, 2.2000006e-1f, 2.8e-1f, 3.3999994e-1f},
+    {6.0000014e-1f, 5.4e-1f, 4.8000008e-1f, 4.2000014e-1f, 3.6e-1f, 3.0000007e-1f, 2.4000013e-1f, 1.8e-1f},
+    {3.999999e-1f, 4.6e-1f, 5.2e-1f, 5.799999e-1f, 6.4e-1f, 6.999999e-1f, 7.599999e-1f, 8.2000005e-1f},
+    {1.20000064e-1f, 6.000012e-2f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f},
+    {8.8e-1f, 9.3999994e-1f, 1e0f, 9.4000006e-1f, 8.800001e-1f, 8.200002e-1f, 7.600002e-1f, 6.999999e-1f},
+    {0e0f, 0e0f, 0e0f, 5.9999943e-2f, 1.19999886e-1f, 1.7999983e-1f, 2.3999977e-1f, 3.0000007e-1f},
+    {6.4e-1f, 5.8000004e-1f, 5.200001e-1f, 4.600002e-1f, 4.0000024e-1f, 3.3999994e-1f, 2.8e-1f, 2.2000006e-1f},
+    {3.6e-1f, 4.1999996e-1f, 4.799999e-1f, 5.3999984e-1f, 5.999998e-1f, 6.600001e-1f, 7.2e-1f, 7.8e-1f},
+    {1.6000012e-1f, 1.0000017e-1f, 4.000023e-2f, 0e0f, 0e0f, 0e0f, 0e0f, 0e0f},
+    {8.399999e-1f, 8.9999986e-1f, 9.599998e-1f, 9.800003e-1f, 9.2e-1f, 8.600001e-1f, 8.0000013e-1f, 7.400002e-1f},
+    {0e0f, 0e0f, 0e0f, 1.9999713e-2f, 8.000001e-2f, 1.3999996e-1f, 1.999999e-1f, 2.5999984e-1f},
+    {6.8000025e-1f, 6.200003e-1f, 5.6e-1f, 5.0000006e-1f, 4.4000012e-1f, 3.8000017e-1f, 3.2000023e-1f, 2.600003e-1f},
+    {3.1999978e-1f, 3.7999973e-1f, 4.4000003e-1f, 4.9999997e-1f, 5.5999994e-1f, 6.199999e-1f, 6.799998e-1f, 7.399998e-1f},
+    {2.0000035e-1f, 1.4000005e-1f, 8.00001e-2f, 2.000016e-2f, 0e0f, 0e0f, 0e0f, 0e0f},
+    {7.999997e-1f, 8.6e-1f, 9.1999996e-1f, 9.799999e-1f, 9.600002e-1f, 9.000003e-1f, 8.4000033e-1f, 7.8000003e-1f},
+    {0e0f, 0e0f, 0e0f, 0e0f, 3.9999787e-2f, 9.999973e-2f, 1.5999968e-1f, 2.1999998e-1f},
+    {7.200001e-1f, 6.6000015e-1f, 6.000002e-1f, 5.4000026e-1f, 4.800003e-1f, 4.2e-1f, 3.6000004e-1f, 3.000001e-1f},
+    {2.7999994e-1f, 3.3999988e-1f, 3.9999983e-1f, 4.5999977e-1f, 5.1999974e-1f, 5.8000004e-1f, 6.4e-1f, 6.999999e-1f},
+    {2.4000014e-1f, 1.800002e-1f, 1.2000025e-1f, 6.0000304e-2f, 0e0f, 0e0f, 0e0f, 0e0f},
+    {7.599999e-1f, 8.199998e-1f, 8.7999976e-1f, 9.399997e-1f, 1e0f, 0e0f, 0e0f, 0e0f}
 };
 
 uint8_t pd_evaluate(const float inputs[PD_INPUTS], float outputs[PD_OUTPUTS]) {
@@ -84,10 +117,14 @@ uint8_t pd_evaluate(const float inputs[PD_INPUTS], float outputs[PD_OUTPUTS]) {
     for (i = 0; i < 2; ++i) {
         float raw = inputs[i];
         float limited = fz_clamp(raw, INPUT_RANGE[i][0], INPUT_RANGE[i][1]);
-        float x = (INPUT_EXTEND[i] && fz_finite(raw)) ? raw : limited;
+        float x = (INPUT_EXTEND[i] & fz_finite(raw)) ? raw : limited;
         int t, k = 0;
-        if (raw != raw) { nan = 1; status |= PD_NAN_INPUT | PD_FALLBACK; }
-        else if (limited != raw) status |= PD_INPUT_OUT_OF_RANGE;
+        {
+            int is_nan = raw != raw;
+            nan |= is_nan;
+            status |= (uint8_t)(is_nan * (PD_NAN_INPUT | PD_FALLBACK)
+                | (!is_nan & (limited != raw)) * PD_INPUT_OUT_OF_RANGE);
+        }
         /* the window: terms k and k + 1, k = terms from the third on whose rising foot
            lies below x (the others are zero there) */
         for (t = 2; t < INPUT_TERMS[i][1]; ++t) k += EDGES[INPUT_TERMS[i][0] + t][0] < x;
@@ -119,19 +156,27 @@ uint8_t pd_evaluate(const float inputs[PD_INPUTS], float outputs[PD_OUTPUTS]) {
             r = window[q];
             int target = (int)RULE_SLOTS[2 * 49 + r] - 2 - 14;
             float w = strength[r];
-            for (t = 0; t < 7; ++t) act[t] = (t == target) ? fz_max(act[t], w) : act[t];
+            /* every term, the rule's own with w and the others with 0 (act >= 0: no
+               change), so that no compiler turns the data-dependent target into a jump */
+            for (t = 0; t < 7; ++t) act[t] = fz_max(act[t], w * (float)(t == target));
         }
         {
             /* eight partial sums (sample j into j % 8), added pairwise: fuzzy-core's order */
             float sums[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
             float moments[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
             float total, moment;
-            int j;
-            for (j = 0; j < 101; ++j) {
-                float g = 0.0f;
-                for (t = 0; t < 7; ++t) g = fz_max(g, fz_min(act[t], SAMPLES_0[t][j]));
-                sums[j % 8] += g;
-                moments[j % 8] += (float)j * g;
+            int b, row, lane;
+            for (b = 0; b < 13; ++b) {
+                float g[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
+                for (row = BLOCK_START_0[b]; row < BLOCK_START_0[b + 1]; ++row) {
+                    float a = act[BLOCK_TERM_0[row]];
+                    for (lane = 0; lane < 8; ++lane) g[lane] = fz_max(g[lane], fz_min(a, BLOCK_SAMPLES_0[row][lane]));
+                }
+                /* samples past the last are 0: adding them changes no bit */
+                for (lane = 0; lane < 8; ++lane) {
+                    sums[lane] += g[lane];
+                    moments[lane] += (float)(b * 8 + lane) * g[lane];
+                }
             }
             total = ((sums[0] + sums[4]) + (sums[2] + sums[6])) + ((sums[1] + sums[5]) + (sums[3] + sums[7]));
             moment = ((moments[0] + moments[4]) + (moments[2] + moments[6])) + ((moments[1] + moments[5]) + (moments[3] + moments[7]));
@@ -139,12 +184,11 @@ uint8_t pd_evaluate(const float inputs[PD_INPUTS], float outputs[PD_OUTPUTS]) {
             value = -1e0f + 2e-2f * (moment / (fired ? total : 1.0f));
         }
         {
-            int computed = fired && !nan && fz_finite(value);
+            int computed = fired & !nan & fz_finite(value);
             float y = computed ? value : 0e0f;
             y = fz_clamp(y, -1e0f, 1e0f);
             outputs[0] = y + 0.0f;
-            if (!fired) status |= PD_NO_RULE_FIRED;
-            if (!computed) status |= PD_FALLBACK;
+            status |= (uint8_t)((fired ? 0u : PD_NO_RULE_FIRED) | (computed ? 0u : PD_FALLBACK));
         }
     }
 
@@ -163,7 +207,7 @@ void pd_pid_init(pd_pid_state *state) {
 }
 
 float pd_pid_step(pd_pid_state *state, float setpoint, float measurement, uint8_t *status) {
-    int valid = fz_finite(setpoint) && fz_finite(measurement);
+    int valid = fz_finite(setpoint) & fz_finite(measurement);
     float error, previous_error, previous_measurement, raw, rate, inputs[2];
     float fuzzy[PD_OUTPUTS], previous_fuzzy[PD_OUTPUTS];
     float integral, proportional, increment, unsaturated, saturated, output, new_integral;
@@ -196,7 +240,7 @@ float pd_pid_step(pd_pid_state *state, float setpoint, float measurement, uint8_
     state->previous_measurement = measurement;
     state->previous_output = valid ? output : state->previous_output;
     for (i = 0; i < PD_OUTPUTS; ++i) state->engine_output[i] = valid ? fuzzy[i] : previous_fuzzy[i];
-    state->primed = state->primed || valid;
+    state->primed = state->primed | valid;
     if (status) *status = (uint8_t)(engine | (valid ? 0u : PD_INVALID_MEASUREMENT));
     return state->previous_output;
 }

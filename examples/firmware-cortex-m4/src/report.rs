@@ -19,6 +19,11 @@ use fuzzy_core::{ControlOutput, FuzzyPidState};
 use super::demo::{self, INITIAL_STATE, SCRATCH};
 use super::fixed_demo::{self, FIXED_INITIAL_STATE};
 
+/// Whether the `f32` steps run: not with the `fixed-only` feature, which
+/// `scripts/firmware-instructions.sh` uses on cores without an FPU so that its execution
+/// trace (every instruction logged) holds only the fixed-point steps and stays short.
+const WITH_F32: bool = !cfg!(feature = "fixed-only");
+
 /// The `f32` step.
 pub type Step = fn(&mut FuzzyPidState<[f32; SCRATCH]>, f32, f32) -> ControlOutput;
 /// The fixed-point step.
@@ -39,25 +44,27 @@ pub fn run(out: &mut impl Write, stack_pointer: fn() -> usize, step: Step, fixed
             bits[0], bits[1], bits[2]
         );
     };
-    demo::run(step, |tick| {
-        let c = &tick.control;
-        let bits = [
-            tick.setpoint.to_bits(),
-            tick.measurement.to_bits(),
-            c.output.to_bits(),
-        ];
-        line("tick", tick.k, bits, c.status.bits());
-    });
-    let mut state = INITIAL_STATE;
-    for i in 0..demo::SWEEP {
-        let (setpoint, measurement) = demo::sweep_input(i);
-        let c = step(&mut state, setpoint, measurement);
-        line(
-            "sweep",
-            i,
-            [setpoint.to_bits(), measurement.to_bits(), c.output.to_bits()],
-            c.status.bits(),
-        );
+    if WITH_F32 {
+        demo::run(step, |tick| {
+            let c = &tick.control;
+            let bits = [
+                tick.setpoint.to_bits(),
+                tick.measurement.to_bits(),
+                c.output.to_bits(),
+            ];
+            line("tick", tick.k, bits, c.status.bits());
+        });
+        let mut state = INITIAL_STATE;
+        for i in 0..demo::SWEEP {
+            let (setpoint, measurement) = demo::sweep_input(i);
+            let c = step(&mut state, setpoint, measurement);
+            line(
+                "sweep",
+                i,
+                [setpoint.to_bits(), measurement.to_bits(), c.output.to_bits()],
+                c.status.bits(),
+            );
+        }
     }
     fixed_demo::run(fixed_step, |tick| {
         let c = &tick.control;
@@ -76,16 +83,18 @@ pub fn run(out: &mut impl Write, stack_pointer: fn() -> usize, step: Step, fixed
         );
     }
 
-    let mut state = INITIAL_STATE;
-    let used = stack_used_by(stack_pointer, || {
-        black_box(step(black_box(&mut state), black_box(0.5), black_box(0.1)));
-    });
-    let _ = writeln!(out, "stack {used}");
-    let _ = writeln!(
-        out,
-        "state {}",
-        core::mem::size_of::<FuzzyPidState<[f32; SCRATCH]>>()
-    );
+    if WITH_F32 {
+        let mut state = INITIAL_STATE;
+        let used = stack_used_by(stack_pointer, || {
+            black_box(step(black_box(&mut state), black_box(0.5), black_box(0.1)));
+        });
+        let _ = writeln!(out, "stack {used}");
+        let _ = writeln!(
+            out,
+            "state {}",
+            core::mem::size_of::<FuzzyPidState<[f32; SCRATCH]>>()
+        );
+    }
     let mut state = FIXED_INITIAL_STATE;
     let used = stack_used_by(stack_pointer, || {
         black_box(fixed_step(
@@ -115,24 +124,26 @@ pub fn run_c(
             bits[0], bits[1], bits[2]
         );
     };
-    demo::run_with(c_state(), c_step, |tick| {
-        let bits = [
-            tick.setpoint.to_bits(),
-            tick.measurement.to_bits(),
-            tick.control.0.to_bits(),
-        ];
-        line("ctick", tick.k, bits, tick.control.1);
-    });
-    let mut state = c_state();
-    for i in 0..demo::SWEEP {
-        let (setpoint, measurement) = demo::sweep_input(i);
-        let (u, status) = c_step(&mut state, setpoint, measurement);
-        line(
-            "csweep",
-            i,
-            [setpoint.to_bits(), measurement.to_bits(), u.to_bits()],
-            status,
-        );
+    if WITH_F32 {
+        demo::run_with(c_state(), c_step, |tick| {
+            let bits = [
+                tick.setpoint.to_bits(),
+                tick.measurement.to_bits(),
+                tick.control.0.to_bits(),
+            ];
+            line("ctick", tick.k, bits, tick.control.1);
+        });
+        let mut state = c_state();
+        for i in 0..demo::SWEEP {
+            let (setpoint, measurement) = demo::sweep_input(i);
+            let (u, status) = c_step(&mut state, setpoint, measurement);
+            line(
+                "csweep",
+                i,
+                [setpoint.to_bits(), measurement.to_bits(), u.to_bits()],
+                status,
+            );
+        }
     }
     fixed_demo::run_with(c_fixed_state(), c_fixed_step, |tick| {
         let bits = [
