@@ -404,9 +404,12 @@ impl FixedPlan {
         Ok(plan)
     }
 
-    /// Input term `t` (0-based, `t < input_terms`).
+    /// Input term `t` (0-based; [`FixedError::Sizes`] past `input_terms`).
     pub const fn edges(&self, controller: &Controller<'_>, t: usize) -> Result<FixedTerm, FixedError> {
         let def = controller.def();
+        if t >= self.input_terms || def.inputs.is_empty() {
+            return Err(FixedError::Sizes);
+        }
         // The input whose terms hold t.
         let mut i = 0;
         while i + 1 < def.inputs.len() && t >= def.inputs[i].terms.end() {
@@ -465,9 +468,12 @@ impl FixedPlan {
         })
     }
 
-    /// Rule `r` (0-based, `r < rules`).
+    /// Rule `r` (0-based; [`FixedError::Sizes`] past `rules`).
     pub const fn rule(&self, controller: &Controller<'_>, r: usize) -> Result<FixedRule, FixedError> {
         let def = controller.def();
+        if r >= self.rules {
+            return Err(FixedError::Sizes);
+        }
         let rule = def.rules[r];
         let stride = def.inputs.len() + 1;
         let k = def.rule_terms[r * stride + self.inputs];
@@ -492,9 +498,18 @@ impl FixedPlan {
         })
     }
 
-    /// Condition `i` (input `i`) of rule `r`.
+    /// Condition `i` (input `i`) of rule `r` (an unused input's outside the sizes).
     pub const fn condition(&self, controller: &Controller<'_>, r: usize, i: usize) -> FixedCondition {
         let def = controller.def();
+        if r >= self.rules || i >= self.inputs {
+            // Outside the controller: an unused input of an AND rule.
+            return FixedCondition {
+                slot: 0,
+                keep: 0,
+                fill: ONE,
+                negate: 0,
+            };
+        }
         let is_or = matches!(def.rules[r].connective, Connective::Or);
         let k = def.rule_terms[r * (self.inputs + 1) + i];
         if k == 0 {
@@ -515,9 +530,13 @@ impl FixedPlan {
         }
     }
 
-    /// Mamdani: output term `k`'s degree (Q15) at sample `s`, as the f32 engine samples it.
+    /// Mamdani: output term `k`'s degree (Q15) at sample `s`, as the f32 engine samples it
+    /// (0 outside the sizes).
     pub const fn sample(&self, controller: &Controller<'_>, k: usize, s: usize) -> u16 {
         let def = controller.def();
+        if k >= self.output_terms || s >= self.samples {
+            return 0;
+        }
         let out = def.outputs[0];
         let (x0, dx) = out.sampling.grid(out.min, out.max);
         let x = if s + 1 == self.samples && !matches!(out.sampling, Sampling::Midpoints { .. }) {

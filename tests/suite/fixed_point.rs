@@ -366,4 +366,27 @@ fn fixed_point_refuses_what_it_cannot_represent() {
         FixedPd::new(&wide),
         Err(FixedPidError::Range(fuzzy_core::Parameter::OutputLimits))
     );
+    // The plan's item functions answer outside the sizes without panicking.
+    use fuzzy_core::fixed::{FixedError, FixedPlan};
+    let plan = FixedPlan::new(&PD_MAMDANI).unwrap();
+    assert_eq!(
+        (
+            plan.inputs,
+            plan.input_terms,
+            plan.rules,
+            plan.output_terms,
+            plan.samples
+        ),
+        (2, 14, 49, 7, 101)
+    );
+    assert!(plan.plain);
+    assert_eq!(plan.edges(&PD_MAMDANI, 14), Err(FixedError::Sizes));
+    assert_eq!(plan.rule(&PD_MAMDANI, 49), Err(FixedError::Sizes));
+    assert_eq!(plan.sample(&PD_MAMDANI, 7, 0), 0);
+    assert_eq!(plan.condition(&PD_MAMDANI, 49, 0).keep, 0);
+    // Errors name what is refused.
+    assert_eq!(
+        FixedError::InputShape { input: 0, term: 2 }.to_string(),
+        "input 1 term 3: fixed point supports triangles and trapezoids (shoulders included)"
+    );
 }

@@ -192,3 +192,66 @@ fn stack_used_by(stack_pointer: fn() -> usize, f: impl FnOnce()) -> usize {
         .unwrap_or(top);
     top + MARGIN - lowest
 }
+
+/// Defines, in the calling firmware binary, the out-of-line steps that
+/// `scripts/firmware-instructions.sh` finds by name (`measured_step`, `measured_fixed_step`
+/// and, with `--features c`, `measured_c_step`, `measured_c_fixed_step`: each kept out of
+/// line so that its entry and return show in the trace), and `run_all`, which runs and
+/// prints everything with them.
+#[macro_export]
+macro_rules! measured_steps {
+    () => {
+        /// The `f32` controller step, out of line.
+        #[inline(never)]
+        #[unsafe(no_mangle)]
+        pub fn measured_step(
+            state: &mut ::fuzzy_core::FuzzyPidState<[f32; $crate::demo::SCRATCH]>,
+            setpoint: f32,
+            measurement: f32,
+        ) -> ::fuzzy_core::ControlOutput {
+            $crate::demo::CONTROLLER.step(state, setpoint, measurement)
+        }
+
+        /// The same step in fixed point (Q16.16 signals), out of line.
+        #[inline(never)]
+        #[unsafe(no_mangle)]
+        pub fn measured_fixed_step(
+            state: &mut ::fuzzy_core::fixed::FixedPidState,
+            setpoint: i32,
+            measurement: i32,
+        ) -> ::fuzzy_core::fixed::FixedControl {
+            $crate::fixed_demo::FIXED.step(state, setpoint, measurement)
+        }
+
+        /// The generated C `f32` step, out of line.
+        #[cfg(feature = "c")]
+        #[inline(never)]
+        #[unsafe(no_mangle)]
+        pub fn measured_c_step(
+            state: &mut $crate::c_steps::CState,
+            setpoint: f32,
+            measurement: f32,
+        ) -> (f32, u8) {
+            $crate::c_steps::c_step(state, setpoint, measurement)
+        }
+
+        /// The generated C fixed-point step, out of line.
+        #[cfg(feature = "c")]
+        #[inline(never)]
+        #[unsafe(no_mangle)]
+        pub fn measured_c_fixed_step(
+            state: &mut $crate::c_steps::CFixedState,
+            setpoint: i32,
+            measurement: i32,
+        ) -> (i32, u8) {
+            $crate::c_steps::c_fixed_step(state, setpoint, measurement)
+        }
+
+        /// Runs and prints everything: the Rust steps, then the C steps (`--features c`).
+        fn run_all(out: &mut impl core::fmt::Write, stack_pointer: fn() -> usize) {
+            $crate::report::run(out, stack_pointer, measured_step, measured_fixed_step);
+            #[cfg(feature = "c")]
+            $crate::report::run_c(out, measured_c_step, measured_c_fixed_step);
+        }
+    };
+}
