@@ -37,13 +37,8 @@ pub fn run(out: &mut impl Write, stack_pointer: fn() -> usize, step: Step, fixed
         "fuzzy PD demo: 7x7 Mamdani engine, motor position loop, {} ticks",
         demo::STEPS
     );
-    let mut line = |kind: &str, index: u32, bits: [u32; 3], status: u8| {
-        let _ = writeln!(
-            out,
-            "{kind} {index} {:08x} {:08x} {:08x} {status:02x}",
-            bits[0], bits[1], bits[2]
-        );
-    };
+    let mut line =
+        |kind: &str, index: u32, bits: [u32; 3], status: u8| print_line(out, kind, index, bits, status);
     if WITH_F32 {
         demo::run(step, |tick| {
             let c = &tick.control;
@@ -117,13 +112,8 @@ pub fn run_c(
     c_fixed_step: fn(&mut super::c_steps::CFixedState, i32, i32) -> (i32, u8),
 ) {
     use super::c_steps::{c_fixed_state, c_state};
-    let mut line = |kind: &str, index: u32, bits: [u32; 3], status: u8| {
-        let _ = writeln!(
-            out,
-            "{kind} {index} {:08x} {:08x} {:08x} {status:02x}",
-            bits[0], bits[1], bits[2]
-        );
-    };
+    let mut line =
+        |kind: &str, index: u32, bits: [u32; 3], status: u8| print_line(out, kind, index, bits, status);
     if WITH_F32 {
         demo::run_with(c_state(), c_step, |tick| {
             let bits = [
@@ -164,6 +154,16 @@ pub fn run_c(
             status,
         );
     }
+}
+
+/// One printed step: kind, index, setpoint, measurement and output as hex bit patterns,
+/// status bits (write errors ignored, as everywhere here).
+fn print_line(out: &mut impl Write, kind: &str, index: u32, bits: [u32; 3], status: u8) {
+    let _ = writeln!(
+        out,
+        "{kind} {index} {:08x} {:08x} {:08x} {status:02x}",
+        bits[0], bits[1], bits[2]
+    );
 }
 
 /// Bytes of stack below the caller's stack pointer that `f` writes, found by painting the
@@ -252,6 +252,26 @@ macro_rules! measured_steps {
             $crate::report::run(out, stack_pointer, measured_step, measured_fixed_step);
             #[cfg(feature = "c")]
             $crate::report::run_c(out, measured_c_step, measured_c_fixed_step);
+        }
+    };
+}
+
+/// The panic handler of the link-proof binaries (`no-panic`, `no-panic-fixed`, ...): it
+/// calls a function that is declared but defined nowhere, so a binary links only if no
+/// panic is reachable from what it runs; the undefined symbol in the linker's error,
+/// `controller_step_can_panic`, says why it did not.
+#[macro_export]
+macro_rules! no_panic_handler {
+    () => {
+        unsafe extern "C" {
+            /// Deliberately undefined.
+            fn controller_step_can_panic() -> !;
+        }
+
+        #[panic_handler]
+        fn panic(_: &core::panic::PanicInfo) -> ! {
+            // SAFETY: never runs: the program only links when this handler is unreachable.
+            unsafe { controller_step_can_panic() }
         }
     };
 }

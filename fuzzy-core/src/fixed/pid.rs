@@ -302,6 +302,18 @@ pub struct FixedLaw {
 }
 
 impl FixedLaw {
+    /// The output of a fresh state, Q32.32: 0 clamped into the output limits (also the
+    /// integrator's start for [`Structure::Pi`]).
+    pub const fn initial_output(&self) -> i64 {
+        if self.output_min > 0 {
+            self.output_min
+        } else if self.output_max < 0 {
+            self.output_max
+        } else {
+            0
+        }
+    }
+
     /// The law of `pid` in fixed point, or why it has none (the engine is not checked
     /// here: see [`super::FixedPlan::new`]).
     pub const fn new(pid: &FuzzyPid<'_>) -> Result<FixedLaw, FixedPidError> {
@@ -431,13 +443,7 @@ impl<const T: usize, const R: usize, const K: usize, const N: usize> FixedPid<T,
     /// A fresh state, as [`FuzzyPid::state`]: output 0 clamped into the limits, the
     /// integrator at that output for [`Structure::Pi`] and 0 otherwise, no previous sample.
     pub const fn state(&self) -> FixedPidState {
-        let output = if self.law.output_min > 0 {
-            self.law.output_min
-        } else if self.law.output_max < 0 {
-            self.law.output_max
-        } else {
-            0
-        };
+        let output = self.law.initial_output();
         FixedPidState {
             integral: if matches!(self.law.structure, Structure::Pi) {
                 output

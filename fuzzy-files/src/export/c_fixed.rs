@@ -377,13 +377,7 @@ fn gain(g: FixedGain, x: &str) -> String {
 
 /// The `FixedPid` step in C (same operations as `fuzzy_core::fixed::FixedPid::step`).
 fn write_step(c: &mut String, p: &str, law: &FixedLaw) {
-    let initial = if law.output_min > 0 {
-        law.output_min
-    } else if law.output_max < 0 {
-        law.output_max
-    } else {
-        0
-    };
+    let initial = law.initial_output();
     let difference = match law.derivative_on {
         DerivativeOn::Error => "error - previous_error",
         DerivativeOn::Measurement => "previous_measurement - measurement",

@@ -8,7 +8,6 @@
 #![no_main]
 
 use core::hint::black_box;
-use core::panic::PanicInfo;
 
 use cortex_m_rt::entry;
 use firmware_cortex_m4::fixed_demo::{FIXED, FIXED_INITIAL_STATE};
@@ -22,13 +21,4 @@ fn main() -> ! {
     }
 }
 
-unsafe extern "C" {
-    /// Deliberately undefined.
-    fn controller_step_can_panic() -> !;
-}
-
-#[panic_handler]
-fn panic(_: &PanicInfo) -> ! {
-    // SAFETY: never runs: the program only links when this handler is unreachable.
-    unsafe { controller_step_can_panic() }
-}
+firmware_cortex_m4::no_panic_handler!();

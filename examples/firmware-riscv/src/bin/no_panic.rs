@@ -9,7 +9,6 @@
 #![no_main]
 
 use core::hint::black_box;
-use core::panic::PanicInfo;
 
 use firmware_riscv::demo::{CONTROLLER, INITIAL_STATE};
 use riscv_rt::entry;
@@ -23,13 +22,4 @@ fn main() -> ! {
     }
 }
 
-unsafe extern "C" {
-    /// Deliberately undefined.
-    fn controller_step_can_panic() -> !;
-}
-
-#[panic_handler]
-fn panic(_: &PanicInfo) -> ! {
-    // SAFETY: never runs: the program only links when this handler is unreachable.
-    unsafe { controller_step_can_panic() }
-}
+firmware_riscv::no_panic_handler!();
